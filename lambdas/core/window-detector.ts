@@ -1,0 +1,112 @@
+import { DAY_MS, type WindowOptions } from './detector-options.ts';
+import { type Direction, type Fences, fencesOfRanks, judge } from './fences.ts';
+import type { AssetSeries, SeriesSet } from './series.ts';
+
+/** A value outside its window's fences. */
+export interface WindowFlag {
+  /** Position in the asset's series (see {@link AssetSeries.refs} for the source). */
+  readonly index: number;
+  /** Epoch milliseconds. */
+  readonly time: number;
+  readonly value: number;
+  readonly direction: Direction;
+  /** Distance beyond the fence in IQR units; `null` when IQR is 0. */
+  readonly score: number | null;
+}
+
+/** One asset × metric × timeframe in window mode. */
+export interface WindowResult {
+  readonly asset: string;
+  readonly metric: string;
+  readonly timeframe: number;
+  /** Finite values in the window. */
+  readonly n: number;
+  /** `null` when `n` is 0 or below `minSamples` ("insufficient data"). */
+  readonly fences: Fences | null;
+  /** The window is positions `[start, end)` of the asset's series. */
+  readonly start: number;
+  readonly end: number;
+  /** Flagged values in time order. */
+  readonly flags: readonly WindowFlag[];
+}
+
+/**
+ * Window mode: for each asset, timeframe `T` and metric, Tukey fences (R-7
+ * quartiles) over the values in `[asOf - T days, asOf)`, and every value of
+ * that window judged against them (strict comparison).
+ *
+ * NaN values are skipped (never flagged, not counted in `n`). A window with no
+ * finite value, or fewer than `minSamples`, gets `fences: null` and no flags.
+ * Results come in the pandas reference's order: asset, timeframe, metric.
+ *
+ * @param set - sorted series (see `SeriesBuilder`); not modified
+ * @param options - validated options (see `assertDetectorOptions`)
+ * @returns one result per asset × timeframe × metric
+ *
+ * Complexity: O(w log w) per window of w values (one sort of a copy), plus
+ * O(log n) to find each window in its series.
+ *
+ * @example
+ * detectWindow(set, { asOf: Date.UTC(2022, 4, 14), timeframes: [7], deviationLimit: 1.5, minSamples: 1 });
+ */
+export function detectWindow(set: SeriesSet, options: WindowOptions): WindowResult[] {
+  const results: WindowResult[] = [];
+  for (const series of set.series) {
+    for (const timeframe of options.timeframes) {
+      const start = lowerBound(series.times, options.asOf - timeframe * DAY_MS);
+      const end = lowerBound(series.times, options.asOf);
+      set.metrics.forEach((metric, m) => {
+        results.push({ asset: series.asset, metric, timeframe, start, end, ...judgeWindow(series, m, start, end, options) });
+      });
+    }
+  }
+  return results;
+}
+
+function judgeWindow(
+  series: AssetSeries,
+  metric: number,
+  start: number,
+  end: number,
+  options: WindowOptions,
+): Pick<WindowResult, 'n' | 'fences' | 'flags'> {
+  const values = series.values[metric]!;
+  const scratch = new Float64Array(end - start);
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const v = values[i]!;
+    if (Number.isFinite(v)) scratch[n++] = v;
+  }
+  if (n === 0 || n < options.minSamples) return { n, fences: null, flags: [] };
+  const sorted = scratch.subarray(0, n).sort();
+  const fences = fencesOfRanks(n, (r) => sorted[r]!, options);
+  const flags: WindowFlag[] = [];
+  for (let i = start; i < end; i++) {
+    const verdict = judge(values[i]!, fences);
+    if (verdict) flags.push({ index: i, time: series.times[i]!, value: values[i]!, ...verdict });
+  }
+  return { n, fences, flags };
+}
+
+/**
+ * First position whose time is `>= t` in a non-decreasing array (binary search).
+ *
+ * @param times - non-decreasing epoch milliseconds
+ * @param t - the bound
+ * @returns a position in `[0, times.length]`
+ *
+ * Complexity: O(log n).
+ *
+ * @example
+ * lowerBound(Float64Array.of(1, 2, 2, 3), 2); // 1
+ */
+export function lowerBound(times: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

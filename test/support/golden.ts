@@ -1,0 +1,35 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Where the golden cases copied from the pandas reference live inside the project. */
+export const GOLDEN_DIR = join(import.meta.dirname, '..', 'fixtures', 'golden');
+
+/** One golden case: input documents, options and the pandas reference's output. */
+export interface GoldenCase {
+  readonly name: string;
+  readonly description: string;
+  readonly mode: 'window' | 'rolling';
+  readonly options: {
+    readonly asOf?: string;
+    readonly timeframes?: number[];
+    readonly deviationLimit?: number;
+    readonly minSamples?: number;
+    readonly closed?: 'left' | 'right';
+    readonly metrics?: string[];
+  };
+  readonly input: unknown[];
+  readonly expected: unknown;
+}
+
+/** Names of every golden case file, without `.json`. */
+export function goldenNames(): string[] {
+  return readdirSync(GOLDEN_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+}
+
+/** Reads one golden case. */
+export function readGolden(name: string): GoldenCase {
+  return JSON.parse(readFileSync(join(GOLDEN_DIR, `${name}.json`), 'utf8')) as GoldenCase;
+}
