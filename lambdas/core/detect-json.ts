@@ -154,7 +154,10 @@ export function rollingResultJson(r: RollingResult): RollingResultJson {
  * @example
  * rollingReport(detectRolling(set, options), { ...options, metrics: set.metrics });
  */
-export function rollingReport(results: Iterable<RollingResult>, params: RollingReportParams): RollingReportJson {
+export function rollingReport(
+  results: Iterable<RollingResult>,
+  params: RollingReportParams,
+): RollingReportJson {
   return {
     mode: 'rolling',
     params: {

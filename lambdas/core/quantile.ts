@@ -60,7 +60,12 @@ export type Lerp = (a: number, b: number, t: number) => number;
  * const xs = [1, 2, 3, 4];
  * quantileOfRanks(xs.length, 0.25, (r) => xs[r]!); // 1.75
  */
-export function quantileOfRanks(n: number, p: number, at: (rank: number) => number, lerp: Lerp = lerpSymmetric): number {
+export function quantileOfRanks(
+  n: number,
+  p: number,
+  at: (rank: number) => number,
+  lerp: Lerp = lerpSymmetric,
+): number {
   if (n === 0) return Number.NaN;
   const h = (n - 1) * p;
   const lo = Math.floor(h);

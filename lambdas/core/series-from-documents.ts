@@ -1,5 +1,5 @@
 import { createDocumentReader, type FieldMapping, InvalidDocumentError } from './document-reader.ts';
-import { type SeriesSet, SeriesBuilder } from './series.ts';
+import { SeriesBuilder, type SeriesSet } from './series.ts';
 
 /** A document that could not be placed in a series, with the reason. */
 export interface RejectedDocument {

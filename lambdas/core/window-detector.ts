@@ -56,7 +56,14 @@ export function detectWindow(set: SeriesSet, options: WindowOptions): WindowResu
       const start = lowerBound(series.times, options.asOf - timeframe * DAY_MS);
       const end = lowerBound(series.times, options.asOf);
       set.metrics.forEach((metric, m) => {
-        results.push({ asset: series.asset, metric, timeframe, start, end, ...judgeWindow(series, m, start, end, options) });
+        results.push({
+          asset: series.asset,
+          metric,
+          timeframe,
+          start,
+          end,
+          ...judgeWindow(series, m, start, end, options),
+        });
       });
     }
   }

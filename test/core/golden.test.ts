@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_METRICS, DEFAULT_TIMEFRAMES } from '../../lambdas/core/detector-options.ts';
 import { rollingReport, windowReport } from '../../lambdas/core/detect-json.ts';
+import { DEFAULT_METRICS, DEFAULT_TIMEFRAMES } from '../../lambdas/core/detector-options.ts';
 import { detectRolling } from '../../lambdas/core/rolling-detector.ts';
 import { seriesFromDocuments } from '../../lambdas/core/series-from-documents.ts';
 import { parseIsoTimestamp } from '../../lambdas/core/timestamp.ts';

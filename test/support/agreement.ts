@@ -91,7 +91,8 @@ function compareRolling(key: string, a: RollingResult, e: RollingResult, out: st
   e.points.forEach((ep, i) => {
     const ap = a.points[i]!;
     if (ap.timestamp !== ep.timestamp) out.push(`${key}[${i}]: timestamp ${ap.timestamp} != ${ep.timestamp}`);
-    if (ap.direction !== ep.direction) out.push(`${key}[${i}] ${ep.timestamp}: direction ${ap.direction} != ${ep.direction}`);
+    if (ap.direction !== ep.direction)
+      out.push(`${key}[${i}] ${ep.timestamp}: direction ${ap.direction} != ${ep.direction}`);
     for (const f of ['value', 'q1', 'q3', 'lower', 'upper', 'score'] as const) {
       if (!close(ap[f], ep[f])) out.push(`${key}[${i}] ${ep.timestamp}: ${f} ${ap[f]} != ${ep[f]}`);
     }
