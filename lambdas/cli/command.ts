@@ -61,10 +61,18 @@ export function processIo(): CliIo {
  */
 export function write(stream: Writable, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (stream.write(text)) resolve();
-    else {
-      stream.once('drain', resolve);
-      stream.once('error', reject);
+    if (stream.write(text)) {
+      resolve();
+      return;
     }
+    // Both listeners go once either fires, so long outputs never pile up listeners.
+    const done = (error?: Error) => {
+      stream.off('drain', done);
+      stream.off('error', done);
+      if (error) reject(error);
+      else resolve();
+    };
+    stream.on('drain', done);
+    stream.on('error', done);
   });
 }

@@ -54,7 +54,7 @@ export type Lerp = (a: number, b: number, t: number) => number;
  * @param lerp - interpolation rule, {@link lerpSymmetric} (numpy) by default
  * @returns the quantile, or NaN when `n` is 0
  *
- * Complexity: two calls to `at`.
+ * Complexity: at most two calls to `at` (one when `h` is whole).
  *
  * @example
  * const xs = [1, 2, 3, 4];
@@ -67,11 +67,58 @@ export function quantileOfRanks(
   lerp: Lerp = lerpSymmetric,
 ): number {
   if (n === 0) return Number.NaN;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const t = h - lo;
-  if (t === 0) return at(lo);
-  return lerp(at(lo), at(lo + 1), t);
+  const below = lowerRank(n, p);
+  const t = (n - 1) * p - below;
+  // Rank below + 1 is read only when needed: it does not exist when p = 1.
+  return t === 0 ? at(below) : lerp(at(below), at(below + 1), t);
+}
+
+/**
+ * The 0-based rank of the order statistic just below (or at) the R-7
+ * `p`-quantile of `n` values: `⌊(n - 1) p⌋`. The quantile lies between the
+ * values of this rank and the next (clamped to `n - 1`).
+ *
+ * Lets a caller fetch both neighbours in one pass over its data structure
+ * (see `RankWindow.pick`) before calling {@link quantileOfNeighbours}.
+ *
+ * @param n - number of values, at least 1
+ * @param p - probability in [0, 1]
+ * @returns a rank in [0, n - 1]
+ *
+ * Complexity: O(1).
+ *
+ * @example
+ * lowerRank(4, 0.25); // 0 (h = 0.75)
+ */
+export function lowerRank(n: number, p: number): number {
+  return Math.floor((n - 1) * p);
+}
+
+/**
+ * The R-7 `p`-quantile of `n` values from the values of ranks
+ * {@link lowerRank}`(n, p)` (`below`) and the next one (`above`).
+ *
+ * @param n - number of values, at least 1
+ * @param p - probability in [0, 1]
+ * @param below - value of rank `lowerRank(n, p)`
+ * @param above - value of the next rank (unused when the position falls exactly on `below`)
+ * @param lerp - interpolation rule, {@link lerpSymmetric} (numpy) by default
+ * @returns the quantile
+ *
+ * Complexity: O(1).
+ *
+ * @example
+ * quantileOfNeighbours(4, 0.25, 1, 2); // 1.75
+ */
+export function quantileOfNeighbours(
+  n: number,
+  p: number,
+  below: number,
+  above: number,
+  lerp: Lerp = lerpSymmetric,
+): number {
+  const t = (n - 1) * p - lowerRank(n, p);
+  return t === 0 ? below : lerp(below, above, t);
 }
 
 /**

@@ -1,11 +1,11 @@
 import { Closed, DAY_MS, type RollingOptions } from './detector-options.ts';
-import { Direction, fencesOfRanks, judge } from './fences.ts';
-import { lerpForward } from './quantile.ts';
+import { DirectionCode, fenceScore, fenceSide, type MutableFences, tukeyFences } from './fences.ts';
+import { lerpForward, lowerRank, quantileOfNeighbours, quantileOfRanks } from './quantile.ts';
 import { RankWindow, rankValues } from './rank-window.ts';
 import type { AssetSeries, SeriesSet } from './series.ts';
 
-/** Direction codes of {@link RollingResult.direction}. */
-export const DirectionCode = { None: 0, High: 1, Low: -1 } as const;
+/** Direction codes of {@link RollingResult.direction} (defined with the fences; re-exported for callers of this module). */
+export { DirectionCode };
 
 /** One asset × metric × timeframe in rolling mode: point-in-time fences for every observation. */
 export interface RollingResult {
@@ -82,19 +82,26 @@ function rollingSeries(
   const values = series.values[metricIndex]!;
   const { rankOf, sorted } = ranked;
   const n = times.length;
+  // One block for the five fence arrays: a single allocation and fill per result.
+  const block = new Float64Array(6 * n).fill(Number.NaN);
   const out = {
-    q1: new Float64Array(n).fill(Number.NaN),
-    q3: new Float64Array(n).fill(Number.NaN),
-    iqr: new Float64Array(n).fill(Number.NaN),
-    lower: new Float64Array(n).fill(Number.NaN),
-    upper: new Float64Array(n).fill(Number.NaN),
+    q1: block.subarray(0, n),
+    q3: block.subarray(n, 2 * n),
+    iqr: block.subarray(2 * n, 3 * n),
+    lower: block.subarray(3 * n, 4 * n),
+    upper: block.subarray(4 * n, 5 * n),
     direction: new Int8Array(n),
-    score: new Float64Array(n).fill(Number.NaN),
+    score: block.subarray(5 * n, 6 * n),
   };
   const window = new RankWindow(sorted);
   const span = timeframe * DAY_MS;
   const minPeriods = Math.max(options.minSamples, 1);
   const leftClosed = options.closed === Closed.Left;
+  // Fences are computed for every point, so the fences object and the four order
+  // statistics are reused rather than allocated per point.
+  const fences: MutableFences = { q1: 0, q3: 0, iqr: 0, lower: 0, upper: 0 };
+  const picked = new Float64Array(4);
+  const median = () => quantileOfRanks(window.size, 0.5, window.at, lerpForward);
   let lo = 0;
   let hi = 0;
   for (let i = 0; i < n; i++) {
@@ -107,17 +114,24 @@ function rollingSeries(
       for (; hi <= i; hi++) enter(window, rankOf[hi]!);
       for (; lo < hi && times[lo]! <= t - span; lo++) leave(window, rankOf[lo]!);
     }
-    if (window.size < minPeriods) continue;
-    const f = fencesOfRanks(window.size, window.at, options, lerpForward);
+    const size = window.size;
+    if (size < minPeriods) continue;
+    const r1 = lowerRank(size, 0.25);
+    const r3 = lowerRank(size, 0.75);
+    window.pick(r1, Math.min(r1 + 1, size - 1), r3, Math.min(r3 + 1, size - 1), picked);
+    const q1 = quantileOfNeighbours(size, 0.25, picked[0]!, picked[1]!, lerpForward);
+    const q3 = quantileOfNeighbours(size, 0.75, picked[2]!, picked[3]!, lerpForward);
+    const f = tukeyFences(q1, q3, median, options, fences);
     out.q1[i] = f.q1;
     out.q3[i] = f.q3;
     out.iqr[i] = f.iqr;
     out.lower[i] = f.lower;
     out.upper[i] = f.upper;
-    const verdict = judge(values[i]!, f);
-    if (verdict) {
-      out.direction[i] = verdict.direction === Direction.High ? DirectionCode.High : DirectionCode.Low;
-      out.score[i] = verdict.score ?? Number.NaN;
+    const x = values[i]!;
+    const side = fenceSide(x, f);
+    if (side !== DirectionCode.None) {
+      out.direction[i] = side;
+      out.score[i] = fenceScore(x, side, f);
     }
   }
   return { asset: series.asset, metric, timeframe, closed: options.closed, series, metricIndex, ...out };

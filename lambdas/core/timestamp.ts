@@ -24,6 +24,8 @@ const ISO =
  * parseIsoTimestamp('2022-05-12'); // 1652313600000
  */
 export function parseIsoTimestamp(text: string): number {
+  const fast = canonicalUtcMillis(text);
+  if (fast !== undefined) return fast;
   const m = ISO.exec(text.trim());
   if (!m) throw new InvalidTimestampError(`not an ISO-8601 date: ${JSON.stringify(text.slice(0, 64))}`);
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
@@ -47,6 +49,64 @@ export function parseIsoTimestamp(text: string): number {
     throw new InvalidTimestampError(`impossible date: ${JSON.stringify(text.slice(0, 64))}`);
   }
   return local - offsetMinutes(zone) * 60_000;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/**
+ * The hot path of {@link parseIsoTimestamp}: `YYYY-MM-DDTHH:MM:SSZ` and
+ * `YYYY-MM-DDTHH:MM:SS.sssZ` (what `mongoexport` and `toISOString()` write),
+ * read digit by digit without a regular expression or a `Date`.
+ *
+ * @returns epoch milliseconds, or undefined for any other text or any field
+ *   out of range, which the general path then parses or rejects
+ */
+function canonicalUtcMillis(text: string): number | undefined {
+  const length = text.length;
+  if (length !== 20 && length !== 24) return undefined;
+  if (
+    text.charCodeAt(4) !== 45 || // -
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 84 || // T
+    text.charCodeAt(13) !== 58 || // :
+    text.charCodeAt(16) !== 58 ||
+    text.charCodeAt(length - 1) !== 90 || // Z
+    (length === 24 && text.charCodeAt(19) !== 46) // .
+  ) {
+    return undefined;
+  }
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  const ms = length === 24 ? digits(text, 20, 3) : 0;
+  // Years below 100 are left to the general path: Date.UTC maps them to 1900-1999.
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (!(inRange(hour, 23) && inRange(minute, 59) && inRange(second, 59) && ms >= 0)) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+/** The number written by `count` ASCII digits at `start`, or -1 when one is not a digit. */
+function digits(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/** `value` in [0, max]; -1 marks a non-digit (see {@link digits}). */
+function inRange(value: number, max: number): boolean {
+  return value >= 0 && value <= max;
+}
+
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
 
 function offsetMinutes(zone: string | undefined): number {

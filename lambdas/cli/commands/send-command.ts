@@ -1,11 +1,241 @@
-import type { Command } from '../command.ts';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { ConfigError, loadServiceConfig } from '../../config/service-config.ts';
+import {
+  DEFAULT_DEVIATION_LIMIT,
+  DEFAULT_METRICS,
+  DEFAULT_TIMEFRAMES,
+  Mode,
+} from '../../core/detector-options.ts';
+import { composeRequests, type RequestFields } from '../../requests/compose-requests.ts';
+import { InvalidMessageError } from '../../requests/invalid-message-error.ts';
+import { parseRequest } from '../../requests/parse-request.ts';
+import { ASSET_NAME } from '../../requests/request-schema.ts';
+import { type SendReport, sendRequests } from '../../requests/send-requests.ts';
+import { nameList, numberFlag, numberList, parseFlags } from '../args.ts';
+import { type CliIo, type Command, ExitCode, InputError, UsageError, write } from '../command.ts';
 
-/** `riskfence send`. */
+const USAGE = `Usage: riskfence send --queue-url URL (--assets a,b | --assets-file FILE | --all) [options]
+
+Sends version-1 detection requests to an SQS queue (AWS, or any SQS endpoint),
+at most 1000 assets per message, 10 messages per SendMessageBatch call.
+Every message is checked with the consumer's own parser before it is sent.
+
+Options:
+  --queue-url URL         the request queue (required)
+  --endpoint URL          SQS endpoint, e.g. http://127.0.0.1:5000 for a local SQS API
+  --region R              AWS region (default: from the queue URL, then AWS_REGION)
+  --assets a,b            assets to check (names: ${ASSET_NAME.source})
+  --assets-file FILE      more assets, one per line (blank lines and lines starting with # skipped)
+  --all                   every asset with data in the longest window (one message)
+  --as-of ISO             end of the windows (default: the consumer uses each message's send time)
+  --timeframes 3,7,30     window lengths in whole days, 1..365
+  --deviation-limit K     Tukey's k, 0 < k <= 100
+  --metrics m1,m2         metrics to check; checked against METRICS when that is set
+  --mode window|rolling   how windows are placed (default window)
+
+Credentials come from the AWS SDK's default chain (AWS_ACCESS_KEY_ID, profiles, roles).
+Exit status: 0 all sent, 1 some message not sent or an unreadable assets file, 2 bad flags.
+`;
+
+const FLAGS = {
+  'queue-url': { type: 'string' },
+  endpoint: { type: 'string' },
+  region: { type: 'string' },
+  assets: { type: 'string' },
+  'assets-file': { type: 'string' },
+  all: { type: 'boolean' },
+  'as-of': { type: 'string' },
+  timeframes: { type: 'string' },
+  'deviation-limit': { type: 'string' },
+  metrics: { type: 'string' },
+  mode: { type: 'string' },
+} as const;
+
+/** `riskfence send`: sends detection requests to a queue. */
 export const sendCommand: Command = {
   name: 'send',
-  summary: '(being built)',
-  usage: 'riskfence send\n',
-  async run() {
-    throw new Error('riskfence send is being built');
+  summary: 'send detection requests to an SQS queue (AWS or --endpoint), 10 per batch',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values } = parseFlags(argv, FLAGS);
+    const queueUrl = values['queue-url'];
+    if (queueUrl === undefined) throw new UsageError('--queue-url is required');
+    if (!URL.canParse(queueUrl)) throw new UsageError(`--queue-url: '${queueUrl}' is not a URL`);
+    const assets = await assetList(values, io);
+    const fields = requestFields(values);
+    const messages = checkedMessages(assets, fields, io.env);
+    const sqs = sqsClient(queueUrl, values.endpoint, values.region, io.env);
+    try {
+      const report = await sendRequests(
+        sqs,
+        queueUrl,
+        messages.map((m) => m.body),
+      );
+      await printReport(report, messages, queueUrl, io);
+      return report.failed.length === 0 ? ExitCode.Ok : ExitCode.InputError;
+    } finally {
+      sqs.destroy();
+    }
   },
 };
+
+type Values = ReturnType<typeof parseFlags<typeof FLAGS>>['values'];
+
+async function assetList(values: Values, io: CliIo): Promise<string[] | null> {
+  const listed = values.assets !== undefined || values['assets-file'] !== undefined;
+  if (values.all && listed) throw new UsageError('--all cannot be combined with --assets or --assets-file');
+  if (values.all) return null;
+  if (!listed) throw new UsageError('which assets? give --assets, --assets-file or --all');
+  const assets: string[] = [];
+  if (values.assets !== undefined) {
+    for (const name of nameList(values.assets)) {
+      if (!ASSET_NAME.test(name))
+        throw new UsageError(`--assets: ${JSON.stringify(name)} is not an asset name`);
+      assets.push(name);
+    }
+  }
+  const file = values['assets-file'];
+  if (file !== undefined) assets.push(...(await assetsFromFile(resolve(io.cwd, file))));
+  if (assets.length === 0) throw new UsageError('no assets given');
+  return assets;
+}
+
+async function assetsFromFile(path: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  const assets: string[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    if (!ASSET_NAME.test(line)) {
+      throw new InputError(
+        `${path} line ${i + 1}: ${JSON.stringify(line.slice(0, 40))} is not an asset name`,
+      );
+    }
+    assets.push(line);
+  });
+  return assets;
+}
+
+function requestFields(values: Values): RequestFields {
+  const mode = values.mode;
+  if (mode !== undefined && mode !== Mode.Window && mode !== Mode.Rolling) {
+    throw new UsageError(`--mode: '${mode}' is neither window nor rolling`);
+  }
+  return {
+    ...(values['as-of'] === undefined ? {} : { asOf: values['as-of'] }),
+    ...(values.timeframes === undefined ? {} : { timeframes: numberList('--timeframes', values.timeframes) }),
+    ...(values.metrics === undefined ? {} : { metrics: nameList(values.metrics) }),
+    ...(values['deviation-limit'] === undefined
+      ? {}
+      : { deviationLimit: numberFlag('--deviation-limit', values['deviation-limit']) }),
+    ...(mode === undefined ? {} : { mode }),
+  };
+}
+
+/** One message to send: its body and how many assets it names (`null`: every asset). */
+interface OutgoingMessage {
+  readonly body: string;
+  readonly assetCount: number | null;
+}
+
+/** The messages, each body accepted by the consumer's parser (else a usage error naming the field). */
+function checkedMessages(
+  assets: string[] | null,
+  fields: RequestFields,
+  env: CliIo['env'],
+): OutgoingMessage[] {
+  // The deployment's metrics are known here only through METRICS; without it, the consumer checks the names.
+  const metrics = env.METRICS?.trim() ? configuredMetrics(env.METRICS) : (fields.metrics ?? DEFAULT_METRICS);
+  const ctx = {
+    sentTimestamp: Date.now(),
+    metrics,
+    defaults: { timeframes: DEFAULT_TIMEFRAMES, deviationLimit: DEFAULT_DEVIATION_LIMIT },
+  };
+  return composeRequests(assets, fields).map((request) => {
+    const body = JSON.stringify(request);
+    try {
+      parseRequest(body, ctx);
+    } catch (e) {
+      if (e instanceof InvalidMessageError)
+        throw new UsageError(`the request would be rejected: ${e.message}`);
+      throw e;
+    }
+    return { body, assetCount: request.assets?.length ?? null };
+  });
+}
+
+function configuredMetrics(text: string): readonly string[] {
+  try {
+    return loadServiceConfig({ METRICS: text }).mapping.metrics;
+  } catch (e) {
+    if (e instanceof ConfigError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+function sqsClient(
+  queueUrl: string,
+  endpoint: string | undefined,
+  region: string | undefined,
+  env: CliIo['env'],
+) {
+  const chosen = region ?? regionOf(queueUrl) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (chosen === undefined) throw new UsageError('no region: give --region or set AWS_REGION');
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN } = env;
+  return new SQSClient({
+    region: chosen,
+    ...(endpoint === undefined ? {} : { endpoint }),
+    // The injected environment's keys win, so that the command does what its io says; else the default chain.
+    ...(accessKeyId && secretAccessKey
+      ? {
+          credentials: {
+            accessKeyId,
+            secretAccessKey,
+            ...(AWS_SESSION_TOKEN ? { sessionToken: AWS_SESSION_TOKEN } : {}),
+          },
+        }
+      : {}),
+  });
+}
+
+/** `us-east-1` from `https://sqs.us-east-1.amazonaws.com/123456789012/requests`. */
+function regionOf(queueUrl: string): string | undefined {
+  return /^sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/.exec(new URL(queueUrl).hostname)?.[1];
+}
+
+async function printReport(
+  report: SendReport,
+  messages: readonly OutgoingMessage[],
+  queueUrl: string,
+  io: CliIo,
+): Promise<void> {
+  const describe = (i: number) => {
+    const n = messages[i]!.assetCount;
+    return n === null ? 'every asset' : `${n} asset${n === 1 ? '' : 's'}`;
+  };
+  const lines = report.sent.map((s) => `${s.messageId}  message ${s.index + 1}: ${describe(s.index)}\n`);
+  const count = (list: readonly { index: number }[]) =>
+    list.reduce((sum, m) => sum + (messages[m.index]!.assetCount ?? 0), 0);
+  const total =
+    messages[0]?.assetCount === null
+      ? 'every asset'
+      : `${count(report.sent)} of ${count(report.sent) + count(report.failed)} assets`;
+  lines.push(
+    `sent ${report.sent.length} of ${messages.length} message${messages.length === 1 ? '' : 's'} (${total}) ` +
+      `in ${report.calls} SendMessageBatch call${report.calls === 1 ? '' : 's'} to ${queueUrl}\n`,
+  );
+  await write(io.stdout, lines.join(''));
+  if (report.failed.length > 0) {
+    const failures = report.failed.map(
+      (f) => `failed: message ${f.index + 1} (${describe(f.index)}): ${f.code}: ${f.message}\n`,
+    );
+    await write(io.stderr, failures.join(''));
+  }
+}

@@ -1,0 +1,59 @@
+import { bySeverity, type FlagRow } from './flag-row.ts';
+
+/**
+ * Counts what a detect run found and keeps its most severe flags, in memory
+ * bounded by the row limit however many flags a rolling run produces.
+ *
+ * Complexity: O(log limit) amortised per flag.
+ *
+ * @example
+ * const tally = new DetectTally(50);
+ * for (const row of windowFlagRows(results)) tally.addFlag(row);
+ * tally.top(); // the 50 most severe
+ */
+export class DetectTally {
+  readonly #limit: number;
+  #rows: FlagRow[] = [];
+  /** Flags per timeframe (days). */
+  readonly flagsByTimeframe = new Map<number, number>();
+  /** Windows (window mode) or points (rolling mode) without fences: too few values. */
+  insufficient = 0;
+  /** Windows or points judged in total. */
+  judged = 0;
+
+  /** @param limit - flags to keep; 0 keeps all */
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  /** Registers a timeframe so that it is listed even with no flags. */
+  addTimeframe(timeframe: number): void {
+    if (!this.flagsByTimeframe.has(timeframe)) this.flagsByTimeframe.set(timeframe, 0);
+  }
+
+  /** Counts one flag and keeps it if it is among the most severe. */
+  addFlag(row: FlagRow): void {
+    this.flagsByTimeframe.set(row.timeframe, (this.flagsByTimeframe.get(row.timeframe) ?? 0) + 1);
+    this.#rows.push(row);
+    // Trimming only when the buffer is 4x the limit keeps sorting cost amortised.
+    if (this.#limit > 0 && this.#rows.length >= 4 * this.#limit) this.#trim();
+  }
+
+  /** All flags counted. */
+  get flags(): number {
+    let n = 0;
+    for (const c of this.flagsByTimeframe.values()) n += c;
+    return n;
+  }
+
+  /** The most severe flags (see `bySeverity`), at most `limit` of them. */
+  top(): FlagRow[] {
+    this.#trim();
+    return this.#rows;
+  }
+
+  #trim(): void {
+    this.#rows.sort(bySeverity);
+    if (this.#limit > 0 && this.#rows.length > this.#limit) this.#rows.length = this.#limit;
+  }
+}

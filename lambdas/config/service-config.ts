@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { DEFAULT_DEVIATION_LIMIT, DEFAULT_METRICS, DEFAULT_TIMEFRAMES } from '../core/detector-options.ts';
+import type { FieldMapping } from '../core/document-reader.ts';
+
+/** The detection service's settings, read once from the environment at cold start. */
+export interface ServiceConfig {
+  /** MongoDB database. @default 'riskfence' */
+  readonly database: string;
+  /** Collection of source documents. @default 'risk_scores' */
+  readonly sourceCollection: string;
+  /** Collection of run summaries. @default 'anomaly_runs' */
+  readonly runsCollection: string;
+  /** Root field of the flags written back. @default 'anomalies' */
+  readonly anomaliesField: string;
+  /** Asset and time field paths and the configured metrics (all a request may ask for). */
+  readonly mapping: FieldMapping;
+  /** Default timeframes of a request, whole days. @default [3, 7, 30] */
+  readonly timeframes: readonly number[];
+  /** Default deviation limit `k`. @default 1.5 */
+  readonly deviationLimit: number;
+  /** Fewest finite values a window needs for fences. @default 1 */
+  readonly minSamples: number;
+  /** SQS URL of the dead-letter queue (`DLQ_URL`); required in AWS. */
+  readonly deadLetterQueueUrl: string | undefined;
+  /** Secrets Manager secret holding the MongoDB connection string (`MONGODB_SECRET_ARN`); AWS only. */
+  readonly mongoSecretArn: string | undefined;
+  /** CloudWatch metrics namespace. @default 'RiskFence' */
+  readonly metricsNamespace: string;
+  /** Powertools service name. @default 'riskfence' */
+  readonly serviceName: string;
+}
+
+/** Thrown when the environment holds an invalid setting; the message lists every problem. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** A collection or database name, or a field path: no empty segment, no `$` prefix, no NUL. */
+const FIELD_PATH = /^(?!\$)[^.\0$][^.\0]*(\.[^.\0$][^.\0]*)*$/;
+const NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,119}$/;
+
+const fieldPath = (what: string) => z.string().regex(FIELD_PATH, `${what} is not a field path`);
+const name = (what: string) => z.string().regex(NAME, `${what} is not a valid name`);
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+const envSchema = z.object({
+  MONGODB_DATABASE: name('MONGODB_DATABASE').default('riskfence'),
+  SOURCE_COLLECTION: name('SOURCE_COLLECTION').default('risk_scores'),
+  RUNS_COLLECTION: name('RUNS_COLLECTION').default('anomaly_runs'),
+  ANOMALIES_FIELD: fieldPath('ANOMALIES_FIELD').default('anomalies'),
+  ASSET_FIELD: fieldPath('ASSET_FIELD').default('coin_id'),
+  TIME_FIELD: fieldPath('TIME_FIELD').default('timestamp'),
+  METRICS: z
+    .string()
+    .transform(list)
+    .pipe(
+      z
+        .array(fieldPath('each of METRICS'))
+        .min(1, 'METRICS needs at least one metric')
+        .refine((m) => new Set(m).size === m.length, 'METRICS has duplicates'),
+    )
+    .default([...DEFAULT_METRICS]),
+  TIMEFRAMES: z
+    .string()
+    .transform((s) => list(s).map(Number))
+    .pipe(
+      z
+        .array(
+          z
+            .number('each of TIMEFRAMES must be a number')
+            .int('each of TIMEFRAMES must be a whole number of days')
+            .min(1, 'each of TIMEFRAMES must be at least 1 day')
+            .max(365, 'each of TIMEFRAMES must be at most 365 days'),
+        )
+        .min(1, 'TIMEFRAMES needs at least one timeframe')
+        .refine((t) => new Set(t).size === t.length, 'TIMEFRAMES has duplicates'),
+    )
+    .default([...DEFAULT_TIMEFRAMES]),
+  QUANTILE_DEVIATION_LIMIT: z.coerce
+    .number('QUANTILE_DEVIATION_LIMIT is not a number')
+    .gt(0, 'QUANTILE_DEVIATION_LIMIT must be > 0')
+    .max(100, 'QUANTILE_DEVIATION_LIMIT must be <= 100')
+    .default(DEFAULT_DEVIATION_LIMIT),
+  MIN_SAMPLES: z.coerce
+    .number('MIN_SAMPLES is not a number')
+    .int('MIN_SAMPLES must be an integer')
+    .min(1, 'MIN_SAMPLES must be >= 1')
+    .default(1),
+  DLQ_URL: z.url('DLQ_URL is not a URL').optional(),
+  MONGODB_SECRET_ARN: z.string().min(1).optional(),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default('RiskFence'),
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).default('riskfence'),
+});
+
+/**
+ * Reads and validates the service's environment variables (names fixed by the
+ * deployment; see the README) into a {@link ServiceConfig}. Empty variables
+ * count as unset. `MONGODB_URI` is deliberately not part of the result, so a
+ * logged configuration can never carry credentials: see `resolveMongoUri`.
+ *
+ * @param env - the environment, e.g. `process.env`
+ * @returns the configuration
+ * @throws {@link ConfigError} listing every invalid variable
+ *
+ * Complexity: O(size of the environment's relevant values).
+ *
+ * @example
+ * const config = loadServiceConfig({ METRICS: 'volume,latest_price', TIMEFRAMES: '7' });
+ * config.timeframes; // [7]
+ */
+export function loadServiceConfig(env: Readonly<Record<string, string | undefined>>): ServiceConfig {
+  const present = Object.fromEntries(
+    Object.keys(envSchema.shape)
+      .map((k) => [k, env[k]?.trim()] as const)
+      .filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const config: ServiceConfig = {
+    database: e.MONGODB_DATABASE,
+    sourceCollection: e.SOURCE_COLLECTION,
+    runsCollection: e.RUNS_COLLECTION,
+    anomaliesField: e.ANOMALIES_FIELD,
+    mapping: { assetField: e.ASSET_FIELD, timeField: e.TIME_FIELD, metrics: e.METRICS },
+    timeframes: e.TIMEFRAMES,
+    deviationLimit: e.QUANTILE_DEVIATION_LIMIT,
+    minSamples: e.MIN_SAMPLES,
+    deadLetterQueueUrl: e.DLQ_URL,
+    mongoSecretArn: e.MONGODB_SECRET_ARN,
+    metricsNamespace: e.POWERTOOLS_METRICS_NAMESPACE,
+    serviceName: e.POWERTOOLS_SERVICE_NAME,
+  };
+  assertDistinctFields(config);
+  return deepFreeze(config);
+}
+
+function assertDistinctFields(config: ServiceConfig): void {
+  const { assetField, timeField, metrics } = config.mapping;
+  const flags = config.anomaliesField;
+  const clash = [assetField, timeField, ...metrics].find(
+    (f) => f === flags || f.startsWith(`${flags}.`) || flags.startsWith(`${f}.`),
+  );
+  if (clash !== undefined) {
+    throw new ConfigError(`invalid configuration: ANOMALIES_FIELD '${flags}' overlaps the field '${clash}'`);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,95 @@
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { RecordOutcome } from '../service/process-record.ts';
+
+/** The service's CloudWatch metric names (SPEC section 5). */
+export const MetricName = {
+  RecordsProcessed: 'RecordsProcessed',
+  RecordsFailed: 'RecordsFailed',
+  InvalidMessages: 'InvalidMessages',
+  AssetsEvaluated: 'AssetsEvaluated',
+  DocumentsRead: 'DocumentsRead',
+  AnomaliesDetected: 'AnomaliesDetected',
+  FlagsWritten: 'FlagsWritten',
+  DataQualityIssues: 'DataQualityIssues',
+  ReadDuration: 'ReadDuration',
+  DetectDuration: 'DetectDuration',
+  WriteDuration: 'WriteDuration',
+} as const;
+
+/**
+ * Counts of one invocation, accumulated while records are processed in
+ * parallel and emitted once at the end: counters as sums, read and write
+ * durations as one value per record, `AnomaliesDetected` per timeframe and
+ * `DetectDuration` per metric as sums (no per-asset dimension anywhere).
+ *
+ * @example
+ * const tally = new BatchTally();
+ * tally.processed(outcome);
+ * tally.emit(metrics);
+ */
+export class BatchTally {
+  recordsProcessed = 0;
+  recordsFailed = 0;
+  invalidMessages = 0;
+  assetsEvaluated = 0;
+  documentsRead = 0;
+  flagsWritten = 0;
+  dataQualityIssues = 0;
+  readonly readMs: number[] = [];
+  readonly writeMs: number[] = [];
+  readonly anomaliesByTimeframe = new Map<number, number>();
+  readonly detectMsByMetric = new Map<string, number>();
+
+  /** Adds a successfully processed record. */
+  processed(outcome: RecordOutcome): void {
+    this.recordsProcessed++;
+    let readMs = 0;
+    let writeMs = 0;
+    for (const job of outcome.jobs) {
+      this.assetsEvaluated += job.assetsEvaluated;
+      this.documentsRead += job.documentsRead;
+      this.flagsWritten += job.flagsWritten;
+      this.dataQualityIssues += job.dataQualityIssues;
+      readMs += job.readMs;
+      writeMs += job.writeMs;
+      for (const t of job.job.timeframes) {
+        if (!this.anomaliesByTimeframe.has(t)) this.anomaliesByTimeframe.set(t, 0);
+      }
+      for (const a of job.anomalies) {
+        this.anomaliesByTimeframe.set(a.timeframe, (this.anomaliesByTimeframe.get(a.timeframe) ?? 0) + 1);
+      }
+      for (const [metric, ms] of Object.entries(job.detectMs)) {
+        this.detectMsByMetric.set(metric, (this.detectMsByMetric.get(metric) ?? 0) + ms);
+      }
+    }
+    this.readMs.push(readMs);
+    this.writeMs.push(writeMs);
+  }
+
+  /**
+   * Adds the invocation's metrics to `metrics` and emits the dimensioned ones
+   * as single metrics; the caller publishes `metrics` afterwards.
+   */
+  emit(metrics: Metrics): void {
+    const count = (name: string, value: number) => metrics.addMetric(name, MetricUnit.Count, value);
+    count(MetricName.RecordsProcessed, this.recordsProcessed);
+    count(MetricName.RecordsFailed, this.recordsFailed);
+    count(MetricName.InvalidMessages, this.invalidMessages);
+    count(MetricName.AssetsEvaluated, this.assetsEvaluated);
+    count(MetricName.DocumentsRead, this.documentsRead);
+    count(MetricName.FlagsWritten, this.flagsWritten);
+    count(MetricName.DataQualityIssues, this.dataQualityIssues);
+    for (const ms of this.readMs) metrics.addMetric(MetricName.ReadDuration, MetricUnit.Milliseconds, ms);
+    for (const ms of this.writeMs) metrics.addMetric(MetricName.WriteDuration, MetricUnit.Milliseconds, ms);
+    for (const [timeframe, n] of this.anomaliesByTimeframe) {
+      const single = metrics.singleMetric();
+      single.addDimension('timeframe', String(timeframe));
+      single.addMetric(MetricName.AnomaliesDetected, MetricUnit.Count, n);
+    }
+    for (const [metric, ms] of this.detectMsByMetric) {
+      const single = metrics.singleMetric();
+      single.addDimension('metric', metric);
+      single.addMetric(MetricName.DetectDuration, MetricUnit.Milliseconds, ms);
+    }
+  }
+}

@@ -1,0 +1,201 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { ServiceConfig } from '../config/service-config.ts';
+import { formatIso } from '../core/timestamp.ts';
+import type { DetectionJob } from '../requests/parse-request.ts';
+import { classifyFailure, type Failure, FailureKind } from '../service/failure-policy.ts';
+import { type Phase, processRecord, type RecordOutcome } from '../service/process-record.ts';
+import type { DetectionStore } from '../stores/detection-store.ts';
+import { BatchTally } from './batch-metrics.ts';
+import type { DeadLetterSink } from './dead-letter-sink.ts';
+
+/** How a record ended. */
+export const RecordStatus = {
+  /** Detection ran; flags and run summaries written. */
+  Processed: 'processed',
+  /** Permanent failure, sent to the dead-letter sink; not retried. */
+  DeadLettered: 'dead-lettered',
+  /** Reported in `batchItemFailures` (transient, or the dead-letter send failed). */
+  Failed: 'failed',
+} as const;
+/** One of {@link RecordStatus}. */
+export type RecordStatus = (typeof RecordStatus)[keyof typeof RecordStatus];
+
+/** What happened to one record; see {@link HandlerDeps.onRecord}. */
+export type RecordReport =
+  | { readonly messageId: string; readonly status: 'processed'; readonly outcome: RecordOutcome }
+  | { readonly messageId: string; readonly status: 'dead-lettered' | 'failed'; readonly failure: Failure };
+
+/** Everything the handler needs; built once per execution environment. */
+export interface HandlerDeps {
+  readonly config: ServiceConfig;
+  /** The store, or a factory called per record until it resolves (a rejection fails that record transiently). */
+  readonly store: DetectionStore | (() => Promise<DetectionStore>);
+  readonly deadLetters: DeadLetterSink;
+  readonly logger?: Logger;
+  /** Published once per invocation; omit to emit no metrics (local runs). */
+  readonly metrics?: Metrics;
+  readonly tracer?: Tracer;
+  /** Called once per record with its outcome (local commands summarise with it). */
+  readonly onRecord?: (report: RecordReport) => void;
+}
+
+/** Thrown for a permanently failed record whose dead letter could not be sent: SQS retries it, then redrives it. */
+export class DeadLetterSendError extends Error {
+  override readonly name = 'DeadLetterSendError';
+}
+
+/**
+ * Builds the SQS Lambda handler (SPEC sections 3 to 5) with Powertools'
+ * `BatchProcessor` and partial batch responses.
+ *
+ * Records are processed in parallel, each independently:
+ * - processed: detection ran and the changed flags were written;
+ * - permanent failure (bad message, rejected parameters, store rejection):
+ *   sent at once to the dead-letter sink with `errorCode`/`errorMessage`,
+ *   logged, counted in `InvalidMessages`, and not reported as a failure —
+ *   unless the send fails, then it is reported so that SQS redrives it;
+ * - transient failure (store unavailable, anything unexpected): reported in
+ *   `batchItemFailures` for SQS to retry.
+ * When every record failed, Powertools throws `FullBatchFailureError`, so
+ * Lambda backs off.
+ *
+ * Every log line of a record carries `messageId` (and, once parsed,
+ * `assetCount` and `asOf`). Each record gets a trace subsegment with `read`,
+ * `detect` and `write` inside. Metrics are published once per invocation.
+ *
+ * @param deps - configuration, store, dead-letter sink and Powertools utilities
+ * @returns the handler
+ *
+ * @example
+ * export const handler = createSqsHandler({ config, store: () => storePromise, deadLetters, logger, metrics, tracer });
+ */
+export function createSqsHandler(
+  deps: HandlerDeps,
+): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
+  const resolveStore = memoizeStore(deps.store);
+  return async (event, context) => {
+    // One processor per invocation: its state must not be shared by overlapping local invocations.
+    const processor = new BatchProcessor(EventType.SQS);
+    const tally = new BatchTally();
+    deps.logger?.addContext(context);
+    const tracing = deps.tracer?.isTracingEnabled() ? deps.tracer.getSegment() : undefined;
+    const handleRecord = async (record: SQSRecord): Promise<void> => {
+      let logger = deps.logger?.createChild({ persistentKeys: { messageId: record.messageId } });
+      const segment = tracing?.addNewSubsegment('## record');
+      segment?.addAnnotation('messageId', record.messageId);
+      try {
+        const outcome = await processRecord(
+          { messageId: record.messageId, body: record.body, sentTimestamp: sentTimestampOf(record) },
+          { config: deps.config, store: await resolveStore() },
+          {
+            parsed: (jobs) => {
+              logger = logger?.createChild({ persistentKeys: jobKeys(jobs) });
+            },
+            phase: <T>(name: Phase, run: () => Promise<T>) => traced(segment, name, run),
+          },
+        );
+        tally.processed(outcome);
+        logger?.info('record processed', summarise(outcome));
+        deps.onRecord?.({ messageId: record.messageId, status: RecordStatus.Processed, outcome });
+      } catch (error) {
+        const failure = classifyFailure(error);
+        segment?.addError(failure.message);
+        if (failure.kind === FailureKind.Permanent) {
+          try {
+            await deps.deadLetters.send(record, failure);
+          } catch (sendError) {
+            tally.recordsFailed++;
+            const reason = classifyFailure(sendError).message;
+            logger?.error('dead-letter send failed; record left for SQS to redrive', {
+              errorCode: failure.code,
+              errorMessage: failure.message,
+              sendError: reason,
+            });
+            deps.onRecord?.({ messageId: record.messageId, status: RecordStatus.Failed, failure });
+            throw new DeadLetterSendError(`cannot dead-letter ${record.messageId}: ${reason}`);
+          }
+          tally.invalidMessages++;
+          logger?.warn('record dead-lettered', { errorCode: failure.code, errorMessage: failure.message });
+          deps.onRecord?.({ messageId: record.messageId, status: RecordStatus.DeadLettered, failure });
+          return;
+        }
+        tally.recordsFailed++;
+        logger?.error('record failed; SQS will retry it', {
+          errorCode: failure.code,
+          errorMessage: failure.message,
+        });
+        deps.onRecord?.({ messageId: record.messageId, status: RecordStatus.Failed, failure });
+        throw error;
+      } finally {
+        segment?.close();
+      }
+    };
+    try {
+      return await processPartialResponse(event, handleRecord, processor, { context });
+    } finally {
+      if (deps.metrics) {
+        tally.emit(deps.metrics);
+        deps.metrics.publishStoredMetrics();
+      }
+    }
+  };
+}
+
+type Segment = NonNullable<ReturnType<Tracer['getSegment']>>;
+
+async function traced<T>(parent: Segment | undefined, name: Phase, run: () => Promise<T>): Promise<T> {
+  const sub = parent?.addNewSubsegment(name);
+  try {
+    return await run();
+  } catch (e) {
+    sub?.addError(e as Error);
+    throw e;
+  } finally {
+    sub?.close();
+  }
+}
+
+/** A store factory is retried on the next record after a rejection, and called once after it resolves. */
+function memoizeStore(store: HandlerDeps['store']): () => Promise<DetectionStore> {
+  if (typeof store !== 'function') return async () => store;
+  let pending: Promise<DetectionStore> | undefined;
+  return () => {
+    pending ??= store().catch((e: unknown) => {
+      pending = undefined;
+      throw e;
+    });
+    return pending;
+  };
+}
+
+/** `SentTimestamp`, which SQS always sets; a hand-written event without it is read as sent now. */
+function sentTimestampOf(record: SQSRecord): number {
+  const sent = Number(record.attributes?.SentTimestamp);
+  return Number.isFinite(sent) ? sent : Date.now();
+}
+
+/** The log keys of a parsed record: how many assets it names (`'all'` for every asset) and its asOf. */
+function jobKeys(jobs: readonly DetectionJob[]): { assetCount: number | 'all'; asOf: string } {
+  const all = jobs.some((j) => j.assets === null);
+  const assets = new Set(jobs.flatMap((j) => j.assets ?? []));
+  const asOfs = jobs.map((j) => j.asOf).sort((a, b) => a - b);
+  const first = formatIso(asOfs[0]!);
+  const last = formatIso(asOfs[asOfs.length - 1]!);
+  return { assetCount: all ? 'all' : assets.size, asOf: first === last ? first : `${first}..${last}` };
+}
+
+function summarise(outcome: RecordOutcome): Record<string, number> {
+  const sum = (f: (j: RecordOutcome['jobs'][number]) => number) => outcome.jobs.reduce((s, j) => s + f(j), 0);
+  return {
+    jobs: outcome.jobs.length,
+    assetsEvaluated: sum((j) => j.assetsEvaluated),
+    documentsRead: sum((j) => j.documentsRead),
+    anomaliesDetected: sum((j) => j.anomalies.length),
+    flagsWritten: sum((j) => j.flagsWritten),
+    dataQualityIssues: sum((j) => j.dataQualityIssues),
+  };
+}

@@ -1,0 +1,135 @@
+import type { LineHandler } from './line-splitter.ts';
+
+const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Types one CSV cell. CSV carries no types, so the loader decides: an empty
+ * cell is `null` (missing), a cell that reads as a decimal number is that
+ * number, and anything else — including `NaN`, `inf` and dates — stays a string
+ * (the detector counts non-numbers as bad values; times are parsed later).
+ *
+ * @param text - the cell's text (unquoted)
+ * @returns `null`, a number or the text
+ *
+ * @example
+ * csvCell('1.5e3'); // 1500
+ * csvCell('');      // null
+ */
+export function csvCell(text: string): string | number | null {
+  if (text.length === 0) return null;
+  return NUMBER_TEXT.test(text) ? Number(text) : text;
+}
+
+/**
+ * Splits one CSV record (RFC 4180: `,` separated, `"` quoted, `""` an escaped
+ * quote). Unquoted cells are trimmed; quoted cells are kept verbatim.
+ *
+ * @param text - the record; may contain newlines inside quotes
+ * @returns the cells, or `null` when a quoted cell is still open at the end
+ *
+ * Complexity: O(length).
+ *
+ * @example
+ * splitCsvRecord('a,"b, ""c""", d'); // ['a', 'b, "c"', 'd']
+ */
+export function splitCsvRecord(text: string): string[] | null {
+  if (!text.includes('"')) return text.split(',').map((s) => s.trim());
+  const cells: string[] = [];
+  let i = 0;
+  for (;;) {
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    let cell = '';
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q === -1) return null;
+        cell += text.slice(i, q);
+        if (text[q + 1] === '"') {
+          cell += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      const comma = text.indexOf(',', i);
+      // Text between a closing quote and the next comma is kept, as lenient readers (pandas) do.
+      cell += (comma === -1 ? text.slice(i) : text.slice(i, comma)).trim();
+      i = comma;
+    } else {
+      const comma = text.indexOf(',', i);
+      cell = (comma === -1 ? text.slice(i) : text.slice(i, comma)).trim();
+      i = comma;
+    }
+    cells.push(cell);
+    if (i === -1) return cells;
+    i++;
+  }
+}
+
+/** Receives one CSV row as a document, and the line it starts on. */
+export type CsvRecordHandler = (doc: Record<string, string | number | null>, line: number) => void;
+
+/**
+ * Turns CSV lines into documents keyed by the header row. Header names are
+ * trimmed (`"coin_name "` becomes `coin_name`); a dotted header such as
+ * `metrics.volume` stays one literal key, which dotted field paths read.
+ * Quoted cells may span lines. Rows whose cell count differs from the
+ * header's are reported and skipped; blank lines are skipped silently.
+ *
+ * Complexity: O(characters).
+ *
+ * @example
+ * const rows = new CsvRecords((doc) => docs.push(doc), (line, reason) => problems.push({ line, reason }));
+ * const lines = new LineSplitter(rows.onLine);
+ */
+export class CsvRecords {
+  readonly #onRecord: CsvRecordHandler;
+  readonly #onProblem: (line: number, reason: string) => void;
+  #header: string[] | undefined;
+  #pending = '';
+  #pendingLine = 0;
+
+  constructor(onRecord: CsvRecordHandler, onProblem: (line: number, reason: string) => void) {
+    this.#onRecord = onRecord;
+    this.#onProblem = onProblem;
+  }
+
+  /** Feeds one line (see `LineSplitter`). */
+  readonly onLine: LineHandler = (text, line) => {
+    let record = text;
+    let start = line;
+    if (this.#pendingLine > 0) {
+      record = `${this.#pending}\n${text}`;
+      start = this.#pendingLine;
+    } else if (text.trim().length === 0) return;
+    const cells = splitCsvRecord(record);
+    if (cells === null) {
+      this.#pending = record;
+      this.#pendingLine = start;
+      return;
+    }
+    this.#pendingLine = 0;
+    this.#pending = '';
+    if (this.#header === undefined) {
+      this.#header = cells.map((name) => name.trim());
+      return;
+    }
+    const header = this.#header;
+    if (cells.length !== header.length) {
+      this.#onProblem(start, `expected ${header.length} CSV fields, found ${cells.length}`);
+      return;
+    }
+    const doc: Record<string, string | number | null> = {};
+    for (let i = 0; i < header.length; i++) doc[header[i]!] = csvCell(cells[i]!);
+    this.#onRecord(doc, start);
+  };
+
+  /** Reports a quoted cell left open at the end of the input. */
+  end(): void {
+    if (this.#pendingLine > 0) this.#onProblem(this.#pendingLine, 'unterminated quoted CSV field');
+    this.#pendingLine = 0;
+    this.#pending = '';
+  }
+}

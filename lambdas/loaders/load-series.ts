@@ -1,0 +1,70 @@
+import { createDocumentReader, type FieldMapping, InvalidDocumentError } from '../core/document-reader.ts';
+import { SeriesBuilder, type SeriesSet } from '../core/series.ts';
+import type { InputFormat } from './input-format.ts';
+import type { InputProblem } from './input-problem.ts';
+import { type RecordStreamOptions, streamRecords } from './record-stream.ts';
+
+/** Options of {@link loadSeries}. */
+export interface LoadSeriesOptions extends RecordStreamOptions {
+  /** Keep each document's `_id` (for write-back), indexed by ref. @default false */
+  readonly keepIds?: boolean;
+}
+
+/** The series of an input, and what was skipped. */
+export interface LoadSeriesResult {
+  /** Series refs are 0-based document indexes in input order. */
+  readonly set: SeriesSet;
+  /** Skipped lines and documents without usable asset or time, in input order. */
+  readonly problems: InputProblem[];
+  /** Documents read (parsed objects or CSV rows), including those rejected for their asset or time. */
+  readonly documents: number;
+  /** With `keepIds`: `ids[ref]` is the `_id` of that document as in the input (`undefined` when absent). */
+  readonly ids: unknown[] | undefined;
+  readonly format: InputFormat;
+}
+
+/**
+ * The fast path from a file to detector series: documents are streamed,
+ * reduced to (asset, time, metric values) by the field mapping and dropped, so
+ * memory stays proportional to the observations, not the documents.
+ *
+ * Formats and problems as in `readDocuments`. A document without a usable
+ * asset or time is reported with its line and skipped; bad metric values are
+ * data, counted in `set.badValues`.
+ *
+ * @param source - a path (relative to `options.cwd`), or `-` for stdin
+ * @param mapping - asset, time and metric field paths (dotted allowed)
+ * @param options - format, stdin, cwd, progress, keepIds
+ * @returns the built series, problems, document count and optionally the `_id`s
+ * @throws `InputError` when the file is missing or unreadable
+ *
+ * Complexity: O(bytes + documents · metrics), plus the per-asset sort of `SeriesBuilder.build`.
+ *
+ * @example
+ * const { set, problems } = await loadSeries('docs.ndjson', {
+ *   assetField: 'coin_id', timeField: 'timestamp', metrics: ['volume'],
+ * });
+ */
+export async function loadSeries(
+  source: string,
+  mapping: FieldMapping,
+  options: LoadSeriesOptions = {},
+): Promise<LoadSeriesResult> {
+  const reader = createDocumentReader(mapping);
+  const builder = new SeriesBuilder(mapping.metrics);
+  const ids: unknown[] | undefined = options.keepIds ? [] : undefined;
+  let documents = 0;
+  const { format, problems } = await streamRecords(source, options, (doc) => {
+    const ref = documents++;
+    if (ids) ids.push(doc._id);
+    try {
+      const o = reader.read(doc);
+      builder.add(o.asset, o.time, o.values, ref);
+      return undefined;
+    } catch (e) {
+      if (e instanceof InvalidDocumentError) return e.message;
+      throw e;
+    }
+  });
+  return { set: builder.build(), problems, documents, ids, format };
+}

@@ -1,0 +1,113 @@
+import { isAscii } from 'node:buffer';
+import { open } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { InputError } from '../cli/command.ts';
+
+/** The source name that means standard input. */
+export const STDIN_SOURCE = '-';
+
+/** How an input is opened. */
+export interface SourceOptions {
+  /** Standard input, read when the source is `-`. @default process.stdin */
+  readonly stdin?: Readable;
+  /** Directory relative paths are resolved against. @default process.cwd() */
+  readonly cwd?: string;
+  /** Called after every chunk; `totalBytes` is undefined for pipes and stdin. */
+  readonly onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
+}
+
+// Large reads keep the per-chunk overhead (syscall, decode, split) negligible next to JSON.parse.
+const CHUNK_BYTES = 4 * 1024 * 1024;
+const BOM = '\uFEFF';
+
+/**
+ * The name problems are reported under: the path as given, `<stdin>` for `-`.
+ *
+ * @example
+ * sourceName('-'); // '<stdin>'
+ */
+export function sourceName(source: string): string {
+  return source === STDIN_SOURCE ? '<stdin>' : source;
+}
+
+/**
+ * Reads a file (or stdin for `-`) as UTF-8 text in large chunks, without a
+ * leading byte-order mark. Multi-byte characters split across chunks are
+ * decoded correctly.
+ *
+ * @param source - a path or `-`
+ * @param options - stdin, cwd and progress callback
+ * @returns text chunks in order
+ * @throws `InputError` when the file is missing, a directory or unreadable (on the first iteration)
+ *
+ * Complexity: O(bytes); one reused 4 MiB buffer for files.
+ *
+ * @example
+ * for await (const text of readTextChunks('docs.ndjson')) process.stdout.write(text);
+ */
+export async function* readTextChunks(source: string, options: SourceOptions = {}): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let first = true;
+  // Whether the decoder holds no partial character, so a pure-ASCII chunk may bypass it.
+  let clean = true;
+  for await (const bytes of readByteChunks(source, options)) {
+    // ASCII is a subset of Latin-1, whose decoding is a plain copy: 2-3x faster than UTF-8 decoding.
+    const ascii = clean && isAscii(bytes);
+    let text = ascii ? bytes.toString('latin1') : decoder.write(bytes);
+    if (!ascii) clean = bytes.length === 0 || bytes[bytes.length - 1]! < 0x80;
+    if (first && text.length > 0) {
+      first = false;
+      if (text.startsWith(BOM)) text = text.slice(1);
+    }
+    if (text.length > 0) yield text;
+  }
+  const rest = decoder.end();
+  if (rest.length > 0) yield rest;
+}
+
+async function* readByteChunks(source: string, options: SourceOptions): AsyncGenerator<Buffer> {
+  const report = options.onProgress;
+  if (source === STDIN_SOURCE) {
+    let read = 0;
+    for await (const chunk of options.stdin ?? process.stdin) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+      read += bytes.length;
+      report?.(read, undefined);
+      yield bytes;
+    }
+    return;
+  }
+  const path = resolve(options.cwd ?? process.cwd(), source);
+  const file = await open(path, 'r').catch((e: unknown) => {
+    throw new InputError(`cannot read ${source}: ${reason(e)}`);
+  });
+  try {
+    const stat = await file.stat();
+    if (stat.isDirectory()) throw new InputError(`cannot read ${source}: it is a directory`);
+    const total = stat.isFile() ? stat.size : undefined;
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    let read = 0;
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null).catch((e: unknown) => {
+        throw new InputError(`cannot read ${source}: ${reason(e)}`);
+      });
+      if (bytesRead === 0) break;
+      read += bytesRead;
+      report?.(read, total);
+      // The consumer decodes each chunk before asking for the next, so the buffer can be reused.
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+function reason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return (e as Error).message;
+}

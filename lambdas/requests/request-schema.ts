@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * Largest body accepted, in UTF-8 bytes: SQS's classic 256 KiB message size.
+ * The largest valid request (1000 assets of 128 characters) is about half of it.
+ */
+export const MAX_BODY_BYTES = 262_144;
+
+/** Most assets one version-1 request may name (SPEC section 8). */
+export const MAX_ASSETS = 1000;
+
+/** Most items one legacy (Python producer) request may hold. */
+export const MAX_LEGACY_ITEMS = 500;
+
+/**
+ * What an asset name may look like. Besides rejecting garbage, it keeps query
+ * operators (`$gt`, `$where`) and dotted-path tricks out of MongoDB filters.
+ */
+export const ASSET_NAME = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Longest timeframe, in days. */
+export const MAX_TIMEFRAME_DAYS = 365;
+
+/** Largest deviation limit `k`. */
+export const MAX_DEVIATION_LIMIT = 100;
+
+/** Quotes a short excerpt of untrusted text for an error message. */
+function excerpt(value: unknown): string {
+  const text = String(value);
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text);
+}
+
+const assetName = z.string().regex(ASSET_NAME, {
+  error: (issue) => `${excerpt(issue.input)} is not an asset name (${ASSET_NAME.source})`,
+});
+
+/**
+ * Version 1 of the request message (SPEC section 3), structure and ranges only;
+ * dates and metric names are checked by `parseRequest`.
+ *
+ * Timeframes are whole days: each becomes a field name (`anomalies.d7`), and a
+ * fractional one (`d0.5`) would turn into a nested MongoDB path.
+ *
+ * @example
+ * requestV1Schema.parse({ version: 1, assets: ['bitcoin'], timeframes: [7] });
+ */
+export const requestV1Schema = z.strictObject({
+  version: z.literal(1),
+  assets: z.array(assetName).min(1).max(MAX_ASSETS).optional(),
+  asOf: z.string().max(64).optional(),
+  timeframes: z.array(z.int().min(1).max(MAX_TIMEFRAME_DAYS)).min(1).optional(),
+  metrics: z.array(z.string()).min(1).optional(),
+  deviationLimit: z.number().gt(0).lte(MAX_DEVIATION_LIMIT).optional(),
+  mode: z.enum(['window', 'rolling']).optional(),
+});
+
+/** A version-1 request body, as a producer writes it. */
+export type RequestV1 = z.input<typeof requestV1Schema>;
+
+/**
+ * The original Python producer's message: `[{"date": "27-12-2022"}]` (every
+ * asset) or `[{"assetName": "bitcoin", "date": "27-12-2022"}, ...]`.
+ * Dates are checked by `parseRequest`.
+ *
+ * @example
+ * legacyRequestSchema.parse([{ assetName: 'bitcoin', date: '2022-12-27' }]);
+ */
+export const legacyRequestSchema = z
+  .array(z.strictObject({ assetName: assetName.optional(), date: z.string().max(32) }))
+  .min(1)
+  .max(MAX_LEGACY_ITEMS);
+
+/** A legacy request body. */
+export type LegacyRequest = z.input<typeof legacyRequestSchema>;

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { type Closed, DAY_MS } from '../../lambdas/core/detector-options.ts';
+import { DirectionCode, detectRolling, type RollingResult } from '../../lambdas/core/rolling-detector.ts';
+import type { SeriesSet } from '../../lambdas/core/series.ts';
+import { buildSet, hour, snapshot } from './set-fixture.ts';
+
+function rolling(set: SeriesSet, closed: Closed, extra: object = {}): RollingResult[] {
+  return [
+    ...detectRolling(
+      set,
+      Object.freeze({ closed, timeframes: Object.freeze([1]), deviationLimit: 1.5, minSamples: 1, ...extra }),
+    ),
+  ];
+}
+
+const nulls = (xs: Float64Array) => Array.from(xs, (x) => (Number.isNaN(x) ? null : x));
+
+/** Two points at hour 0 and three at hour 1, values 1, 2, 3, 10, 5 (pandas 2.3.3 outputs below). */
+const DUPLICATES = buildSet(
+  ['v'],
+  [
+    ['a', hour(0), [1]],
+    ['a', hour(0), [2]],
+    ['a', hour(1), [3]],
+    ['a', hour(1), [10]],
+    ['a', hour(1), [5]],
+  ],
+);
+
+describe('detectRolling', () => {
+  it('closed left excludes every point at the same instant, as pandas rolling("1D", closed="left")', () => {
+    const [r] = rolling(DUPLICATES, 'left');
+    expect(nulls(r!.q1)).toEqual([null, null, 1.25, 1.25, 1.25]);
+    expect(nulls(r!.q3)).toEqual([null, null, 1.75, 1.75, 1.75]);
+  });
+
+  it('closed right includes earlier same-instant points only, as pandas rolling("1D", closed="right")', () => {
+    const [r] = rolling(DUPLICATES, 'right');
+    expect(nulls(r!.q1)).toEqual([1, 1.25, 1.5, 1.75, 2]);
+    expect(nulls(r!.q3)).toEqual([1, 1.75, 2.5, 4.75, 5]);
+  });
+
+  it('closed left includes a point exactly T earlier; closed right excludes it', () => {
+    const set = buildSet(
+      ['v'],
+      [
+        ['a', hour(0), [1]],
+        ['a', hour(12), [2]],
+        ['a', hour(24), [3]],
+      ],
+    );
+    // pandas: rolling("1D").count() is [nan, 1, 2] for left and [1, 2, 2] for right
+    expect(nulls(rolling(set, 'left')[0]!.q1)).toEqual([null, 1, 1.25]);
+    expect(nulls(rolling(set, 'right')[0]!.q1)).toEqual([1, 1.25, 2.25]);
+  });
+
+  it('rolling quartiles interpolate as pandas rolling does (a + (b - a) t), not as numpy', () => {
+    const set = buildSet(
+      ['v'],
+      [
+        ['a', hour(0), [0.1]],
+        ['a', hour(1), [0.9]],
+        ['a', hour(2), [0.5]],
+      ],
+    );
+    // pandas: [nan, 0.1, 0.7000000000000001] (left) and [0.1, 0.7000000000000001, 0.7] (right)
+    expect(nulls(rolling(set, 'left')[0]!.q3)).toEqual([null, 0.1, 0.7000000000000001]);
+    expect(nulls(rolling(set, 'right')[0]!.q3)).toEqual([0.1, 0.7000000000000001, 0.7]);
+  });
+
+  it('each point is judged against its own window: fences, direction code and score per point', () => {
+    const set = buildSet(
+      ['v'],
+      [1, 2, 3, 4, 100, 2, -40].map((v, i) => ['a', hour(i), [v]] as const),
+    );
+    const [r] = rolling(set, 'left');
+    // point 4 (100): window [1, 2, 3, 4] → q1 1.75, q3 3.25, IQR 1.5, upper 5.5
+    expect([r!.q1[4], r!.q3[4], r!.iqr[4], r!.lower[4], r!.upper[4]]).toEqual([1.75, 3.25, 1.5, -0.5, 5.5]);
+    expect(r!.direction[4]).toBe(DirectionCode.High);
+    expect(r!.score[4]).toBe((100 - 5.5) / 1.5);
+    // point 6 (-40): window [1, 2, 3, 4, 100, 2] → q1 2, q3 3.75, IQR 1.75, lower -0.625
+    expect(r!.direction[6]).toBe(DirectionCode.Low);
+    expect(r!.score[6]).toBe((-0.625 + 40) / 1.75);
+    // 2 and 3 also break out of their tiny early windows ([1] and [1, 2])
+    expect(Array.from(r!.direction)).toEqual([0, 1, 1, 0, 1, 0, -1]);
+    expect(Number.isNaN(r!.score[5]!)).toBe(true);
+  });
+
+  it('a window with IQR 0 flags with score NaN (printed as null)', () => {
+    const set = buildSet(
+      ['v'],
+      [7, 7, 7, 8].map((v, i) => ['a', hour(i), [v]] as const),
+    );
+    const [r] = rolling(set, 'left');
+    expect(r!.direction[3]).toBe(DirectionCode.High);
+    expect(r!.score[3]).toBeNaN();
+    expect(r!.iqr[3]).toBe(0);
+  });
+
+  it('points whose window has fewer than minSamples finite values get no fences and no flag', () => {
+    const set = buildSet(
+      ['v'],
+      [1, Number.NaN, 1, 1, 50].map((v, i) => ['a', hour(i), [v]] as const),
+    );
+    const [r] = rolling(set, 'left', { minSamples: 3 });
+    expect(nulls(r!.q1)).toEqual([null, null, null, null, 1]);
+    expect(Array.from(r!.direction)).toEqual([0, 0, 0, 0, 1]);
+  });
+
+  it('NaN values are not counted in windows and never flagged, but still get their point fences', () => {
+    const set = buildSet(
+      ['v'],
+      [1, 2, Number.NaN, 3].map((v, i) => ['a', hour(i), [v]] as const),
+    );
+    const [r] = rolling(set, 'right');
+    expect(nulls(r!.q1)).toEqual([1, 1.25, 1.25, 1.5]);
+    expect(r!.direction[2]).toBe(DirectionCode.None);
+  });
+
+  it('points older than T leave the window', () => {
+    const set = buildSet(
+      ['v'],
+      [
+        ['a', 0, [100]],
+        ['a', DAY_MS / 2, [1]],
+        ['a', DAY_MS + 1, [2]],
+      ],
+    );
+    expect(nulls(rolling(set, 'left')[0]!.q1)).toEqual([null, 100, 1]);
+  });
+
+  it('results come lazily in order asset, timeframe, metric and point at the set', () => {
+    const set = buildSet(
+      ['x', 'y'],
+      [
+        ['b', hour(0), [1, 2]],
+        ['a', hour(0), [1, 2]],
+      ],
+    );
+    const gen = detectRolling(set, {
+      closed: 'left',
+      timeframes: [7, 3],
+      deviationLimit: 1.5,
+      minSamples: 1,
+    });
+    expect(gen.next().value).toMatchObject({
+      asset: 'a',
+      timeframe: 7,
+      metric: 'x',
+      metricIndex: 0,
+      closed: 'left',
+    });
+    const rest = [...gen];
+    expect(rest.map((r) => `${r.asset}/${r.timeframe}/${r.metric}`)).toEqual([
+      'a/7/y',
+      'a/3/x',
+      'a/3/y',
+      'b/7/x',
+      'b/7/y',
+      'b/3/x',
+      'b/3/y',
+    ]);
+    expect(rest[0]!.series).toBe(set.series[0]);
+  });
+
+  it('detectRolling does not modify the series set', () => {
+    const set = buildSet(
+      ['v', 'w'],
+      [5, Number.NaN, 1, 9, 2, 2, 100].map((v, i) => ['a', hour(i * 5), [v, -v]] as const),
+    );
+    const before = snapshot(set);
+    rolling(set, 'left');
+    rolling(set, 'right');
+    expect(snapshot(set)).toEqual(before);
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { SeriesBuilder } from '../../lambdas/core/series.ts';
+
+describe('SeriesBuilder', () => {
+  it('build() sorts assets by name and each series stably by time (input order kept for equal times)', () => {
+    const b = new SeriesBuilder(Object.freeze(['v']));
+    const adds: [string, number, number, number][] = [
+      ['b', 30, 1, 0],
+      ['a', 20, 2, 1],
+      ['b', 10, 3, 2],
+      ['b', 30, 4, 3],
+      ['b', 10, 5, 4],
+      ['a', 20, 6, 5],
+      ['b', 20, 7, 6],
+    ];
+    for (const [asset, t, v, ref] of adds) b.add(asset, t, Object.freeze([v]), ref);
+    const set = b.build();
+    expect(set.series.map((s) => s.asset)).toEqual(['a', 'b']);
+    const [a, bs] = set.series;
+    expect(Array.from(a!.times)).toEqual([20, 20]);
+    expect(Array.from(a!.refs)).toEqual([1, 5]);
+    expect(Array.from(bs!.times)).toEqual([10, 10, 20, 30, 30]);
+    expect(Array.from(bs!.refs)).toEqual([2, 4, 6, 0, 3]);
+    expect(Array.from(bs!.values[0]!)).toEqual([3, 5, 7, 1, 4]);
+  });
+
+  it('build() keeps values aligned with times and refs across several metrics', () => {
+    const b = new SeriesBuilder(['x', 'y']);
+    b.add('a', 2, [20, 200], 7);
+    b.add('a', 1, [10, 100], 9);
+    const s = b.build().series[0]!;
+    expect(Array.from(s.refs)).toEqual([9, 7]);
+    expect(s.values.map((v) => Array.from(v))).toEqual([
+      [10, 20],
+      [100, 200],
+    ]);
+  });
+
+  it('add() stores NaN and ±Infinity as NaN and counts them per metric; observations counts adds', () => {
+    const b = new SeriesBuilder(['x', 'y', 'z']);
+    b.add('a', 1, Float64Array.of(Number.NaN, 1, Number.POSITIVE_INFINITY), 0);
+    b.add('a', 2, [Number.NEGATIVE_INFINITY, 2, 3], 1);
+    b.add('b', 3, [1], 2); // fewer values than metrics: the rest are missing
+    const set = b.build();
+    expect(set.badValues).toEqual({ x: 2, y: 1, z: 2 });
+    expect(set.observations).toBe(3);
+    expect(Array.from(set.series[0]!.values[0]!)).toEqual([Number.NaN, Number.NaN]);
+    expect(Array.from(set.series[0]!.values[2]!)).toEqual([Number.NaN, 3]);
+  });
+
+  it('add() does not modify the values it is given', () => {
+    const values = Float64Array.of(Number.POSITIVE_INFINITY, 2);
+    new SeriesBuilder(['x', 'y']).add('a', 1, values, 0);
+    expect(Array.from(values)).toEqual([Number.POSITIVE_INFINITY, 2]);
+  });
+
+  it('the builder keeps accepting observations after build(), without changing earlier sets', () => {
+    const b = new SeriesBuilder(['x']);
+    b.add('a', 1, [1], 0);
+    const first = b.build();
+    b.add('a', 0, [2], 1);
+    const second = b.build();
+    expect(Array.from(first.series[0]!.times)).toEqual([1]);
+    expect(Array.from(second.series[0]!.times)).toEqual([0, 1]);
+    expect(second.observations).toBe(2);
+  });
+
+  it('build() of an empty builder has no series and zero counts', () => {
+    expect(new SeriesBuilder(['x']).build()).toEqual({
+      metrics: ['x'],
+      series: [],
+      badValues: { x: 0 },
+      observations: 0,
+    });
+  });
+});
