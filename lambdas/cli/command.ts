@@ -14,8 +14,6 @@ export interface CliIo {
 /** One `riskfence <name>` subcommand. */
 export interface Command {
   readonly name: string;
-  /** One line for `riskfence --help`. */
-  readonly summary: string;
   /** Full usage text for `riskfence <name> --help` and usage errors. */
   readonly usage: string;
   /** Runs the command; resolves to the process exit code. */

@@ -25,12 +25,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     await write(name === undefined ? io.stderr : io.stdout, OVERVIEW);
     return name === undefined ? ExitCode.UsageError : ExitCode.Ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     await write(io.stderr, `riskfence: unknown command '${name}'\n\n${OVERVIEW}`);
     return ExitCode.UsageError;
   }
-  return runCommand(command, rest, io);
+  return runCommand(await entry.load(), rest, io);
 }
 
 async function runCommand(command: Command, argv: readonly string[], io: CliIo): Promise<number> {

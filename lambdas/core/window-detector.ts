@@ -1,5 +1,6 @@
 import { DAY_MS, type WindowOptions } from './detector-options.ts';
 import { type Direction, type Fences, fencesOfRanks, judge } from './fences.ts';
+import { RankSelector } from './order-statistics.ts';
 import type { AssetSeries, SeriesSet } from './series.ts';
 
 /** A value outside its window's fences. */
@@ -43,8 +44,8 @@ export interface WindowResult {
  * @param options - validated options (see `assertDetectorOptions`)
  * @returns one result per asset × timeframe × metric
  *
- * Complexity: O(w log w) per window of w values (one sort of a copy), plus
- * O(log n) to find each window in its series.
+ * Complexity: O(w) expected per window of w values (quickselect of the four
+ * quartile ranks on a copy; no sort), plus O(log n) to find each window in its series.
  *
  * @example
  * detectWindow(set, { asOf: Date.UTC(2022, 4, 14), timeframes: [7], deviationLimit: 1.5, minSamples: 1 });
@@ -85,8 +86,7 @@ function judgeWindow(
     if (Number.isFinite(v)) scratch[n++] = v;
   }
   if (n === 0 || n < options.minSamples) return { n, fences: null, flags: [] };
-  const sorted = scratch.subarray(0, n).sort();
-  const fences = fencesOfRanks(n, (r) => sorted[r]!, options);
+  const fences = fencesOfRanks(n, new RankSelector(scratch.subarray(0, n)).at, options);
   const flags: WindowFlag[] = [];
   for (let i = start; i < end; i++) {
     const verdict = judge(values[i]!, fences);

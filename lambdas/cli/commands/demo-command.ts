@@ -88,7 +88,6 @@ export function demoMessages(first: number, last: number): DemoMessage[] {
 /** `riskfence demo` (what `npm start` runs). */
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'run the Lambda handler on the bundled sample with a generated SQS batch',
   usage: USAGE,
   async run(argv, io) {
     const { values } = parseFlags(argv, { keep: { type: 'boolean' } });

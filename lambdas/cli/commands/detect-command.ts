@@ -39,7 +39,6 @@ const MAX_LISTED_PROBLEMS = 20;
  */
 export const detectCommand: Command = {
   name: 'detect',
-  summary: 'flag values outside IQR fences in an NDJSON, JSON or CSV file',
   usage: DETECT_USAGE,
   async run(argv, io) {
     const settings = parseDetectSettings(argv, io.env);

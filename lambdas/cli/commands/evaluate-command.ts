@@ -54,7 +54,6 @@ const FLAGS = {
 /** `riskfence evaluate`: how well the detector catches real market events, and at what false-alarm rate. */
 export const evaluateCommand: Command = {
   name: 'evaluate',
-  summary: 'measure the detector on real market events (hit rate, false-alarm proxy, IQR-0 share)',
   usage: USAGE,
   async run(argv, io) {
     const { values } = parseFlags(argv, FLAGS);

@@ -38,7 +38,6 @@ const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
 /** `riskfence invoke`: the Lambda handler on a local SQS event and an NDJSON store. */
 export const invokeCommand: Command = {
   name: 'invoke',
-  summary: 'run the Lambda handler in-process on an SQS event with a file store',
   usage: USAGE,
   async run(argv, io) {
     const { values } = parseFlags(argv, {

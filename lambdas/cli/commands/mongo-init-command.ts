@@ -20,7 +20,6 @@ Exit status: 0 done, 1 no URI, invalid configuration or server unreachable.
 /** `riskfence mongo-init`: creates the service's MongoDB indexes. */
 export const mongoInitCommand: Command = {
   name: 'mongo-init',
-  summary: "create the service's MongoDB indexes (idempotent)",
   usage: USAGE,
   async run(argv, io) {
     const { values } = parseFlags(argv, { uri: { type: 'string' }, timeout: { type: 'string' } });

@@ -64,7 +64,6 @@ const FLAGS = {
 /** `riskfence report`: a self-contained HTML report of series, fences and flags. */
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'draw series, fences and flags into a self-contained HTML report',
   usage: USAGE,
   async run(argv, io) {
     const { values } = parseFlags(argv, FLAGS);

@@ -56,7 +56,6 @@ const FLAGS = {
 /** `riskfence send`: sends detection requests to a queue. */
 export const sendCommand: Command = {
   name: 'send',
-  summary: 'send detection requests to an SQS queue (AWS or --endpoint), 10 per batch',
   usage: USAGE,
   async run(argv, io) {
     const { values } = parseFlags(argv, FLAGS);
