@@ -1,5 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from '../test/support/seeded-random.ts';
 
 /** Size and seed of a generated hourly data set. */
 export interface DatasetSpec {
@@ -121,7 +122,7 @@ class AssetWalk {
 
   constructor(name: string, seed: number) {
     this.#name = name;
-    this.#random = mulberry32(seed);
+    this.#random = seededRandom(seed);
     this.#sigma = 0.002 + 0.018 * this.#random();
     this.#price = 10 ** (-2 + 6 * this.#random());
     this.#supply = 10 ** (6 + 4 * this.#random());
@@ -174,16 +175,4 @@ function clamp(v: number): number {
 function gaussian(random: () => number): number {
   const u = 1 - random();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-}
-
-/** mulberry32: a small, fast, seedable PRNG with good enough statistics for test data. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

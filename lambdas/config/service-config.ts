@@ -1,6 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_DEVIATION_LIMIT, DEFAULT_METRICS, DEFAULT_TIMEFRAMES } from '../core/detector-options.ts';
 import type { FieldMapping } from '../core/document-reader.ts';
+import { useEnglishIssueMessages } from './zod-locale.ts';
 
 /** The detection service's settings, read once from the environment at cold start. */
 export interface ServiceConfig {
@@ -39,61 +40,75 @@ export class ConfigError extends Error {
 const FIELD_PATH = /^(?!\$)[^.\0$][^.\0]*(\.[^.\0$][^.\0]*)*$/;
 const NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,119}$/;
 
-const fieldPath = (what: string) => z.string().regex(FIELD_PATH, `${what} is not a field path`);
-const name = (what: string) => z.string().regex(NAME, `${what} is not a valid name`);
+const fieldPath = (what: string) => z.string().check(z.regex(FIELD_PATH, `${what} is not a field path`));
+const name = (what: string) => z.string().check(z.regex(NAME, `${what} is not a valid name`));
 const list = (text: string) =>
   text
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 
+useEnglishIssueMessages();
+
 const envSchema = z.object({
-  MONGODB_DATABASE: name('MONGODB_DATABASE').default('riskfence'),
-  SOURCE_COLLECTION: name('SOURCE_COLLECTION').default('risk_scores'),
-  RUNS_COLLECTION: name('RUNS_COLLECTION').default('anomaly_runs'),
-  ANOMALIES_FIELD: fieldPath('ANOMALIES_FIELD').default('anomalies'),
-  ASSET_FIELD: fieldPath('ASSET_FIELD').default('coin_id'),
-  TIME_FIELD: fieldPath('TIME_FIELD').default('timestamp'),
-  METRICS: z
-    .string()
-    .transform(list)
-    .pipe(
-      z
-        .array(fieldPath('each of METRICS'))
-        .min(1, 'METRICS needs at least one metric')
-        .refine((m) => new Set(m).size === m.length, 'METRICS has duplicates'),
-    )
-    .default([...DEFAULT_METRICS]),
-  TIMEFRAMES: z
-    .string()
-    .transform((s) => list(s).map(Number))
-    .pipe(
+  MONGODB_DATABASE: z._default(name('MONGODB_DATABASE'), 'riskfence'),
+  SOURCE_COLLECTION: z._default(name('SOURCE_COLLECTION'), 'risk_scores'),
+  RUNS_COLLECTION: z._default(name('RUNS_COLLECTION'), 'anomaly_runs'),
+  ANOMALIES_FIELD: z._default(fieldPath('ANOMALIES_FIELD'), 'anomalies'),
+  ASSET_FIELD: z._default(fieldPath('ASSET_FIELD'), 'coin_id'),
+  TIME_FIELD: z._default(fieldPath('TIME_FIELD'), 'timestamp'),
+  METRICS: z._default(
+    z.pipe(
+      z.pipe(z.string(), z.transform(list)),
+      z.array(fieldPath('each of METRICS')).check(
+        z.minLength(1, 'METRICS needs at least one metric'),
+        z.refine((m) => new Set(m).size === m.length, 'METRICS has duplicates'),
+      ),
+    ),
+    [...DEFAULT_METRICS],
+  ),
+  TIMEFRAMES: z._default(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((s: string) => list(s).map(Number)),
+      ),
       z
         .array(
           z
             .number('each of TIMEFRAMES must be a number')
-            .int('each of TIMEFRAMES must be a whole number of days')
-            .min(1, 'each of TIMEFRAMES must be at least 1 day')
-            .max(365, 'each of TIMEFRAMES must be at most 365 days'),
+            .check(
+              z.int('each of TIMEFRAMES must be a whole number of days'),
+              z.gte(1, 'each of TIMEFRAMES must be at least 1 day'),
+              z.lte(365, 'each of TIMEFRAMES must be at most 365 days'),
+            ),
         )
-        .min(1, 'TIMEFRAMES needs at least one timeframe')
-        .refine((t) => new Set(t).size === t.length, 'TIMEFRAMES has duplicates'),
-    )
-    .default([...DEFAULT_TIMEFRAMES]),
-  QUANTILE_DEVIATION_LIMIT: z.coerce
-    .number('QUANTILE_DEVIATION_LIMIT is not a number')
-    .gt(0, 'QUANTILE_DEVIATION_LIMIT must be > 0')
-    .max(100, 'QUANTILE_DEVIATION_LIMIT must be <= 100')
-    .default(DEFAULT_DEVIATION_LIMIT),
-  MIN_SAMPLES: z.coerce
-    .number('MIN_SAMPLES is not a number')
-    .int('MIN_SAMPLES must be an integer')
-    .min(1, 'MIN_SAMPLES must be >= 1')
-    .default(1),
-  DLQ_URL: z.url('DLQ_URL is not a URL').optional(),
-  MONGODB_SECRET_ARN: z.string().min(1).optional(),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default('RiskFence'),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).default('riskfence'),
+        .check(
+          z.minLength(1, 'TIMEFRAMES needs at least one timeframe'),
+          z.refine((t) => new Set(t).size === t.length, 'TIMEFRAMES has duplicates'),
+        ),
+    ),
+    [...DEFAULT_TIMEFRAMES],
+  ),
+  QUANTILE_DEVIATION_LIMIT: z._default(
+    z.coerce
+      .number('QUANTILE_DEVIATION_LIMIT is not a number')
+      .check(
+        z.gt(0, 'QUANTILE_DEVIATION_LIMIT must be > 0'),
+        z.lte(100, 'QUANTILE_DEVIATION_LIMIT must be <= 100'),
+      ),
+    DEFAULT_DEVIATION_LIMIT,
+  ),
+  MIN_SAMPLES: z._default(
+    z.coerce
+      .number('MIN_SAMPLES is not a number')
+      .check(z.int('MIN_SAMPLES must be an integer'), z.gte(1, 'MIN_SAMPLES must be >= 1')),
+    1,
+  ),
+  DLQ_URL: z.optional(z.url('DLQ_URL is not a URL')),
+  MONGODB_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  POWERTOOLS_METRICS_NAMESPACE: z._default(z.string().check(z.minLength(1)), 'RiskFence'),
+  POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1)), 'riskfence'),
 });
 
 /**

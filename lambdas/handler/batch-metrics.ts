@@ -1,20 +1,6 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { RecordOutcome } from '../service/process-record.ts';
-
-/** The service's CloudWatch metric names (SPEC section 5). */
-export const MetricName = {
-  RecordsProcessed: 'RecordsProcessed',
-  RecordsFailed: 'RecordsFailed',
-  InvalidMessages: 'InvalidMessages',
-  AssetsEvaluated: 'AssetsEvaluated',
-  DocumentsRead: 'DocumentsRead',
-  AnomaliesDetected: 'AnomaliesDetected',
-  FlagsWritten: 'FlagsWritten',
-  DataQualityIssues: 'DataQualityIssues',
-  ReadDuration: 'ReadDuration',
-  DetectDuration: 'DetectDuration',
-  WriteDuration: 'WriteDuration',
-} as const;
+import { MetricName } from './metric-name.ts';
 
 /**
  * Counts of one invocation, accumulated while records are processed in

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { DAY_MS, Mode } from '../core/detector-options.ts';
 import { InvalidTimestampError, parseIsoTimestamp } from '../core/timestamp.ts';
 import { ErrorCode, InvalidMessageError } from './invalid-message-error.ts';
@@ -119,7 +119,7 @@ function checkVersion(value: object): void {
   }
 }
 
-function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+function validate<S extends z.ZodMiniType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues;

@@ -1,4 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { useEnglishIssueMessages } from '../config/zod-locale.ts';
+
+useEnglishIssueMessages();
 
 /**
  * Largest body accepted, in UTF-8 bytes: SQS's classic 256 KiB message size.
@@ -30,9 +33,11 @@ function excerpt(value: unknown): string {
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text);
 }
 
-const assetName = z.string().regex(ASSET_NAME, {
-  error: (issue) => `${excerpt(issue.input)} is not an asset name (${ASSET_NAME.source})`,
-});
+const assetName = z.string().check(
+  z.regex(ASSET_NAME, {
+    error: (issue) => `${excerpt(issue.input)} is not an asset name (${ASSET_NAME.source})`,
+  }),
+);
 
 /**
  * Version 1 of the request message (SPEC section 3), structure and ranges only;
@@ -46,12 +51,12 @@ const assetName = z.string().regex(ASSET_NAME, {
  */
 export const requestV1Schema = z.strictObject({
   version: z.literal(1),
-  assets: z.array(assetName).min(1).max(MAX_ASSETS).optional(),
-  asOf: z.string().max(64).optional(),
-  timeframes: z.array(z.int().min(1).max(MAX_TIMEFRAME_DAYS)).min(1).optional(),
-  metrics: z.array(z.string()).min(1).optional(),
-  deviationLimit: z.number().gt(0).lte(MAX_DEVIATION_LIMIT).optional(),
-  mode: z.enum(['window', 'rolling']).optional(),
+  assets: z.optional(z.array(assetName).check(z.minLength(1), z.maxLength(MAX_ASSETS))),
+  asOf: z.optional(z.string().check(z.maxLength(64))),
+  timeframes: z.optional(z.array(z.int().check(z.gte(1), z.lte(MAX_TIMEFRAME_DAYS))).check(z.minLength(1))),
+  metrics: z.optional(z.array(z.string()).check(z.minLength(1))),
+  deviationLimit: z.optional(z.number().check(z.gt(0), z.lte(MAX_DEVIATION_LIMIT))),
+  mode: z.optional(z.enum(['window', 'rolling'])),
 });
 
 /** A version-1 request body, as a producer writes it. */
@@ -66,9 +71,8 @@ export type RequestV1 = z.input<typeof requestV1Schema>;
  * legacyRequestSchema.parse([{ assetName: 'bitcoin', date: '2022-12-27' }]);
  */
 export const legacyRequestSchema = z
-  .array(z.strictObject({ assetName: assetName.optional(), date: z.string().max(32) }))
-  .min(1)
-  .max(MAX_LEGACY_ITEMS);
+  .array(z.strictObject({ assetName: z.optional(assetName), date: z.string().check(z.maxLength(32)) }))
+  .check(z.minLength(1), z.maxLength(MAX_LEGACY_ITEMS));
 
 /** A legacy request body. */
 export type LegacyRequest = z.input<typeof legacyRequestSchema>;

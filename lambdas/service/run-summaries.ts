@@ -48,7 +48,6 @@ export function windowRunSummaries(
   asOf: number,
   messageId: string,
 ): RunSummary[] {
-  const hash = paramsHash(params);
   const longest = Math.max(...params.timeframes);
   const byAsset = new Map<string, { documents: number; timeframes: Summaries }>();
   for (const r of results) {
@@ -63,15 +62,7 @@ export function windowRunSummaries(
       low: r.flags.length - high,
     };
   }
-  return [...byAsset].map(([asset, e]) => ({
-    asset,
-    asOf,
-    paramsHash: hash,
-    params,
-    documents: e.documents,
-    timeframes: e.timeframes,
-    messageId,
-  }));
+  return toSummaries(byAsset, params, asOf, messageId);
 }
 
 /**
@@ -97,7 +88,6 @@ export function rollingRunSummaries(
   asOf: number,
   messageId: string,
 ): RunSummary[] {
-  const hash = paramsHash(params);
   const byAsset = new Map<string, { documents: number; timeframes: Summaries }>();
   for (const r of results) {
     const entry = byAssetEntry(byAsset, r.asset);
@@ -116,17 +106,27 @@ export function rollingRunSummaries(
     entry.documents = documents;
     tfEntry(entry.timeframes, r.timeframe)[r.metric] = { n, fences: null, high, low };
   }
-  return [...byAsset]
-    .filter(([, e]) => e.documents > 0)
-    .map(([asset, e]) => ({
-      asset,
-      asOf,
-      paramsHash: hash,
-      params,
-      documents: e.documents,
-      timeframes: e.timeframes,
-      messageId,
-    }));
+  // Assets whose documents were all history (before `from`) were not evaluated.
+  for (const [asset, e] of byAsset) if (e.documents === 0) byAsset.delete(asset);
+  return toSummaries(byAsset, params, asOf, messageId);
+}
+
+function toSummaries(
+  byAsset: Map<string, { documents: number; timeframes: Summaries }>,
+  params: RunParams,
+  asOf: number,
+  messageId: string,
+): RunSummary[] {
+  const hash = paramsHash(params);
+  return [...byAsset].map(([asset, e]) => ({
+    asset,
+    asOf,
+    paramsHash: hash,
+    params,
+    documents: e.documents,
+    timeframes: e.timeframes,
+    messageId,
+  }));
 }
 
 function byAssetEntry(

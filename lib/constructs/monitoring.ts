@@ -20,24 +20,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-
-/**
- * The handler's metric names (Powertools Metrics, EMF). All carry the `service` dimension; `AnomaliesDetected`
- * also `timeframe` and `DetectDuration` also `metric`.
- */
-export const DetectorMetric = {
-  RecordsProcessed: 'RecordsProcessed',
-  RecordsFailed: 'RecordsFailed',
-  InvalidMessages: 'InvalidMessages',
-  AssetsEvaluated: 'AssetsEvaluated',
-  DocumentsRead: 'DocumentsRead',
-  AnomaliesDetected: 'AnomaliesDetected',
-  FlagsWritten: 'FlagsWritten',
-  DataQualityIssues: 'DataQualityIssues',
-  ReadDuration: 'ReadDuration',
-  DetectDuration: 'DetectDuration',
-  WriteDuration: 'WriteDuration',
-} as const;
+import { MetricName } from '../../lambdas/handler/metric-name.ts';
 
 /** Properties of {@link Monitoring}. */
 export interface MonitoringProps {
@@ -188,27 +171,27 @@ export class Monitoring extends Construct {
         [
           graph(
             'Requests',
-            [detector(DetectorMetric.RecordsProcessed), detector(DetectorMetric.RecordsFailed)],
-            [detector(DetectorMetric.InvalidMessages)],
+            [detector(MetricName.RecordsProcessed), detector(MetricName.RecordsFailed)],
+            [detector(MetricName.InvalidMessages)],
           ),
           graph(
             'Assets and documents',
-            [detector(DetectorMetric.AssetsEvaluated)],
-            [detector(DetectorMetric.DocumentsRead)],
+            [detector(MetricName.AssetsEvaluated)],
+            [detector(MetricName.DocumentsRead)],
           ),
           graph(
             'Anomalies and flags',
-            [byDimension(DetectorMetric.AnomaliesDetected, 'timeframe', 'Sum')],
-            [detector(DetectorMetric.FlagsWritten), detector(DetectorMetric.DataQualityIssues)],
+            [byDimension(MetricName.AnomaliesDetected, 'timeframe', 'Sum')],
+            [detector(MetricName.FlagsWritten), detector(MetricName.DataQualityIssues)],
           ),
         ],
         [
           graph('Read and write duration (ms, p90)', [
-            detector(DetectorMetric.ReadDuration, Stats.p(90)),
-            detector(DetectorMetric.WriteDuration, Stats.p(90)),
+            detector(MetricName.ReadDuration, Stats.p(90)),
+            detector(MetricName.WriteDuration, Stats.p(90)),
           ]),
           graph('Detect duration by metric (ms, average)', [
-            byDimension(DetectorMetric.DetectDuration, 'metric', 'Average'),
+            byDimension(MetricName.DetectDuration, 'metric', 'Average'),
           ]),
           graph(
             'Request queue',

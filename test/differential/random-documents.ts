@@ -4,23 +4,12 @@
  * clocks, every time and value encoding the spec allows, bad values, ties and
  * spikes — reproducible from the seed alone.
  */
+import { seededRandom } from '../support/seeded-random.ts';
 
 /** The metrics the generated documents carry. */
 export const DIFF_METRICS = ['latest_price', 'volume', 'market_cap_score'] as const;
 
 const HOUR = 3_600_000;
-
-/** mulberry32: a tiny deterministic PRNG, so a failing seed can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** What to generate. */
 export interface RandomDocumentsOptions {
