@@ -101,16 +101,3 @@ export function median(values: readonly number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
-
-/**
- * Number of lines in a file (newline characters), read in one go.
- *
- * @example
- * countLines('.bench/flags.ndjson');
- */
-export function countLines(path: string): number {
-  const bytes = readFileSync(path);
-  let n = 0;
-  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n++;
-  return n;
-}

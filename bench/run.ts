@@ -17,7 +17,7 @@ import type { CoreBenchResult } from './core-bench.ts';
 import { type DatasetSpec, datasetEnd, ensureDataset } from './generate.ts';
 import type { HandlerBenchResult } from './handler-bench.ts';
 import { describeMachine } from './machine.ts';
-import { countLines, median, type ProcessRun, runNode, runProcess } from './measure.ts';
+import { median, type ProcessRun, runNode, runProcess } from './measure.ts';
 
 const PARTS = ['core', 'window', 'rolling', 'handler', 'bundle'] as const;
 type Part = (typeof PARTS)[number];
@@ -114,7 +114,8 @@ function coreBench(): void {
 function endToEnd(mode: 'window' | 'rolling', spec: DatasetSpec): void {
   const file = dataset(spec);
   const asOf = new Date(datasetEnd(spec)).toISOString();
-  const flagsFile = join(CACHE, `flags-${mode}.ndjson`);
+  // The default table output: every value judged and every flag counted, as the pandas script does.
+  const summaryFile = join(CACHE, `summary-${mode}.txt`);
   const modeArgs = mode === 'window' ? ['--as-of', asOf] : ['--mode', 'rolling'];
   const pandasArgs =
     mode === 'window' ? ['bench/pandas_window.py', file, '--as-of', asOf] : ['bench/pandas_rolling.py', file];
@@ -125,12 +126,12 @@ function endToEnd(mode: 'window' | 'rolling', spec: DatasetSpec): void {
     log(`${mode} ${describe(spec)}: run ${i + 1}/${runs}`);
     theirs.push(pandasRun(pandasArgs));
     ours.push(
-      runNode(['bin/riskfence.js', 'detect', '--input', file, ...modeArgs, '--format', 'ndjson'], {
-        stdoutFile: flagsFile,
+      runNode(['bin/riskfence.js', 'detect', '--input', file, ...modeArgs], {
+        stdoutFile: summaryFile,
       }),
     );
   }
-  const ourFlags = countLines(flagsFile);
+  const ourFlags = flagTotal(summaryFile);
   const oursMs = median(ours.map((r) => r.wallMs));
   const pandasMs = median(theirs.map((r) => r.wallMs));
   const pandasWorkMs = median(theirs.map((r) => r.report.totalMs));
@@ -142,11 +143,18 @@ function endToEnd(mode: 'window' | 'rolling', spec: DatasetSpec): void {
   });
   const phases = theirs[theirs.length - 1]!.report.phasesMs;
   notes.push(
-    `${mode}: riskfence wrote ${ourFlags} flag lines, pandas counted ${theirs[0]!.report.flags} flags; ` +
+    `${mode}: riskfence counted ${ourFlags} flags, pandas counted ${theirs[0]!.report.flags} flags; ` +
       `pandas phases (last run): ${Object.entries(phases)
         .map(([k, v]) => `${k} ${fmtMs(v)}`)
         .join(', ')}.`,
   );
+}
+
+/** The flag total from the summary table of `riskfence detect` (`flags: N (d3 …)`). */
+function flagTotal(summaryFile: string): number {
+  const match = /^flags: (\d+)/m.exec(readFileSync(summaryFile, 'utf8'));
+  if (!match) throw new Error(`no flag total in ${summaryFile}`);
+  return Number(match[1]);
 }
 
 interface PandasReport {

@@ -112,3 +112,77 @@ function sortedOrder(times: readonly number[]): Uint32Array | null {
   const order = Uint32Array.from(times.keys());
   return order.sort((a, b) => times[a]! - times[b]! || a - b);
 }
+
+/**
+ * Joins series sets built from consecutive parts of one input (e.g. byte
+ * ranges parsed in parallel) into the set a single pass would have built.
+ *
+ * Each part's refs are shifted by its offset; each asset's series are merged
+ * by time, and for equal times earlier parts come first, which keeps the
+ * stable input order that duplicate timestamps rely on. Bad-value counts and
+ * observation counts add up. The parts are not modified.
+ *
+ * @param parts - sets over the same metrics, in input order
+ * @param refOffsets - added to the refs of the part at the same index
+ * @returns the joined set, assets sorted by name
+ *
+ * Complexity: O(n · parts) for n observations, no sort.
+ *
+ * @example
+ * mergeSeriesSets([firstHalf, secondHalf], [0, firstHalfDocuments]);
+ */
+export function mergeSeriesSets(parts: readonly SeriesSet[], refOffsets: readonly number[]): SeriesSet {
+  const metrics = parts[0]?.metrics ?? [];
+  const byAsset = new Map<string, { series: AssetSeries; offset: number }[]>();
+  parts.forEach((part, p) => {
+    for (const series of part.series) {
+      const list = byAsset.get(series.asset) ?? [];
+      list.push({ series, offset: refOffsets[p] ?? 0 });
+      byAsset.set(series.asset, list);
+    }
+  });
+  const series = [...byAsset.keys()]
+    .sort()
+    .map((asset) => mergeSeries(asset, byAsset.get(asset)!, metrics.length));
+  const badValues: Record<string, number> = {};
+  for (const metric of metrics)
+    badValues[metric] = parts.reduce((sum, part) => sum + (part.badValues[metric] ?? 0), 0);
+  const observations = parts.reduce((sum, part) => sum + part.observations, 0);
+  return { metrics, series, badValues, observations };
+}
+
+function mergeSeries(
+  asset: string,
+  pieces: readonly { series: AssetSeries; offset: number }[],
+  metricCount: number,
+): AssetSeries {
+  if (pieces.length === 1) {
+    // An asset inside one part (inputs sorted by asset): share its arrays, shift only the refs.
+    const { series, offset } = pieces[0]!;
+    return { ...series, refs: series.refs.map((r) => r + offset) };
+  }
+  const n = pieces.reduce((sum, p) => sum + p.series.times.length, 0);
+  const times = new Float64Array(n);
+  const refs = new Float64Array(n);
+  const values = Array.from({ length: metricCount }, () => new Float64Array(n));
+  const heads = pieces.map(() => 0);
+  for (let out = 0; out < n; out++) {
+    // Strict < keeps the earliest piece on ties: the input order of equal times.
+    let pick = -1;
+    for (let p = 0; p < pieces.length; p++) {
+      const s = pieces[p]!.series;
+      if (
+        heads[p]! < s.times.length &&
+        (pick < 0 || s.times[heads[p]!]! < pieces[pick]!.series.times[heads[pick]!]!)
+      ) {
+        pick = p;
+      }
+    }
+    const { series: s, offset } = pieces[pick]!;
+    const i = heads[pick]!++;
+    times[out] = s.times[i]!;
+    refs[out] = s.refs[i]! + offset;
+    for (let m = 0; m < metricCount; m++) values[m]![out] = s.values[m]![i]!;
+  }
+  return { asset, times, refs, values };
+}

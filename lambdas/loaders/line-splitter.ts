@@ -20,6 +20,11 @@ export class LineSplitter {
     this.#onLine = onLine;
   }
 
+  /** Lines emitted so far (blank ones included). */
+  get lines(): number {
+    return this.#line;
+  }
+
   /** Feeds the next chunk of text. */
   push(text: string): void {
     let start = 0;

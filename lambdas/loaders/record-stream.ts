@@ -23,6 +23,8 @@ export interface RecordStreamSummary {
   readonly format: InputFormat;
   /** Skipped lines and documents, in input order. */
   readonly problems: InputProblem[];
+  /** Lines read, for NDJSON and CSV (0 for a JSON array): where the next byte range's line numbers start. */
+  readonly lines: number;
 }
 
 const MAX_REASON = 160;
@@ -86,6 +88,7 @@ export async function streamRecords(
   let format = options.format ?? (source === STDIN_SOURCE ? undefined : formatFromPath(source));
   let feed: ((text: string) => void) | undefined;
   let finish = () => {};
+  let lines = () => 0;
   let head = '';
   for await (const text of chunks) {
     if (feed !== undefined) {
@@ -98,11 +101,11 @@ export async function streamRecords(
     const sniffed = sniffFormat(head);
     if (format === undefined) format = sniffed;
     else if (format === InputFormat.Json && sniffed === InputFormat.Ndjson) format = InputFormat.Ndjson;
-    ({ feed, finish } = parser(format, parse, accept, problem));
+    ({ feed, finish, lines } = parser(format, parse, accept, problem));
     feed(head);
   }
   finish();
-  return { format: format ?? InputFormat.Ndjson, problems };
+  return { format: format ?? InputFormat.Ndjson, problems, lines: lines() };
 }
 
 function parser(
@@ -110,10 +113,10 @@ function parser(
   parse: (text: string, line: number) => void,
   accept: (doc: unknown, line: number) => void,
   problem: (line: number, reason: string) => void,
-): { feed: (text: string) => void; finish: () => void } {
+): { feed: (text: string) => void; finish: () => void; lines: () => number } {
   if (format === InputFormat.Json) {
     const splitter = new JsonArraySplitter(parse, problem);
-    return { feed: (text) => splitter.push(text), finish: () => splitter.end() };
+    return { feed: (text) => splitter.push(text), finish: () => splitter.end(), lines: () => 0 };
   }
   if (format === InputFormat.Csv) {
     const rows = new CsvRecords(accept, problem);
@@ -124,10 +127,11 @@ function parser(
         lines.end();
         rows.end();
       },
+      lines: () => lines.lines,
     };
   }
   const lines = new LineSplitter((text, line) => {
     if (!isBlank(text)) parse(text, line);
   });
-  return { feed: (text) => lines.push(text), finish: () => lines.end() };
+  return { feed: (text) => lines.push(text), finish: () => lines.end(), lines: () => lines.lines };
 }

@@ -16,6 +16,14 @@ export interface SourceOptions {
   readonly cwd?: string;
   /** Called after every chunk; `totalBytes` is undefined for pipes and stdin. */
   readonly onProgress?: (bytesRead: number, totalBytes: number | undefined) => void;
+  /** Read only these bytes of a regular file (`end` exclusive), e.g. one worker's share. @default the whole file */
+  readonly range?: ByteRange;
+}
+
+/** A byte range of a file: `[start, end)`. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
 }
 
 // Large reads keep the per-chunk overhead (syscall, decode, split) negligible next to JSON.parse.
@@ -88,12 +96,17 @@ async function* readByteChunks(source: string, options: SourceOptions): AsyncGen
     if (stat.isDirectory()) throw new InputError(`cannot read ${source}: it is a directory`);
     const total = stat.isFile() ? stat.size : undefined;
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    const range = options.range;
+    let position = range ? range.start : null;
     let read = 0;
     for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null).catch((e: unknown) => {
+      const length = range ? Math.min(CHUNK_BYTES, range.end - (position as number)) : CHUNK_BYTES;
+      if (length <= 0) break;
+      const { bytesRead } = await file.read(buffer, 0, length, position).catch((e: unknown) => {
         throw new InputError(`cannot read ${source}: ${reason(e)}`);
       });
       if (bytesRead === 0) break;
+      if (position !== null) position += bytesRead;
       read += bytesRead;
       report?.(read, total);
       // The consumer decodes each chunk before asking for the next, so the buffer can be reused.

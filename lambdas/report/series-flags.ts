@@ -21,7 +21,7 @@ export const SERIES_FLAGS = {
 /** Usage lines of {@link SERIES_FLAGS}. */
 export const SERIES_FLAGS_USAGE = `  -i, --input FILE       NDJSON (mongoexport), JSON array or CSV; '-' for stdin (required)
   --input-format F       ndjson | json | csv (default: from the extension, or sniffed)
-  --assets a,b           only these assets, drawn in this order (default: all)
+  --assets a,b           only these assets, in this order (default: all)
   --metrics m,n          metric fields (default: the seven of the original service)
   --asset-field PATH     asset field (default coin_id)
   --time-field PATH      time field (default timestamp)

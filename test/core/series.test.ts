@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SeriesBuilder } from '../../lambdas/core/series.ts';
+import { mergeSeriesSets, SeriesBuilder } from '../../lambdas/core/series.ts';
+import { snapshot } from './set-fixture.ts';
 
 describe('SeriesBuilder', () => {
   it('build() sorts assets by name and each series stably by time (input order kept for equal times)', () => {
@@ -72,5 +73,40 @@ describe('SeriesBuilder', () => {
       badValues: { x: 0 },
       observations: 0,
     });
+  });
+});
+
+describe('mergeSeriesSets', () => {
+  const metrics = ['v'];
+  const part = (rows: [string, number, number][]) => {
+    const b = new SeriesBuilder(metrics);
+    rows.forEach(([asset, t, v], i) => {
+      b.add(asset, t, [v], i);
+    });
+    return b.build();
+  };
+
+  it('joins parts into the set one pass builds: stable by time, earlier parts first on ties, refs shifted', () => {
+    const first = part([
+      ['a', 2, 1],
+      ['a', 5, 2],
+      ['b', 1, Number.NaN],
+    ]);
+    const second = part([
+      ['a', 5, 3],
+      ['a', 1, 4],
+      ['c', 9, 5],
+    ]);
+    const whole = part([
+      ['a', 2, 1],
+      ['a', 5, 2],
+      ['b', 1, Number.NaN],
+      ['a', 5, 3],
+      ['a', 1, 4],
+      ['c', 9, 5],
+    ]);
+    const before = [snapshot(first), snapshot(second)];
+    expect(mergeSeriesSets([first, second], [0, 3])).toEqual(whole);
+    expect([snapshot(first), snapshot(second)]).toEqual(before);
   });
 });
