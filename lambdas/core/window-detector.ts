@@ -52,6 +52,9 @@ export interface WindowResult {
  */
 export function detectWindow(set: SeriesSet, options: WindowOptions): WindowResult[] {
   const results: WindowResult[] = [];
+  // One scratch buffer for every window, sized for the longest series: quickselect reorders a
+  // copy of the window's values, and allocating that copy per window cost more than selecting.
+  const scratch = new Float64Array(Math.max(0, ...set.series.map((s) => s.times.length)));
   for (const series of set.series) {
     for (const timeframe of options.timeframes) {
       const start = lowerBound(series.times, options.asOf - timeframe * DAY_MS);
@@ -63,7 +66,7 @@ export function detectWindow(set: SeriesSet, options: WindowOptions): WindowResu
           timeframe,
           start,
           end,
-          ...judgeWindow(series, m, start, end, options),
+          ...judgeWindow(series, m, start, end, options, scratch),
         });
       });
     }
@@ -77,9 +80,9 @@ function judgeWindow(
   start: number,
   end: number,
   options: WindowOptions,
+  scratch: Float64Array,
 ): Pick<WindowResult, 'n' | 'fences' | 'flags'> {
   const values = series.values[metric]!;
-  const scratch = new Float64Array(end - start);
   let n = 0;
   for (let i = start; i < end; i++) {
     const v = values[i]!;

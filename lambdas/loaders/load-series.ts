@@ -10,7 +10,7 @@ export interface LoadSeriesOptions extends RecordStreamOptions {
   /** Keep each document's `_id` (for write-back), indexed by ref. @default false */
   readonly keepIds?: boolean;
   /**
-   * Worker threads that parse byte ranges of a large NDJSON file in parallel.
+   * Threads that parse byte ranges of a large NDJSON file in parallel: this one and `workers - 1` worker threads.
    * @default one per core (at most 4) for NDJSON files of 32 MiB or more, else 1
    */
   readonly workers?: number;
@@ -57,14 +57,15 @@ export async function loadSeries(
   options: LoadSeriesOptions = {},
 ): Promise<LoadSeriesResult> {
   const ranges = await parallelRanges(source, options);
-  return ranges
-    ? loadSeriesInWorkers(source, mapping, options, ranges)
-    : loadSeriesPart(source, mapping, options);
+  if (!ranges) return loadSeriesPart(source, mapping, options);
+  return loadSeriesInWorkers(source, mapping, options, ranges, (range, onProgress) =>
+    loadSeriesPart(source, mapping, { ...options, range, onProgress }),
+  );
 }
 
 /**
  * {@link loadSeries} on one pass, optionally over a byte range (`options.range`):
- * what each worker of the parallel path runs.
+ * what each thread of the parallel path runs.
  *
  * @returns the result plus the number of lines read, so the next range's line numbers can follow on
  *
