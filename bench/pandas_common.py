@@ -8,6 +8,7 @@ import resource
 import sys
 import time
 
+import numpy as np
 import pandas as pd
 
 METRICS = ["latest_price", "market_cap_score", "liquidity_risk_score",
@@ -37,6 +38,20 @@ def load(path, phases):
         df[m] = pd.to_numeric(df[m], errors="coerce")
     phases.mark("normalise")
     return df
+
+
+def count_flags(x, q1, q3, k):
+    """Tukey fences from quartile arrays aligned with the values `x`; every value judged (strict),
+    scores computed in IQR units (NaN where the IQR is 0) as the detector does. Returns the flag count."""
+    iqr = q3 - q1
+    lower = q1 - k * iqr
+    upper = q3 + k * iqr
+    with np.errstate(invalid="ignore", divide="ignore"):
+        high = x > upper
+        low = x < lower
+        score = np.where(high, (x - upper) / iqr, np.where(low, (lower - x) / iqr, np.nan))
+        score[(high | low) & ~(iqr > 0)] = np.nan
+    return int(high.sum() + low.sum())
 
 
 def report(mode, rows, flags, phases, extra=None):

@@ -8,9 +8,8 @@ groupby(coin_id).rolling(f"{T}D", on="timestamp", closed=...) over the seven met
 """
 import argparse
 
-import numpy as np
 
-from pandas_common import METRICS, Phases, load, report
+from pandas_common import METRICS, Phases, count_flags, load, report
 
 
 def main():
@@ -32,15 +31,7 @@ def main():
         # The result is in group order, which is the sorted frame's row order.
         q1 = r.quantile(0.25)[METRICS].to_numpy()
         q3 = r.quantile(0.75)[METRICS].to_numpy()
-        iqr = q3 - q1
-        lower = q1 - a.k * iqr
-        upper = q3 + a.k * iqr
-        with np.errstate(invalid="ignore", divide="ignore"):
-            high = x > upper
-            low = x < lower
-            score = np.where(high, (x - upper) / iqr, np.where(low, (lower - x) / iqr, np.nan))
-            score[(high | low) & ~(iqr > 0)] = np.nan
-        flags += int(high.sum() + low.sum())
+        flags += count_flags(x, q1, q3, a.k)
     phases.mark("detect")
     report("rolling", len(df), flags, phases)
 

@@ -8,10 +8,9 @@ judged (strict comparison; score in IQR units). Prints timings and peak RSS as J
 """
 import argparse
 
-import numpy as np
 import pandas as pd
 
-from pandas_common import METRICS, Phases, load, report
+from pandas_common import METRICS, Phases, count_flags, load, report
 
 
 def main():
@@ -33,17 +32,7 @@ def main():
         q = w[METRICS].groupby(codes, sort=True).quantile([0.25, 0.75])
         q1 = q.xs(0.25, level=1).to_numpy()
         q3 = q.xs(0.75, level=1).to_numpy()
-        iqr = q3 - q1
-        lower = (q1 - a.k * iqr)[codes]
-        upper = (q3 + a.k * iqr)[codes]
-        iqr_rows = iqr[codes]
-        x = w[METRICS].to_numpy()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            high = x > upper
-            low = x < lower
-            score = np.where(high, (x - upper) / iqr_rows, np.where(low, (lower - x) / iqr_rows, np.nan))
-            score[(high | low) & ~(iqr_rows > 0)] = np.nan
-        flags += int(high.sum() + low.sum())
+        flags += count_flags(w[METRICS].to_numpy(), q1[codes], q3[codes], a.k)
     phases.mark("detect")
     report("window", len(df), flags, phases)
 

@@ -1,5 +1,5 @@
 # Copied byte for byte (below this header) from the spec bundle, shared/tools/pandas_reference.py:
-# the executable statement of SPEC.md section 2. Tests run this copy, never ../shared.
+# the executable statement of SPEC.md section 2. Tests run this copy, never a file outside the repository.
 """Executable statement of the detector's semantics (SPEC.md section 2), in
 pandas, the library the original service used. Produces the same JSON as
 `riskfence detect --format json`.
