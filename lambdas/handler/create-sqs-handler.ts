@@ -35,6 +35,12 @@ export interface HandlerDeps {
   /** The store, or a factory called per record until it resolves (a rejection fails that record transiently). */
   readonly store: DetectionStore | (() => Promise<DetectionStore>);
   readonly deadLetters: DeadLetterSink;
+  /**
+   * The batch processor. The Lambda entry creates one at module scope, as Powertools recommends: an
+   * execution environment runs one invocation at a time.
+   * @default a new one per invocation, so overlapping local invocations (several pollers) never share its state
+   */
+  readonly processor?: BatchProcessor;
   readonly logger?: Logger;
   /** Published once per invocation; omit to emit no metrics (local runs). */
   readonly metrics?: Metrics;
@@ -78,8 +84,7 @@ export function createSqsHandler(
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   const resolveStore = memoizeStore(deps.store);
   return async (event, context) => {
-    // One processor per invocation: its state must not be shared by overlapping local invocations.
-    const processor = new BatchProcessor(EventType.SQS);
+    const processor = deps.processor ?? new BatchProcessor(EventType.SQS);
     const tally = new BatchTally();
     deps.logger?.addContext(context);
     const tracing = deps.tracer?.isTracingEnabled() ? deps.tracer.getSegment() : undefined;

@@ -1,3 +1,4 @@
+import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -17,6 +18,7 @@ const logger = createServiceLogger({ serviceName: config.serviceName });
 const metrics = new Metrics({ namespace: config.metricsNamespace, serviceName: config.serviceName });
 const tracer = new Tracer({ serviceName: config.serviceName });
 const sqs = tracer.captureAWSv3Client(new SQSClient({}));
+const processor = new BatchProcessor(EventType.SQS);
 
 /**
  * The MongoDB store of this execution environment: the connection string is
@@ -40,6 +42,7 @@ export const handler = createSqsHandler({
   config,
   store: createStore,
   deadLetters: new SqsDeadLetterSink(sqs, config.deadLetterQueueUrl),
+  processor,
   logger,
   metrics,
   tracer,

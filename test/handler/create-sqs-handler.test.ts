@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
+import { BatchProcessor, EventType, FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -58,6 +58,19 @@ function captureStdout(streams: NodeJS.WriteStream[] = [process.stdout]): () => 
 }
 
 describe('createSqsHandler: failure policy', () => {
+  it('a module-scope processor serves consecutive invocations without carrying failures over', async () => {
+    const handler = createSqsHandler({
+      config: CONFIG,
+      store: flakyFor('flaky', fixture.store),
+      deadLetters: new MemoryDeadLetterSink(),
+      processor: new BatchProcessor(EventType.SQS),
+    });
+    const first = eventOf(['ok-1', request(['bitcoin'])], ['transient-1', request(['flaky'])]);
+    const second = eventOf(['ok-2', request(['ethereum'])], ['transient-2', request(['flaky'])]);
+    expect(await handler(first, localContext())).toEqual(failures(['transient-1']));
+    expect(await handler(second, localContext())).toEqual(failures(['transient-2']));
+  });
+
   it('a mixed batch: valid records processed, permanent ones dead-lettered, the transient one reported', async () => {
     const deadLetters = new MemoryDeadLetterSink();
     const reports: RecordReport[] = [];
