@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { announceSkip } from '../support/announce-skip.ts';
 import { runCli } from './detect-fake-io.ts';
 
 const uri = process.env.MONGODB_URI;
@@ -26,6 +27,7 @@ describe('riskfence mongo-init', () => {
     expect((await runCli(argv)).code).toBe(code);
   });
 
+  announceSkip('mongo-init on a real server', uri === undefined ? 'set MONGODB_URI' : undefined);
   (uri === undefined ? it.skip : it)(
     `creates the indexes idempotently on a real server${uri === undefined ? ' (skipped: set MONGODB_URI)' : ''}`,
     async () => {

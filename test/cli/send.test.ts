@@ -9,6 +9,7 @@ import type { CliIo } from '../../lambdas/cli/command.ts';
 import { main } from '../../lambdas/cli/main.ts';
 import { DEFAULT_METRICS } from '../../lambdas/core/detector-options.ts';
 import { parseRequest } from '../../lambdas/requests/parse-request.ts';
+import { announceSkip } from '../support/announce-skip.ts';
 import {
   type MotoServer,
   motoServerMissing,
@@ -131,6 +132,7 @@ describe('riskfence send: assets files', () => {
 });
 
 const missing = motoServerMissing();
+announceSkip('riskfence send to moto_server', missing);
 
 describe.skipIf(missing)(`riskfence send to moto_server${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let moto: MotoServer;

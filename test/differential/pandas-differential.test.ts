@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, it } from 'vitest';
 import { runCli } from '../cli/detect-fake-io.ts';
 import { disagreements } from '../support/agreement.ts';
+import { announceSkip } from '../support/announce-skip.ts';
 import { checkPandas, runPandasReference } from '../support/pandas.ts';
 import { DIFF_METRICS, randomDocuments } from './random-documents.ts';
 
@@ -134,7 +135,7 @@ function flagCount(report: unknown): number {
 }
 
 const pandas = checkPandas();
-if (!pandas.available) console.warn(`pandas differential test skipped: ${pandas.reason}`);
+announceSkip('pandas differential test', pandas.available ? undefined : pandas.reason);
 
 describe
   .skipIf(!pandas.available)

@@ -24,6 +24,7 @@ import type {
 import { FileDetectionStore } from '../../lambdas/stores/file-store.ts';
 import { TransientStoreError } from '../../lambdas/stores/store-errors.ts';
 import { BAD_MESSAGES } from '../requests/bad-messages.ts';
+import { announceSkip } from '../support/announce-skip.ts';
 import {
   createQueuePair,
   type MotoServer,
@@ -100,6 +101,7 @@ function thousandBodies(): string[] {
 }
 
 const missing = motoServerMissing();
+announceSkip('SQS end to end on moto_server', missing);
 
 describe.skipIf(missing)(`SQS end to end on moto_server${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let moto: MotoServer;

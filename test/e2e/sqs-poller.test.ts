@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { announceSkip } from '../support/announce-skip.ts';
 import {
   createQueuePair,
   type MotoServer,
@@ -13,6 +14,7 @@ import {
 import { pollQueue, queueCounts, receiveAll, StopReason } from '../support/sqs-poller.ts';
 
 const missing = motoServerMissing();
+announceSkip('local SQS event source on moto_server', missing);
 
 describe.skipIf(missing)(
   `local SQS event source on moto_server${missing ? ` (skipped: ${missing})` : ''}`,

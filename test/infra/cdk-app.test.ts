@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { announceSkip } from '../support/announce-skip.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const cdkJson = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as {
@@ -85,6 +86,10 @@ describe('bin/app.ts', () => {
       expect(manifest.missing ?? []).toEqual([]);
     });
 
+    announceSkip(
+      'cfn-lint on the synthesized templates',
+      cfnLintVersion === undefined ? 'cfn-lint is not on PATH; pip install cfn-lint' : undefined,
+    );
     it.skipIf(cfnLintVersion === undefined)(
       `passes cfn-lint with no errors on every template${cfnLintVersion === undefined ? ' (SKIPPED: cfn-lint is not on PATH; pip install cfn-lint)' : ''}`,
       () => {

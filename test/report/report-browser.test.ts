@@ -7,6 +7,7 @@ import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { renderReportHtml } from '../../lambdas/report/html-report.ts';
 import { buildReportModel } from '../../lambdas/report/report-model.ts';
+import { announceSkip } from '../support/announce-skip.ts';
 import { ASSETS, coreFlagCount, FROM, METRICS, sampleSet, TO } from './report-fixture.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -19,6 +20,11 @@ const ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+announceSkip(
+  'report in headless Chromium',
+  existsSync(CHROMIUM) ? undefined : `no ${CHROMIUM}; apt-get install chromium`,
+);
 
 describe.skipIf(!existsSync(CHROMIUM))(
   `report in headless Chromium (skipped: no ${CHROMIUM}; apt-get install chromium)`,

@@ -4,6 +4,7 @@ import { loadServiceConfig } from '../../lambdas/config/service-config.ts';
 import { toEpochMillis } from '../../lambdas/core/timestamp.ts';
 import { processRecord } from '../../lambdas/service/process-record.ts';
 import type { DetectionStore, RunSummary } from '../../lambdas/stores/detection-store.ts';
+import { announceSkip } from '../support/announce-skip.ts';
 import { at, dailyDocuments } from './store-fixtures.ts';
 
 /** A store seeded with documents, a way to inspect its run summaries, and its cleanup. */
@@ -51,6 +52,7 @@ const anomaliesOf = (doc: unknown) =>
  * @param skipReason - when set, the suite is skipped and the reason shown in its name
  */
 export function describeStoreContract(name: string, makeStore: MakeStore, skipReason?: string): void {
+  announceSkip(`${name} store contract`, skipReason);
   const suite = skipReason === undefined ? describe : describe.skip;
   suite(`${name} store contract${skipReason === undefined ? '' : ` (skipped: ${skipReason})`}`, () => {
     const fixtures: StoreFixture[] = [];
