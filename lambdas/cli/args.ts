@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { InvalidTimestampError, parseIsoTimestamp } from '../core/timestamp.ts';
 import { UsageError } from './command.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -58,4 +59,47 @@ export function nameList(text: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
+}
+
+/**
+ * Checks that a flag's value is one of a fixed set.
+ *
+ * @throws {@link UsageError} naming the flag and the allowed values
+ * @example
+ * oneOf('--mode', 'rolling', ['window', 'rolling']); // 'rolling'
+ */
+export function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag}: '${value}' is not one of ${allowed.join(', ')}`);
+}
+
+/**
+ * Parses an optional ISO-8601 time flag (no offset means UTC).
+ *
+ * @throws {@link UsageError} naming the flag
+ * @example
+ * timeFlag('--from', '2022-04-01'); // 1648771200000
+ */
+export function timeFlag(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseIsoTimestamp(text);
+  } catch (e) {
+    if (e instanceof InvalidTimestampError) throw new UsageError(`${flag}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * Parses an optional integer flag with a lower bound.
+ *
+ * @throws {@link UsageError} naming the flag
+ * @example
+ * integerFlag('--max-charts', '80', 1); // 80
+ */
+export function integerFlag(flag: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const v = numberFlag(flag, text);
+  if (!Number.isInteger(v) || v < min) throw new UsageError(`${flag}: '${text}' is not an integer >= ${min}`);
+  return v;
 }

@@ -1,20 +1,11 @@
-import { numberList, parseFlags } from '../../cli/args.ts';
-import { type Command, ExitCode, InputError, UsageError, write } from '../../cli/command.ts';
-import {
-  assertDetectorOptions,
-  DEFAULT_TIMEFRAMES,
-  InvalidOptionsError,
-  Mode,
-} from '../../core/detector-options.ts';
+import { integerFlag, nameList, numberList, oneOf, parseFlags } from '../../cli/args.ts';
+import { type Command, ExitCode, InputError, write } from '../../cli/command.ts';
+import { DEFAULT_TIMEFRAMES, Mode } from '../../core/detector-options.ts';
 import { evaluateHistory } from '../../evaluate/evaluate-history.ts';
 import { evaluationTable } from '../../evaluate/evaluation-table.ts';
 import { MARKET_EVENTS } from '../../events/market-events.ts';
-import {
-  integerFlag,
-  loadSelectedSeries,
-  SERIES_FLAGS,
-  SERIES_FLAGS_USAGE,
-} from '../../report/series-flags.ts';
+import { validDetectorOptions } from '../detector-flags.ts';
+import { loadSelectedSeries, SERIES_FLAGS, SERIES_FLAGS_USAGE } from '../series-flags.ts';
 
 const USAGE = `Usage: riskfence evaluate --input FILE [options]
 
@@ -57,14 +48,8 @@ export const evaluateCommand: Command = {
   usage: USAGE,
   async run(argv, io) {
     const { values } = parseFlags(argv, FLAGS);
-    if (values.format !== 'table' && values.format !== 'json') {
-      throw new UsageError(`--format: '${values.format}' is not table or json`);
-    }
-    const modes = values.modes.split(',').map((m) => m.trim());
-    for (const m of modes) {
-      if (m !== Mode.Rolling && m !== Mode.Window)
-        throw new UsageError(`--modes: '${m}' is not rolling or window`);
-    }
+    const format = oneOf('--format', values.format, ['table', 'json']);
+    const modes = nameList(values.modes).map((m) => oneOf('--modes', m, Object.values(Mode)));
     const deviationLimits = numberList('--deviation-limits', values['deviation-limits']);
     const minRelativeIqrs = numberList('--min-relative-iqr', values['min-relative-iqr']);
     const timeframes =
@@ -73,21 +58,16 @@ export const evaluateCommand: Command = {
         : numberList('--timeframes', values.timeframes);
     const minSamples = integerFlag('--min-samples', values['min-samples'], 1) ?? 1;
     const lagDays = integerFlag('--lag-days', values['lag-days'], 0) ?? 1;
-    try {
-      for (const deviationLimit of deviationLimits) {
-        for (const minRelativeIqr of minRelativeIqrs) {
-          assertDetectorOptions({ timeframes, deviationLimit, minSamples, minRelativeIqr });
-        }
+    for (const deviationLimit of deviationLimits) {
+      for (const minRelativeIqr of minRelativeIqrs) {
+        validDetectorOptions({ timeframes, deviationLimit, minSamples, minRelativeIqr });
       }
-    } catch (e) {
-      if (e instanceof InvalidOptionsError) throw new UsageError(e.message);
-      throw e;
     }
     const { set, input } = await loadSelectedSeries(values, io);
     if (set.series.length === 0) throw new InputError(`no usable documents in ${input}`);
     const evaluation = evaluateHistory(set, {
       events: MARKET_EVENTS,
-      modes: [...new Set(modes as Mode[])],
+      modes: [...new Set(modes)],
       deviationLimits: [...new Set(deviationLimits)],
       minRelativeIqrs: [...new Set(minRelativeIqrs)],
       timeframes,
@@ -96,7 +76,7 @@ export const evaluateCommand: Command = {
     });
     await write(
       io.stdout,
-      values.format === 'json' ? `${JSON.stringify(evaluation, null, 2)}\n` : evaluationTable(evaluation),
+      format === 'json' ? `${JSON.stringify(evaluation, null, 2)}\n` : evaluationTable(evaluation),
     );
     return ExitCode.Ok;
   },

@@ -1,24 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { numberFlag, numberList, parseFlags } from '../../cli/args.ts';
+import { integerFlag, parseFlags, timeFlag } from '../../cli/args.ts';
 import { type Command, ExitCode, InputError, UsageError, write } from '../../cli/command.ts';
-import {
-  assertDetectorOptions,
-  Closed,
-  DEFAULT_DEVIATION_LIMIT,
-  DEFAULT_TIMEFRAMES,
-  InvalidOptionsError,
-  Mode,
-} from '../../core/detector-options.ts';
+import { DEFAULT_DEVIATION_LIMIT, Mode } from '../../core/detector-options.ts';
 import { renderReportHtml } from '../../report/html-report.ts';
 import { buildReportModel, type ReportOptions } from '../../report/report-model.ts';
-import {
-  integerFlag,
-  loadSelectedSeries,
-  SERIES_FLAGS,
-  SERIES_FLAGS_USAGE,
-  timeFlag,
-} from '../../report/series-flags.ts';
+import { DETECTOR_FLAGS, type DetectorFlagValues, parseDetectorFlags } from '../detector-flags.ts';
+import { loadSelectedSeries, SERIES_FLAGS, SERIES_FLAGS_USAGE } from '../series-flags.ts';
 
 /** Above this many charts the report still renders, with a warning: it gets long and slow to open. */
 const WARN_CHARTS = 50;
@@ -48,15 +36,9 @@ Exit codes: 0 written, 1 input error, 2 usage error.
 
 const FLAGS = {
   ...SERIES_FLAGS,
+  ...DETECTOR_FLAGS,
   from: { type: 'string' },
   to: { type: 'string' },
-  mode: { type: 'string', default: Mode.Rolling },
-  closed: { type: 'string' },
-  'as-of': { type: 'string' },
-  timeframes: { type: 'string' },
-  'deviation-limit': { type: 'string' },
-  'min-samples': { type: 'string' },
-  'min-relative-iqr': { type: 'string' },
   'max-charts': { type: 'string' },
   out: { type: 'string', short: 'o', default: 'riskfence-report.html' },
 } as const;
@@ -96,56 +78,13 @@ export const reportCommand: Command = {
   },
 };
 
-function reportOptions(values: {
-  from?: string;
-  to?: string;
-  mode: string;
-  closed?: string;
-  'as-of'?: string;
-  timeframes?: string;
-  'deviation-limit'?: string;
-  'min-samples'?: string;
-  'min-relative-iqr'?: string;
-}): ReportOptions {
-  const mode = values.mode;
-  if (mode !== Mode.Rolling && mode !== Mode.Window) {
-    throw new UsageError(`--mode: '${mode}' is not rolling or window`);
-  }
-  const closed = values.closed ?? Closed.Left;
-  if (closed !== Closed.Left && closed !== Closed.Right) {
-    throw new UsageError(`--closed: '${closed}' is not left or right`);
-  }
-  if (mode === Mode.Window && values.closed !== undefined)
-    throw new UsageError('--closed applies to --mode rolling');
-  if (mode === Mode.Rolling && values['as-of'] !== undefined)
-    throw new UsageError('--as-of applies to --mode window');
+function reportOptions(values: DetectorFlagValues & { from?: string; to?: string }): ReportOptions {
+  const detector = parseDetectorFlags(values, {
+    mode: Mode.Rolling,
+    deviationLimit: () => DEFAULT_DEVIATION_LIMIT,
+  });
   const from = timeFlag('--from', values.from);
   const to = timeFlag('--to', values.to);
   if (from !== undefined && to !== undefined && from > to) throw new UsageError('--from is after --to');
-  const options: ReportOptions = {
-    mode,
-    closed,
-    from,
-    to,
-    asOf: timeFlag('--as-of', values['as-of']),
-    timeframes:
-      values.timeframes === undefined
-        ? [...DEFAULT_TIMEFRAMES]
-        : numberList('--timeframes', values.timeframes),
-    deviationLimit:
-      values['deviation-limit'] === undefined
-        ? DEFAULT_DEVIATION_LIMIT
-        : numberFlag('--deviation-limit', values['deviation-limit']),
-    minSamples: integerFlag('--min-samples', values['min-samples'], 1) ?? 1,
-    minRelativeIqr:
-      values['min-relative-iqr'] === undefined
-        ? 0
-        : numberFlag('--min-relative-iqr', values['min-relative-iqr']),
-  };
-  try {
-    return assertDetectorOptions(options);
-  } catch (e) {
-    if (e instanceof InvalidOptionsError) throw new UsageError(e.message);
-    throw e;
-  }
+  return { ...detector, from, to };
 }

@@ -1,16 +1,14 @@
 import {
-  assertDetectorOptions,
-  Closed,
   DEFAULT_DEVIATION_LIMIT,
   DEFAULT_METRICS,
   DEFAULT_TIMEFRAMES,
-  InvalidOptionsError,
   Mode,
 } from '../../core/detector-options.ts';
-import { InvalidTimestampError, parseIsoTimestamp } from '../../core/timestamp.ts';
-import { type InputFormat, isInputFormat } from '../../loaders/input-format.ts';
-import { nameList, numberFlag, numberList, parseFlags } from '../args.ts';
+import type { InputFormat } from '../../loaders/input-format.ts';
+import { numberFlag, oneOf, parseFlags } from '../args.ts';
 import { InputError, UsageError } from '../command.ts';
+import { DETECTOR_FLAGS, type DetectorSettings, parseDetectorFlags } from '../detector-flags.ts';
+import { inputFormatFlag, metricsFlag } from '../series-flags.ts';
 
 /** How `riskfence detect` prints its results. */
 export const OutputFormat = { Table: 'table', Json: 'json', Ndjson: 'ndjson' } as const;
@@ -18,20 +16,11 @@ export const OutputFormat = { Table: 'table', Json: 'json', Ndjson: 'ndjson' } a
 export type OutputFormat = (typeof OutputFormat)[keyof typeof OutputFormat];
 
 /** Everything one `riskfence detect` run needs, validated. */
-export interface DetectSettings {
+export interface DetectSettings extends DetectorSettings {
   /** Path or `-` (stdin). */
   readonly input: string;
   /** Explicit input format; otherwise from the extension or the content. */
   readonly inputFormat: InputFormat | undefined;
-  readonly mode: Mode;
-  /** Window mode: end of every window (exclusive), epoch ms; `undefined` = newest observation + 1 ms. */
-  readonly asOf: number | undefined;
-  /** Rolling mode only. */
-  readonly closed: Closed;
-  readonly timeframes: readonly number[];
-  readonly deviationLimit: number;
-  readonly minSamples: number;
-  readonly minRelativeIqr: number;
   readonly metrics: readonly string[];
   readonly assetField: string;
   readonly timeField: string;
@@ -80,15 +69,9 @@ Exit status: 0 success, 1 input error, 2 usage error. Skipped lines are reported
 `;
 
 const FLAGS = {
+  ...DETECTOR_FLAGS,
   input: { type: 'string', short: 'i' },
   'input-format': { type: 'string' },
-  mode: { type: 'string' },
-  'as-of': { type: 'string' },
-  closed: { type: 'string' },
-  timeframes: { type: 'string' },
-  'deviation-limit': { type: 'string' },
-  'min-samples': { type: 'string' },
-  'min-relative-iqr': { type: 'string' },
   metrics: { type: 'string' },
   'asset-field': { type: 'string' },
   'time-field': { type: 'string' },
@@ -118,44 +101,15 @@ export function parseDetectSettings(
 ): DetectSettings {
   const { values: v } = parseFlags(argv, FLAGS);
   if (v.input === undefined || v.input === '') throw new UsageError('--input FILE is required');
-  const mode = oneOf('--mode', v.mode ?? Mode.Window, Object.values(Mode));
-  if (mode === Mode.Window && v.closed !== undefined)
-    throw new UsageError('--closed applies to --mode rolling');
-  if (mode === Mode.Rolling && v['as-of'] !== undefined)
-    throw new UsageError('--as-of applies to --mode window');
-  const metrics = v.metrics === undefined ? [...DEFAULT_METRICS] : nameList(v.metrics);
-  if (metrics.length === 0) throw new UsageError('--metrics: at least one metric is needed');
+  const detector = parseDetectorFlags(v, { mode: Mode.Window, deviationLimit: () => envDeviationLimit(env) });
+  const metrics = metricsFlag(v.metrics);
   const limit = v.limit === undefined ? 50 : numberFlag('--limit', v.limit);
   if (!(Number.isInteger(limit) && limit >= 0))
     throw new UsageError(`--limit: ${limit} is not an integer >= 0`);
-  const detector = {
-    timeframes:
-      v.timeframes === undefined ? [...DEFAULT_TIMEFRAMES] : numberList('--timeframes', v.timeframes),
-    deviationLimit:
-      v['deviation-limit'] === undefined
-        ? envDeviationLimit(env)
-        : numberFlag('--deviation-limit', v['deviation-limit']),
-    minSamples: v['min-samples'] === undefined ? 1 : numberFlag('--min-samples', v['min-samples']),
-    minRelativeIqr:
-      v['min-relative-iqr'] === undefined ? 0 : numberFlag('--min-relative-iqr', v['min-relative-iqr']),
-  };
-  try {
-    assertDetectorOptions(detector);
-  } catch (e) {
-    if (e instanceof InvalidOptionsError) throw new UsageError(e.message);
-    throw e;
-  }
-  const inputFormat = v['input-format'];
-  if (inputFormat !== undefined && !isInputFormat(inputFormat)) {
-    throw new UsageError(`--input-format: '${inputFormat}' is not one of ndjson, json, csv`);
-  }
   return {
     ...detector,
     input: v.input,
-    inputFormat,
-    mode,
-    asOf: v['as-of'] === undefined ? undefined : asOfFlag(v['as-of']),
-    closed: oneOf('--closed', v.closed ?? Closed.Left, Object.values(Closed)),
+    inputFormat: inputFormatFlag(v['input-format']),
     metrics,
     assetField: nonEmpty('--asset-field', v['asset-field'] ?? 'coin_id'),
     timeField: nonEmpty('--time-field', v['time-field'] ?? 'timestamp'),
@@ -166,23 +120,9 @@ export function parseDetectSettings(
   };
 }
 
-function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${flag}: '${value}' is not one of ${allowed.join(', ')}`);
-}
-
 function nonEmpty(flag: string, value: string): string {
   if (value.trim() === '') throw new UsageError(`${flag}: empty value`);
   return value;
-}
-
-function asOfFlag(text: string): number {
-  try {
-    return parseIsoTimestamp(text);
-  } catch (e) {
-    if (e instanceof InvalidTimestampError) throw new UsageError(`--as-of: ${e.message}`);
-    throw e;
-  }
 }
 
 function envDeviationLimit(env: Readonly<Record<string, string | undefined>>): number {

@@ -1,12 +1,11 @@
-import { nameList, numberFlag } from '../cli/args.ts';
-import { type CliIo, InputError, UsageError, write } from '../cli/command.ts';
 import { DEFAULT_METRICS } from '../core/detector-options.ts';
 import type { FieldMapping } from '../core/document-reader.ts';
 import type { SeriesSet } from '../core/series.ts';
-import { InvalidTimestampError, parseIsoTimestamp } from '../core/timestamp.ts';
-import { isInputFormat } from '../loaders/input-format.ts';
+import { type InputFormat, isInputFormat } from '../loaders/input-format.ts';
 import { formatProblem } from '../loaders/input-problem.ts';
 import { loadSeries } from '../loaders/load-series.ts';
+import { nameList } from './args.ts';
+import { type CliIo, InputError, UsageError, write } from './command.ts';
 
 /** The `parseFlags` definitions of the flags that choose the input and its series. */
 export const SERIES_FLAGS = {
@@ -62,17 +61,13 @@ export interface LoadedSeries {
  */
 export async function loadSelectedSeries(values: SeriesFlagValues, io: CliIo): Promise<LoadedSeries> {
   const input = values.input;
-  if (input === undefined) throw new UsageError('--input FILE is required');
-  const format = values['input-format'];
-  if (format !== undefined && !isInputFormat(format)) {
-    throw new UsageError(`--input-format: '${format}' is not one of ndjson, json, csv`);
-  }
+  if (input === undefined || input === '') throw new UsageError('--input FILE is required');
+  const format = inputFormatFlag(values['input-format']);
   const mapping: FieldMapping = {
     assetField: values['asset-field'] ?? 'coin_id',
     timeField: values['time-field'] ?? 'timestamp',
-    metrics: values.metrics === undefined ? [...DEFAULT_METRICS] : nameList(values.metrics),
+    metrics: metricsFlag(values.metrics),
   };
-  if (mapping.metrics.length === 0) throw new UsageError('--metrics: at least one metric is needed');
   const loaded = await loadSeries(input, mapping, { cwd: io.cwd, stdin: io.stdin, format });
   if (loaded.problems.length > 0) {
     const shown = loaded.problems.slice(0, 5).map((p) => `  ${formatProblem(p)}\n`);
@@ -91,32 +86,28 @@ export async function loadSelectedSeries(values: SeriesFlagValues, io: CliIo): P
 }
 
 /**
- * Parses an optional ISO-8601 time flag.
+ * Parses `--input-format`.
  *
- * @throws {@link UsageError} naming the flag
+ * @returns the format, or `undefined` to take it from the extension or the content
+ * @throws {@link UsageError} for anything but ndjson, json or csv
  * @example
- * timeFlag('--from', '2022-04-01'); // 1648771200000
+ * inputFormatFlag('csv'); // 'csv'
  */
-export function timeFlag(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return parseIsoTimestamp(text);
-  } catch (e) {
-    if (e instanceof InvalidTimestampError) throw new UsageError(`${flag}: ${e.message}`);
-    throw e;
-  }
+export function inputFormatFlag(text: string | undefined): InputFormat | undefined {
+  if (text === undefined || isInputFormat(text)) return text;
+  throw new UsageError(`--input-format: '${text}' is not one of ndjson, json, csv`);
 }
 
 /**
- * Parses an optional integer flag with a lower bound.
+ * Parses `--metrics` (comma-separated field paths).
  *
- * @throws {@link UsageError} naming the flag
+ * @returns the metrics; the seven of the original service when the flag is absent
+ * @throws {@link UsageError} when the list is empty
  * @example
- * integerFlag('--max-charts', '80', 1); // 80
+ * metricsFlag('volume, latest_price'); // ['volume', 'latest_price']
  */
-export function integerFlag(flag: string, text: string | undefined, min: number): number | undefined {
-  if (text === undefined) return undefined;
-  const v = numberFlag(flag, text);
-  if (!Number.isInteger(v) || v < min) throw new UsageError(`${flag}: '${text}' is not an integer >= ${min}`);
-  return v;
+export function metricsFlag(text: string | undefined): string[] {
+  const metrics = text === undefined ? [...DEFAULT_METRICS] : nameList(text);
+  if (metrics.length === 0) throw new UsageError('--metrics: at least one metric is needed');
+  return metrics;
 }
