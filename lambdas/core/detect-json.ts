@@ -1,6 +1,6 @@
 import type { Closed } from './detector-options.ts';
-import type { Fences } from './fences.ts';
-import { DirectionCode, type RollingResult } from './rolling-detector.ts';
+import { directionOf, type Fences } from './fences.ts';
+import type { RollingResult } from './rolling-detector.ts';
 import { formatIso } from './timestamp.ts';
 import type { WindowResult } from './window-detector.ts';
 
@@ -127,7 +127,6 @@ export function rollingResultJson(r: RollingResult): RollingResultJson {
   const values = r.series.values[r.metricIndex]!;
   const points: RollingPointJson[] = new Array(values.length);
   for (let i = 0; i < values.length; i++) {
-    const code = r.direction[i]!;
     points[i] = {
       timestamp: formatIso(r.series.times[i]!),
       value: nullIfNaN(values[i]!),
@@ -135,7 +134,7 @@ export function rollingResultJson(r: RollingResult): RollingResultJson {
       q3: nullIfNaN(r.q3[i]!),
       lower: nullIfNaN(r.lower[i]!),
       upper: nullIfNaN(r.upper[i]!),
-      direction: code === DirectionCode.High ? 'high' : code === DirectionCode.Low ? 'low' : null,
+      direction: directionOf(r.direction[i]!),
       score: nullIfNaN(r.score[i]!),
     };
   }

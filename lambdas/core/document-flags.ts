@@ -1,5 +1,5 @@
-import type { Direction } from './fences.ts';
-import { DirectionCode, type RollingResult } from './rolling-detector.ts';
+import { type Direction, directionOf } from './fences.ts';
+import type { RollingResult } from './rolling-detector.ts';
 import type { SeriesSet } from './series.ts';
 import type { WindowResult } from './window-detector.ts';
 
@@ -91,13 +91,10 @@ export function rollingDocumentFlags(results: Iterable<RollingResult>): Document
     for (let i = 0; i < times.length; i++) {
       if (Number.isNaN(r.q1[i]!)) continue;
       const e = entry(out, refs[i]!, key, times[i]!);
-      const code = r.direction[i]!;
-      if (code !== DirectionCode.None) {
+      const direction = directionOf(r.direction[i]!);
+      if (direction !== null) {
         const score = r.score[i]!;
-        e.flags[r.metric] = {
-          direction: code === DirectionCode.High ? 'high' : 'low',
-          score: Number.isNaN(score) ? null : score,
-        };
+        e.flags[r.metric] = { direction, score: Number.isNaN(score) ? null : score };
       }
     }
   }

@@ -139,10 +139,24 @@ export function judge(x: number, f: Fences): Verdict | null {
   const side = fenceSide(x, f);
   if (side === DirectionCode.None) return null;
   const score = fenceScore(x, side, f);
-  return {
-    direction: side === DirectionCode.High ? Direction.High : Direction.Low,
-    score: Number.isNaN(score) ? null : score,
-  };
+  return { direction: directionOf(side)!, score: Number.isNaN(score) ? null : score };
+}
+
+/**
+ * The direction a {@link DirectionCode} stands for: the one conversion from the
+ * compact per-point codes of typed arrays to the `'high' | 'low'` of results.
+ *
+ * @returns `'high'`, `'low'`, or `null` for `DirectionCode.None`
+ *
+ * Complexity: O(1).
+ *
+ * @example
+ * directionOf(DirectionCode.Low); // 'low'
+ */
+export function directionOf(code: number): Direction | null {
+  if (code === DirectionCode.High) return Direction.High;
+  if (code === DirectionCode.Low) return Direction.Low;
+  return null;
 }
 
 /**

@@ -1,8 +1,16 @@
 import { Closed, DAY_MS, type RollingOptions } from './detector-options.ts';
-import { DirectionCode, fenceScore, fenceSide, type MutableFences, tukeyFences } from './fences.ts';
+import {
+  DirectionCode,
+  directionOf,
+  fenceScore,
+  fenceSide,
+  type MutableFences,
+  tukeyFences,
+} from './fences.ts';
 import { lerpForward, lowerRank, quantileOfNeighbours, quantileOfRanks } from './quantile.ts';
 import { RankWindow, rankValues } from './rank-window.ts';
 import type { AssetSeries, SeriesSet } from './series.ts';
+import type { WindowFlag } from './window-detector.ts';
 
 /** Direction codes of {@link RollingResult.direction} (defined with the fences; re-exported for callers of this module). */
 export { DirectionCode };
@@ -143,4 +151,42 @@ function enter(window: RankWindow, rank: number): void {
 
 function leave(window: RankWindow, rank: number): void {
   if (rank >= 0) window.remove(rank);
+}
+
+/** A flagged point of a rolling result, with the fences of its own window. */
+export interface RollingFlag extends WindowFlag {
+  readonly lower: number;
+  readonly upper: number;
+}
+
+/**
+ * The flagged points of one rolling result, in time order: the rolling
+ * counterpart of `WindowResult.flags`, so callers never decode the per-point
+ * typed arrays themselves.
+ *
+ * @param r - from {@link detectRolling}
+ * @param start - first position to consider @default 0
+ * @param end - position after the last one @default every point
+ *
+ * Complexity: O(end - start).
+ *
+ * @example
+ * for (const r of detectRolling(set, options)) for (const f of rollingFlags(r)) console.log(f.time, f.direction);
+ */
+export function* rollingFlags(r: RollingResult, start = 0, end = r.direction.length): Generator<RollingFlag> {
+  const values = r.series.values[r.metricIndex]!;
+  for (let i = start; i < end; i++) {
+    const direction = directionOf(r.direction[i]!);
+    if (direction === null) continue;
+    const score = r.score[i]!;
+    yield {
+      index: i,
+      time: r.series.times[i]!,
+      value: values[i]!,
+      direction,
+      score: Number.isNaN(score) ? null : score,
+      lower: r.lower[i]!,
+      upper: r.upper[i]!,
+    };
+  }
 }

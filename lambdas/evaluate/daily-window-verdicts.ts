@@ -1,6 +1,5 @@
 import { DAY_MS } from '../core/detector-options.ts';
-import { Direction, type FenceOptions, fencesOfRanks, judge } from '../core/fences.ts';
-import { DirectionCode } from '../core/rolling-detector.ts';
+import { DirectionCode, type FenceOptions, fenceSide, fencesOfRanks } from '../core/fences.ts';
 import type { AssetSeries } from '../core/series.ts';
 import { lowerBound } from '../core/window-detector.ts';
 
@@ -60,10 +59,9 @@ export function dailyWindowVerdicts(
       fenceOptions.forEach((options, c) => {
         const fences = fencesOfRanks(w, (r) => sorted[r]!, options);
         for (let i = a; i < b; i++) {
-          const verdict = judge(values[i]!, fences);
-          if (verdict === null) continue;
-          out[c]!.direction[i] =
-            verdict.direction === Direction.High ? DirectionCode.High : DirectionCode.Low;
+          const side = fenceSide(values[i]!, fences);
+          if (side === DirectionCode.None) continue;
+          out[c]!.direction[i] = side;
           out[c]!.iqrZero[i] = zero ? 1 : 0;
         }
       });

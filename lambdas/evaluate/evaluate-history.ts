@@ -1,6 +1,6 @@
 import { Closed, DAY_MS, Mode } from '../core/detector-options.ts';
-import { Direction, judge } from '../core/fences.ts';
-import { DirectionCode, detectRolling, type RollingResult } from '../core/rolling-detector.ts';
+import { DirectionCode, fenceSide } from '../core/fences.ts';
+import { detectRolling, type RollingResult } from '../core/rolling-detector.ts';
 import type { SeriesSet } from '../core/series.ts';
 import { eventRowDays, type MarketEvent } from '../events/market-events.ts';
 import { dailyWindowVerdicts, type PointVerdicts } from './daily-window-verdicts.ts';
@@ -155,9 +155,9 @@ function rejudge(r: RollingResult, k: number): PointVerdicts {
     if (Number.isNaN(iqr)) continue;
     const q1 = r.q1[i]!;
     const q3 = r.q3[i]!;
-    const verdict = judge(values[i]!, { q1, q3, iqr, lower: q1 - k * iqr, upper: q3 + k * iqr });
-    if (verdict === null) continue;
-    direction[i] = verdict.direction === Direction.High ? DirectionCode.High : DirectionCode.Low;
+    const side = fenceSide(values[i]!, { q1, q3, iqr, lower: q1 - k * iqr, upper: q3 + k * iqr });
+    if (side === DirectionCode.None) continue;
+    direction[i] = side;
     if (q3 - q1 === 0) iqrZero[i] = 1;
   }
   return { direction, iqrZero };

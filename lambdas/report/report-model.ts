@@ -5,8 +5,8 @@ import {
   Mode,
   type Mode as ModeType,
 } from '../core/detector-options.ts';
-import { Direction } from '../core/fences.ts';
-import { DirectionCode, detectRolling, type RollingResult } from '../core/rolling-detector.ts';
+import type { Direction } from '../core/fences.ts';
+import { detectRolling, type RollingResult, rollingFlags } from '../core/rolling-detector.ts';
 import type { AssetSeries, SeriesSet } from '../core/series.ts';
 import { detectWindow, lowerBound, type WindowResult } from '../core/window-detector.ts';
 
@@ -142,7 +142,7 @@ function rollingCharts(set: SeriesSet, options: ReportOptions, from: number, to:
         asset: series.asset,
         metric,
         bands: results.map((r) => ({ timeframe: r.timeframe, steps: rollingSteps(r, start, end) })),
-        flags: results.flatMap((r) => rollingFlags(r, start, end)),
+        flags: results.flatMap((r) => chartFlags(r, start, end)),
       });
     });
   }
@@ -164,24 +164,20 @@ function rollingSteps(r: RollingResult, start: number, end: number): FenceStep[]
   return steps;
 }
 
-function rollingFlags(r: RollingResult, start: number, end: number): ChartFlag[] {
-  const flags: ChartFlag[] = [];
-  for (let i = start; i < end; i++) {
-    const code = r.direction[i]!;
-    if (code === DirectionCode.None) continue;
-    const score = r.score[i]!;
-    flags.push({
+function chartFlags(r: RollingResult, start: number, end: number): ChartFlag[] {
+  return Array.from(
+    rollingFlags(r, start, end),
+    ({ index, time, value, direction, score, lower, upper }) => ({
       timeframe: r.timeframe,
-      time: r.series.times[i]!,
-      value: r.series.values[r.metricIndex]![i]!,
-      direction: code === DirectionCode.High ? Direction.High : Direction.Low,
-      score: Number.isNaN(score) ? null : score,
-      lower: r.lower[i]!,
-      upper: r.upper[i]!,
-      iqrZero: r.q3[i]! - r.q1[i]! === 0,
-    });
-  }
-  return flags;
+      time,
+      value,
+      direction,
+      score,
+      lower,
+      upper,
+      iqrZero: r.q3[index]! - r.q1[index]! === 0,
+    }),
+  );
 }
 
 function windowCharts(

@@ -2,10 +2,10 @@ import type { ServiceConfig } from '../config/service-config.ts';
 import { assertDetectorOptions, Closed, DAY_MS, Mode } from '../core/detector-options.ts';
 import { type DocumentFlags, rollingDocumentFlags, windowDocumentFlags } from '../core/document-flags.ts';
 import type { Direction } from '../core/fences.ts';
-import { DirectionCode, detectRolling, type RollingResult } from '../core/rolling-detector.ts';
+import { detectRolling, type RollingResult, rollingFlags } from '../core/rolling-detector.ts';
 import type { SeriesSet } from '../core/series.ts';
 import { seriesFromDocuments } from '../core/series-from-documents.ts';
-import { detectWindow, type WindowResult } from '../core/window-detector.ts';
+import { detectWindow, lowerBound, type WindowResult } from '../core/window-detector.ts';
 import type { DetectionJob } from '../requests/parse-request.ts';
 import type { FlagUpdate, ReadBatch, ReadQuery, RunParams, RunSummary } from '../stores/detection-store.ts';
 import { planFlagWrites } from './flag-writes.ts';
@@ -176,18 +176,15 @@ function windowAnomalies(results: readonly WindowResult[]): Anomaly[] {
 function rollingAnomalies(results: readonly RollingResult[], from: number): Anomaly[] {
   const out: Anomaly[] = [];
   for (const r of results) {
-    const { times } = r.series;
-    for (let i = 0; i < times.length; i++) {
-      const code = r.direction[i]!;
-      if (code === DirectionCode.None || times[i]! < from) continue;
-      const score = r.score[i]!;
+    // Points before `from` are history: they give the evaluated points their windows, nothing more.
+    for (const f of rollingFlags(r, lowerBound(r.series.times, from))) {
       out.push({
         asset: r.asset,
         metric: r.metric,
         timeframe: r.timeframe,
-        time: times[i]!,
-        direction: code === DirectionCode.High ? 'high' : 'low',
-        score: Number.isNaN(score) ? null : score,
+        time: f.time,
+        direction: f.direction,
+        score: f.score,
       });
     }
   }

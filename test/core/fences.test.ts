@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   Direction,
   DirectionCode,
+  directionOf,
   type Fences,
   fenceScore,
   fenceSide,
@@ -180,5 +181,15 @@ describe('fenceSide and fenceScore (the allocation-free halves of judge)', () =>
     expect(fenceScore(9, DirectionCode.High, f)).toBe(1.5);
     expect(fenceScore(-5, DirectionCode.Low, f)).toBe(1.5);
     expect(fenceScore(6, DirectionCode.High, { q1: 5, q3: 5, iqr: 0, lower: 5, upper: 5 })).toBeNaN();
+  });
+});
+
+describe('directionOf', () => {
+  it.each([
+    [DirectionCode.High, 'high'],
+    [DirectionCode.Low, 'low'],
+    [DirectionCode.None, null],
+  ])('decodes direction code %i as %s', (code, direction) => {
+    expect(directionOf(code)).toBe(direction);
   });
 });

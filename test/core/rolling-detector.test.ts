@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type Closed, DAY_MS } from '../../lambdas/core/detector-options.ts';
-import { DirectionCode, detectRolling, type RollingResult } from '../../lambdas/core/rolling-detector.ts';
+import {
+  DirectionCode,
+  detectRolling,
+  type RollingResult,
+  rollingFlags,
+} from '../../lambdas/core/rolling-detector.ts';
 import type { SeriesSet } from '../../lambdas/core/series.ts';
 import { buildSet, hour, snapshot } from './set-fixture.ts';
 
@@ -172,5 +177,22 @@ describe('detectRolling', () => {
     rolling(set, 'left');
     rolling(set, 'right');
     expect(snapshot(set)).toEqual(before);
+  });
+});
+
+describe('rollingFlags', () => {
+  it('lists the flagged points of a result with their own fences, decoded from the per-point arrays', () => {
+    const [r] = rolling(DUPLICATES, 'left');
+    // Hour-1 points are judged against hour 0 alone: Q1 1.25, Q3 1.75, fences [0.5, 2.5].
+    expect([...rollingFlags(r!)]).toEqual([
+      { index: 2, time: hour(1), value: 3, direction: 'high', score: 1, lower: 0.5, upper: 2.5 },
+      { index: 3, time: hour(1), value: 10, direction: 'high', score: 15, lower: 0.5, upper: 2.5 },
+      { index: 4, time: hour(1), value: 5, direction: 'high', score: 5, lower: 0.5, upper: 2.5 },
+    ]);
+  });
+
+  it('keeps to positions [start, end) when given', () => {
+    const [r] = rolling(DUPLICATES, 'left');
+    expect([...rollingFlags(r!, 3, 4)].map((f) => f.index)).toEqual([3]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Direction } from '../../core/fences.ts';
-import { DirectionCode, type RollingResult } from '../../core/rolling-detector.ts';
+import { type RollingResult, rollingFlags } from '../../core/rolling-detector.ts';
 import { formatIso } from '../../core/timestamp.ts';
 import type { WindowResult } from '../../core/window-detector.ts';
 
@@ -52,22 +52,8 @@ export function* windowFlagRows(results: readonly WindowResult[]): Generator<Fla
  * for (const r of detectRolling(set, options)) for (const row of rollingFlagRows(r)) console.log(row.time);
  */
 export function* rollingFlagRows(r: RollingResult): Generator<FlagRow> {
-  const values = r.series.values[r.metricIndex]!;
-  for (let i = 0; i < r.direction.length; i++) {
-    const code = r.direction[i]!;
-    if (code === DirectionCode.None) continue;
-    const score = r.score[i]!;
-    yield {
-      asset: r.asset,
-      metric: r.metric,
-      timeframe: r.timeframe,
-      time: r.series.times[i]!,
-      value: values[i]!,
-      direction: code === DirectionCode.High ? 'high' : 'low',
-      score: Number.isNaN(score) ? null : score,
-      lower: r.lower[i]!,
-      upper: r.upper[i]!,
-    };
+  for (const { index: _index, ...f } of rollingFlags(r)) {
+    yield { asset: r.asset, metric: r.metric, timeframe: r.timeframe, ...f };
   }
 }
 
