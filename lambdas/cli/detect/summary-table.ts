@@ -1,21 +1,12 @@
-import type { Closed, Mode } from '../../core/detector-options.ts';
 import { timeframeKey } from '../../core/document-flags.ts';
 import { formatIso } from '../../core/timestamp.ts';
 import type { InputFormat } from '../../loaders/input-format.ts';
+import type { DetectorSettings } from '../detector-flags.ts';
 import type { DetectTally } from './detect-tally.ts';
 import type { FlagRow } from './flag-row.ts';
 
 /** Everything the human summary of a detect run shows. */
-export interface DetectSummary {
-  readonly mode: Mode;
-  /** Window mode only. */
-  readonly asOf?: number;
-  /** Rolling mode only. */
-  readonly closed?: Closed;
-  readonly timeframes: readonly number[];
-  readonly deviationLimit: number;
-  readonly minSamples: number;
-  readonly minRelativeIqr: number;
+export interface DetectSummary extends DetectorSettings {
   readonly metrics: readonly string[];
   /** The input as the user named it. */
   readonly input: string;
