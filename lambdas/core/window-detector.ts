@@ -54,7 +54,7 @@ export function detectWindow(set: SeriesSet, options: WindowOptions): WindowResu
   const results: WindowResult[] = [];
   // One scratch buffer for every window, sized for the longest series: quickselect reorders a
   // copy of the window's values, and allocating that copy per window cost more than selecting.
-  const scratch = new Float64Array(Math.max(0, ...set.series.map((s) => s.times.length)));
+  const scratch = new Float64Array(set.series.reduce((longest, s) => Math.max(longest, s.times.length), 0));
   for (const series of set.series) {
     for (const timeframe of options.timeframes) {
       const start = lowerBound(series.times, options.asOf - timeframe * DAY_MS);

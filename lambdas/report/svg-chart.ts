@@ -1,3 +1,4 @@
+import { extent } from '../core/extent.ts';
 import { Direction } from '../core/fences.ts';
 import { formatIso } from '../core/timestamp.ts';
 import { linearScale, logScale, type Scale, spansDecades, timeTicks } from './chart-scale.ts';
@@ -105,10 +106,9 @@ function valueScale(chart: ChartModel, unit: MetricUnit, range: readonly [number
   if (finite.length === 0) return linearScale([0, 1], range);
   if (unit === MetricUnit.Usd && spansDecades(finite)) {
     const positive = finite.filter((v) => v > 0);
-    return logScale([Math.min(...positive), Math.max(...positive)], range);
+    return logScale(extent(positive), range);
   }
-  let lo = Math.min(...finite);
-  let hi = Math.max(...finite);
+  let [lo, hi] = extent(finite);
   // Fences widen the axis only a little, so a far fence cannot flatten the series; the band is clipped instead.
   const span = hi - lo || Math.abs(hi) || 1;
   for (const band of chart.bands) {

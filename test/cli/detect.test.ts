@@ -1,6 +1,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DetectTally } from '../../lambdas/cli/detect/detect-tally.ts';
+import { renderSummaryTable } from '../../lambdas/cli/detect/summary-table.ts';
 import { disagreements } from '../support/agreement.ts';
 import { readGolden } from '../support/golden.ts';
 import { runCli, tempDir, writeNdjson } from './detect-fake-io.ts';
@@ -301,5 +303,46 @@ describe('riskfence detect', () => {
     const days = new Set(flags.map((f) => f.timestamp.slice(0, 10)));
     expect([...days].sort()).toEqual(['2022-05-10', '2022-05-11', '2022-05-12', '2022-05-13', '2022-05-14']);
     expect(flags.every((f) => f.direction === 'low')).toBe(true);
+  });
+});
+
+describe('riskfence detect --format table --limit 0', () => {
+  it('lists every flag, even more than a spread call could take (here 200,000)', async () => {
+    const tally = new DetectTally(0);
+    tally.addTimeframe(7);
+    for (let i = 0; i < 200_000; i++) {
+      tally.addFlag({
+        asset: 'a',
+        metric: 'volume',
+        timeframe: 7,
+        time: i * 3_600_000,
+        value: i,
+        direction: 'high',
+        score: i,
+        lower: 0,
+        upper: 1,
+      });
+    }
+    const text = renderSummaryTable({
+      mode: 'window',
+      asOf: 0,
+      closed: 'left',
+      timeframes: [7],
+      deviationLimit: 1.5,
+      minSamples: 1,
+      minRelativeIqr: 0,
+      metrics: ['volume'],
+      input: 'x.ndjson',
+      format: 'ndjson',
+      documents: 200_000,
+      observations: 200_000,
+      assets: 1,
+      skipped: 0,
+      badValues: { volume: 0 },
+      tally,
+      limit: 0,
+    });
+    expect(text).toContain('all 200000');
+    expect(text.split('\n').filter((l) => l.startsWith('a '))).toHaveLength(200_000);
   });
 });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { SQSEvent } from 'aws-lambda';
 import { loadServiceConfig } from '../../config/service-config.ts';
 import { DAY_MS } from '../../core/detector-options.ts';
+import { extent } from '../../core/extent.ts';
 import { formatIso, toEpochMillis } from '../../core/timestamp.ts';
 import { eventRowDays, MARKET_EVENTS, type MarketEvent } from '../../events/market-events.ts';
 import { MemoryDeadLetterSink } from '../../handler/dead-letter-sink.ts';
@@ -107,8 +108,7 @@ export const demoCommand: Command = {
       const all = await store.read({ assets: null, from: -8.64e15, to: 8.64e15, metrics: [] });
       const times = all.documents.map((d) => toEpochMillis((d as Record<string, unknown>).timestamp));
       const assets = new Set(all.documents.map((d) => (d as Record<string, unknown>).coin_id));
-      const first = Math.min(...times);
-      const last = Math.max(...times);
+      const [first, last] = extent(times);
       const messages = demoMessages(first, last);
       const event: SQSEvent = {
         Records: messages.map((m) =>

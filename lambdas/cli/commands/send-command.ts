@@ -96,7 +96,8 @@ async function assetList(values: Values, io: CliIo): Promise<string[] | null> {
     }
   }
   const file = values['assets-file'];
-  if (file !== undefined) assets.push(...(await assetsFromFile(resolve(io.cwd, file))));
+  // A loop, not push(...list): an asset file can name a whole universe, more than a spread call takes.
+  if (file !== undefined) for (const name of await assetsFromFile(resolve(io.cwd, file))) assets.push(name);
   if (assets.length === 0) throw new UsageError('no assets given');
   return assets;
 }

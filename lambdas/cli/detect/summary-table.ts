@@ -71,7 +71,8 @@ export function renderSummaryTable(s: DetectSummary): string {
   out.push('');
   const shown = rows.length < t.flags ? `the ${rows.length} most severe of ${t.flags}` : `all ${t.flags}`;
   out.push(`flagged values, ${shown}, by score (IQR units beyond the fence):`);
-  out.push(...alignColumns([[...COLUMNS], ...rows.map(cells)]));
+  // Appended line by line: `--limit 0` can list every flag, far more than a spread call takes.
+  for (const line of alignColumns([[...COLUMNS], ...rows.map(cells)])) out.push(line);
   if (rows.some((r) => r.score === null)) {
     out.push('* IQR 0: every value different from the quartiles is outside the fences; no score.');
   }
@@ -94,7 +95,7 @@ function cells(r: FlagRow): string[] {
 }
 
 function alignColumns(table: string[][]): string[] {
-  const widths = COLUMNS.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+  const widths = COLUMNS.map((_, c) => table.reduce((width, row) => Math.max(width, row[c]!.length), 0));
   return table.map((row) =>
     row
       .map((cell, c) =>
