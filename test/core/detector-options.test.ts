@@ -11,7 +11,8 @@ const ok = Object.freeze({ timeframes: Object.freeze([3, 7, 30]), deviationLimit
 describe('assertDetectorOptions', () => {
   it('assertDetectorOptions returns valid options unchanged (same object)', () => {
     expect(assertDetectorOptions(ok)).toBe(ok);
-    expect(assertDetectorOptions({ ...ok, timeframes: [0.25, 365], minRelativeIqr: 0.05 })).toBeTruthy();
+    const wide = { ...ok, timeframes: [0.25, 365], minRelativeIqr: 0.05 };
+    expect(assertDetectorOptions(wide)).toBe(wide);
   });
 
   const BAD: readonly (readonly [string, object, RegExp])[] = [
