@@ -5,8 +5,12 @@ import {
   Mode,
   type Mode as ModeType,
 } from '../core/detector-options.ts';
-import type { Direction } from '../core/fences.ts';
-import { detectRolling, type RollingResult, rollingFlags } from '../core/rolling-detector.ts';
+import {
+  detectRolling,
+  type RollingFlag,
+  type RollingResult,
+  rollingFlags,
+} from '../core/rolling-detector.ts';
 import type { AssetSeries, SeriesSet } from '../core/series.ts';
 import { detectWindow, lowerBound, type WindowResult } from '../core/window-detector.ts';
 
@@ -39,14 +43,8 @@ export interface FenceBand {
 }
 
 /** One flagged point for one timeframe: one marker in the chart. */
-export interface ChartFlag {
+export interface ChartFlag extends Omit<RollingFlag, 'index'> {
   readonly timeframe: number;
-  readonly time: number;
-  readonly value: number;
-  readonly direction: Direction;
-  readonly score: number | null;
-  readonly lower: number;
-  readonly upper: number;
   /** Whether the window's Q3 − Q1 was 0 (every value different from the quartiles is flagged). */
   readonly iqrZero: boolean;
 }

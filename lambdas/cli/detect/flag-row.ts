@@ -1,21 +1,12 @@
-import type { Direction } from '../../core/fences.ts';
-import { type RollingResult, rollingFlags } from '../../core/rolling-detector.ts';
+import { type RollingFlag, type RollingResult, rollingFlags } from '../../core/rolling-detector.ts';
 import { formatIso } from '../../core/timestamp.ts';
 import type { WindowResult } from '../../core/window-detector.ts';
 
-/** One flagged value with the fences it was judged against. */
-export interface FlagRow {
+/** One flagged value with the fences it was judged against, and where it belongs. */
+export interface FlagRow extends Omit<RollingFlag, 'index'> {
   readonly asset: string;
   readonly metric: string;
   readonly timeframe: number;
-  /** Epoch milliseconds. */
-  readonly time: number;
-  readonly value: number;
-  readonly direction: Direction;
-  /** IQR units beyond the fence; `null` when IQR is 0. */
-  readonly score: number | null;
-  readonly lower: number;
-  readonly upper: number;
 }
 
 /**
