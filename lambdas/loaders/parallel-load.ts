@@ -7,6 +7,7 @@ import type { FieldMapping } from '../core/document-reader.ts';
 import { mergeSeriesSets } from '../core/series.ts';
 import { formatFromPath, InputFormat } from './input-format.ts';
 import type { LoadSeriesOptions, LoadSeriesResult } from './load-series.ts';
+import { SERIES_WORKER_ENTRY } from './series-worker-entry.ts';
 import type { ByteRange } from './text-source.ts';
 import { STDIN_SOURCE } from './text-source.ts';
 
@@ -148,7 +149,7 @@ export async function loadSeriesInWorkers(
 
 function runWorker(task: WorkerTask, onBytes: (bytes: number) => void): Promise<PartResult> {
   return new Promise((resolvePart, reject) => {
-    const worker = new Worker(new URL('./series-worker-bootstrap.mjs', import.meta.url), {
+    const worker = new Worker(SERIES_WORKER_ENTRY, {
       workerData: task,
     });
     worker.on('message', (message: WorkerMessage) => {

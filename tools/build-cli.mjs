@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Builds the `riskfence` CLI and its parsing worker into dist/cli/ as plain JavaScript, so that
+// bin/riskfence.js starts without compiling TypeScript. `npm run build:cli` runs it; `prepare`
+// runs it at `npm install`/`npm ci` with --if-possible, where a failed build only warns: the
+// previous build is removed either way, so bin/riskfence.js falls back to the TypeScript
+// sources rather than run JavaScript older than them. Packages stay external (resolved from
+// node_modules at run time).
+import { readFile, rename, rm } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const OUT = 'dist/cli';
+const STAGING = 'dist/.cli-staging';
+const WORKER_ENTRY_MODULE = /[\\/]lambdas[\\/]loaders[\\/]series-worker-entry\.ts$/;
+const ifPossible = process.argv.includes('--if-possible');
+
+/**
+ * Keeps every module's `import.meta.url` pointing at its source file, so that files read at run
+ * time relative to a module (the bundled sample, package assets) resolve exactly as from the
+ * sources; and points the loader's worker entry at the bundled worker beside the chunks.
+ */
+const sourceLocations = {
+  name: 'source-locations',
+  setup(b) {
+    b.onLoad({ filter: /\.ts$/ }, async (args) => {
+      if (WORKER_ENTRY_MODULE.test(args.path)) {
+        return {
+          loader: 'ts',
+          contents: "export const SERIES_WORKER_ENTRY = new URL('./series-worker.js', import.meta.url);\n",
+        };
+      }
+      const text = await readFile(args.path, 'utf8');
+      const url = JSON.stringify(pathToFileURL(args.path).href);
+      return { loader: 'ts', contents: text.replaceAll('import.meta.url', url) };
+    });
+  },
+};
+
+const started = performance.now();
+const at = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+await rm(at(OUT), { recursive: true, force: true });
+await rm(at(STAGING), { recursive: true, force: true });
+try {
+  await build({
+    absWorkingDir: root,
+    entryPoints: { main: 'lambdas/cli/main.ts', 'series-worker': 'lambdas/loaders/series-worker.ts' },
+    outdir: STAGING,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    logLevel: 'silent',
+    plugins: [sourceLocations],
+  });
+  await rename(at(STAGING), at(OUT));
+  process.stderr.write(`riskfence: CLI built into ${OUT} in ${Math.round(performance.now() - started)} ms\n`);
+} catch (e) {
+  await rm(at(STAGING), { recursive: true, force: true });
+  process.stderr.write(
+    `riskfence: CLI build failed, bin/riskfence.js will run the TypeScript sources:\n${e.message}\n`,
+  );
+  if (!ifPossible) process.exitCode = 1;
+}
