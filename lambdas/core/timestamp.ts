@@ -1,7 +1,21 @@
+import { escapeControl, quoteInput } from './quote-input.ts';
+
 /** Thrown when a time field cannot be read as a UTC instant. */
 export class InvalidTimestampError extends Error {
   override readonly name = 'InvalidTimestampError';
 }
+
+/**
+ * The earliest instant a bare number is read as, 1990-01-01T00:00:00Z in epoch
+ * milliseconds. Numbers carry no unit: below this, a number is far more likely
+ * epoch seconds (1652572800 is 2022-05-15 in seconds, 1970-01-20 in
+ * milliseconds) or a metric picked by a wrong `--time-field` than a time.
+ */
+export const MIN_NUMERIC_TIME = 631_152_000_000;
+
+/** 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z: times must be writable as ISO-8601 and `{"$date": ISO}`. */
+const MIN_TIME = -62_167_219_200_000;
+const END_TIME = 253_402_300_800_000;
 
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
@@ -27,7 +41,7 @@ export function parseIsoTimestamp(text: string): number {
   const fast = canonicalUtcMillis(text);
   if (fast !== undefined) return fast;
   const m = ISO.exec(text.trim());
-  if (!m) throw new InvalidTimestampError(`not an ISO-8601 date: ${JSON.stringify(text.slice(0, 64))}`);
+  if (!m) throw new InvalidTimestampError(`not an ISO-8601 date: ${quoteInput(text)}`);
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
   const year = Number(y);
   const month = Number(mo);
@@ -46,7 +60,7 @@ export function parseIsoTimestamp(text: string): number {
     minute > 59 ||
     second > 59
   ) {
-    throw new InvalidTimestampError(`impossible date: ${JSON.stringify(text.slice(0, 64))}`);
+    throw new InvalidTimestampError(`impossible date: ${quoteInput(text)}`);
   }
   return local - offsetMinutes(zone) * 60_000;
 }
@@ -115,7 +129,7 @@ function offsetMinutes(zone: string | undefined): number {
   const digits = zone.slice(1).replace(':', '');
   const hours = Number(digits.slice(0, 2));
   const minutes = Number(digits.slice(2) || '0');
-  if (hours > 23 || minutes > 59) throw new InvalidTimestampError(`bad UTC offset: ${zone}`);
+  if (hours > 23 || minutes > 59) throw new InvalidTimestampError(`bad UTC offset: ${quoteInput(zone)}`);
   return sign * (hours * 60 + minutes);
 }
 
@@ -123,38 +137,74 @@ function offsetMinutes(zone: string | undefined): number {
  * Reads a time field: an ISO string, `{"$date": ISO}`, `{"$date": {"$numberLong": ms}}`,
  * `{"$date": ms}`, a `Date` (as the MongoDB driver returns) or epoch milliseconds.
  *
+ * Every time must lie in the years 0000 to 9999. A bare number is epoch
+ * milliseconds and must not be earlier than {@link MIN_NUMERIC_TIME}
+ * (1990-01-01): one that reads as a plausible time in epoch seconds is refused
+ * with that hint. Typed dates (`$date`, `Date`, ISO text) have no such floor.
+ *
  * @param value - the raw field value
  * @returns epoch milliseconds (UTC)
- * @throws {@link InvalidTimestampError} for anything else, or an invalid date
+ * @throws {@link InvalidTimestampError} for anything else, or an invalid or out-of-range date
  *
  * Complexity: O(length of the text).
  *
  * @example
  * toEpochMillis({ $date: { $numberLong: '1652313600000' } }); // 1652313600000
+ * toEpochMillis(1652572800); // throws: looks like epoch seconds (2022-05-15T00:00:00.000Z)
  */
 export function toEpochMillis(value: unknown): number {
   if (typeof value === 'string') return parseIsoTimestamp(value);
-  if (typeof value === 'number') {
-    if (Number.isFinite(value)) return value;
-  } else if (value instanceof Date) {
-    const t = value.getTime();
-    if (Number.isFinite(t)) return t;
-  } else if (value !== null && typeof value === 'object' && '$date' in value) {
+  if (typeof value === 'number') return numericTime(value);
+  if (value instanceof Date) return typedTime(value.getTime(), value);
+  if (value !== null && typeof value === 'object' && '$date' in value) {
     const inner = (value as { $date: unknown }).$date;
     if (typeof inner === 'string') return parseIsoTimestamp(inner);
-    if (typeof inner === 'number' && Number.isFinite(inner)) return inner;
+    if (typeof inner === 'number') return typedTime(inner, value);
     if (inner !== null && typeof inner === 'object' && '$numberLong' in inner) {
       const text = (inner as { $numberLong: unknown }).$numberLong;
-      if (typeof text === 'string' && /^-?\d{1,16}$/.test(text)) return Number(text);
+      if (typeof text === 'string' && /^-?\d{1,16}$/.test(text)) return typedTime(Number(text), value);
     }
   }
   throw new InvalidTimestampError(`not a timestamp: ${describe(value)}`);
 }
 
+function typedTime(ms: number, value: unknown): number {
+  if (ms >= MIN_TIME && ms < END_TIME) return ms;
+  throw new InvalidTimestampError(
+    Number.isFinite(ms)
+      ? `date outside the years 0000..9999: ${describe(value)}`
+      : `not a timestamp: ${describe(value)}`,
+  );
+}
+
+function numericTime(ms: number): number {
+  if (ms >= MIN_NUMERIC_TIME && ms < END_TIME) return ms;
+  if (ms >= MIN_NUMERIC_TIME / 1000 && ms < END_TIME / 1000) {
+    throw new InvalidTimestampError(
+      `numeric time ${ms} looks like epoch seconds (${formatIso(ms * 1000)}); times are epoch milliseconds`,
+    );
+  }
+  throw new InvalidTimestampError(
+    Number.isFinite(ms)
+      ? `numeric time ${ms} is not epoch milliseconds from 1990-01-01 to 9999-12-31`
+      : `not a timestamp: ${ms}`,
+  );
+}
+
+/** A short, escaped rendering of a bad time value; never serialises more than a bounded prefix. */
 function describe(value: unknown): string {
   if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 64 ? `${text.slice(0, 61)}...` : text;
+  if (typeof value === 'string') return quoteInput(value);
+  if (value === null || typeof value !== 'object') return String(value);
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : value.toISOString();
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // Too deep, cyclic or holding a BigInt: the type is all that can be said.
+    return Array.isArray(value) ? 'an array' : 'an object';
+  }
+  return escapeControl(text.length > 64 ? `${text.slice(0, 61)}...` : text);
 }
 
 /**

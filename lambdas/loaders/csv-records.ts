@@ -1,4 +1,4 @@
-import type { LineHandler } from './line-splitter.ts';
+import { type LineHandler, MAX_RECORD_CHARS, tooLongReason } from './line-splitter.ts';
 
 const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -76,9 +76,13 @@ export type CsvRecordHandler = (doc: Record<string, string | number | null>, lin
  * trimmed (`"coin_name "` becomes `coin_name`); a dotted header such as
  * `metrics.volume` stays one literal key, which dotted field paths read.
  * Quoted cells may span lines. Rows whose cell count differs from the
- * header's are reported and skipped; blank lines are skipped silently.
+ * header's are reported and skipped; blank lines are skipped silently. A
+ * record that spans more than `maxRecordChars` (default `MAX_RECORD_CHARS`;
+ * e.g. a stray quote that never closes) is reported at its first line and
+ * reading resumes on the next line.
  *
- * Complexity: O(characters).
+ * Complexity: O(characters); a record spanning lines is re-split only when a
+ * line with a quote joins it, as only a quote can close the open cell.
  *
  * @example
  * const rows = new CsvRecords((doc) => docs.push(doc), (line, reason) => problems.push({ line, reason }));
@@ -87,13 +91,19 @@ export type CsvRecordHandler = (doc: Record<string, string | number | null>, lin
 export class CsvRecords {
   readonly #onRecord: CsvRecordHandler;
   readonly #onProblem: (line: number, reason: string) => void;
+  readonly #max: number;
   #header: string[] | undefined;
   #pending = '';
   #pendingLine = 0;
 
-  constructor(onRecord: CsvRecordHandler, onProblem: (line: number, reason: string) => void) {
+  constructor(
+    onRecord: CsvRecordHandler,
+    onProblem: (line: number, reason: string) => void,
+    maxRecordChars = MAX_RECORD_CHARS,
+  ) {
     this.#onRecord = onRecord;
     this.#onProblem = onProblem;
+    this.#max = maxRecordChars;
   }
 
   /** Feeds one line (see `LineSplitter`). */
@@ -103,8 +113,14 @@ export class CsvRecords {
     if (this.#pendingLine > 0) {
       record = `${this.#pending}\n${text}`;
       start = this.#pendingLine;
+      if (record.length > this.#max) {
+        this.#onProblem(start, tooLongReason('CSV record (an unclosed quote?)', this.#max));
+        this.#pendingLine = 0;
+        this.#pending = '';
+        return;
+      }
     } else if (text.trim().length === 0) return;
-    const cells = splitCsvRecord(record);
+    const cells = start === line || text.includes('"') ? splitCsvRecord(record) : null;
     if (cells === null) {
       this.#pending = record;
       this.#pendingLine = start;
@@ -122,8 +138,21 @@ export class CsvRecords {
       return;
     }
     const doc: Record<string, string | number | null> = {};
-    for (let i = 0; i < header.length; i++) doc[header[i]!] = csvCell(cells[i]!);
+    for (let i = 0; i < header.length; i++) {
+      const key = header[i]!;
+      const value = csvCell(cells[i]!);
+      // Assigning `__proto__` would set the prototype (or drop the cell); JSON.parse makes it a plain key.
+      if (key === '__proto__') Object.defineProperty(doc, key, { value, enumerable: true, writable: true });
+      else doc[key] = value;
+    }
     this.#onRecord(doc, start);
+  };
+
+  /** Reports a line too long to read (see `LineSplitterOptions.onTooLong`); a record it was part of is dropped. */
+  readonly onTooLong = (line: number): void => {
+    this.#onProblem(this.#pendingLine > 0 ? this.#pendingLine : line, tooLongReason('line', this.#max));
+    this.#pendingLine = 0;
+    this.#pending = '';
   };
 
   /** Reports a quoted cell left open at the end of the input. */

@@ -1,3 +1,5 @@
+import { MAX_RECORD_CHARS, tooLongReason } from './line-splitter.ts';
+
 /** Receives the text of one top-level array element and the line it starts on. */
 export type ElementHandler = (text: string, line: number) => void;
 
@@ -21,7 +23,9 @@ const CLOSE_BRACE = 125;
  *
  * Only strings, brackets and commas are tracked; an element that is not valid
  * JSON is left for `JSON.parse` to reject. Structural problems (no `[`, an
- * empty element, text after `]`, a missing `]`) go to `onProblem`.
+ * empty element, text after `]`, a missing `]`) go to `onProblem`, and so
+ * does an element longer than `maxElementChars` (default
+ * `MAX_RECORD_CHARS`), which is scanned past without being held.
  *
  * Complexity: O(characters).
  *
@@ -37,12 +41,20 @@ export class JsonArraySplitter {
   #inString = false;
   #escaped = false;
   #line = 1;
+  readonly #max: number;
   #carry = '';
+  /** Whether the current element already passed the limit and is being dropped. */
+  #tooLong = false;
   #startLine = 0;
 
-  constructor(onElement: ElementHandler, onProblem: (line: number, reason: string) => void) {
+  constructor(
+    onElement: ElementHandler,
+    onProblem: (line: number, reason: string) => void,
+    maxElementChars = MAX_RECORD_CHARS,
+  ) {
     this.#onElement = onElement;
     this.#onProblem = onProblem;
+    this.#max = maxElementChars;
   }
 
   /** Feeds the next chunk of text. */
@@ -64,8 +76,11 @@ export class JsonArraySplitter {
         else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.#depth++;
         else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && this.#depth > 0) this.#depth--;
         else if (this.#depth === 0 && (c === COMMA || c === CLOSE_BRACKET)) {
-          this.#onElement(this.#carry + text.slice(start, i), this.#startLine);
+          if (this.#tooLong || this.#carry.length + i - start > this.#max) {
+            this.#onProblem(this.#startLine, tooLongReason('JSON array element', this.#max));
+          } else this.#onElement(this.#carry + text.slice(start, i), this.#startLine);
           this.#carry = '';
+          this.#tooLong = false;
           this.#state = c === COMMA ? State.Between : State.Done;
         }
         continue;
@@ -95,7 +110,11 @@ export class JsonArraySplitter {
           return;
       }
     }
-    if (this.#state === State.Element) this.#carry += text.slice(start);
+    if (this.#state !== State.Element || this.#tooLong) return;
+    if (this.#carry.length + text.length - start > this.#max) {
+      this.#carry = '';
+      this.#tooLong = true;
+    } else this.#carry += text.slice(start);
   }
 
   /** Reports an array left open at the end of the input. */
@@ -104,6 +123,7 @@ export class JsonArraySplitter {
       this.#onProblem(this.#startLine, 'unterminated JSON array element');
     } else if (this.#state === State.Between) this.#onProblem(this.#line, 'unterminated JSON array');
     this.#carry = '';
+    this.#tooLong = false;
     this.#state = State.Done;
   }
 

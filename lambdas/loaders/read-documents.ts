@@ -4,6 +4,13 @@ import { type RecordStreamOptions, streamRecords } from './record-stream.ts';
 
 export type { InputFormat } from './input-format.ts';
 
+/**
+ * How deeply a document read whole may nest objects and arrays: MongoDB's
+ * limit for stored documents. Documents are kept to be written back, and
+ * serialising one nested 100,000 levels deep would overflow the stack.
+ */
+export const MAX_NESTING_DEPTH = 100;
+
 /** Options of {@link readDocuments}. */
 export type ReadDocumentsOptions = RecordStreamOptions;
 
@@ -27,7 +34,8 @@ export interface ReadDocumentsResult {
  * NDJSON, `.json` an array — or NDJSON when the content is not an array —,
  * `.csv`), else the content (stdin: `[` array, `{` NDJSON, otherwise CSV).
  * CSV cells are typed: empty → `null`, decimal-looking → number, else string;
- * header names are trimmed. Malformed lines are reported in `problems` and
+ * header names are trimmed. Malformed lines, and documents nested deeper
+ * than {@link MAX_NESTING_DEPTH} levels, are reported in `problems` and
  * skipped, never fatal.
  *
  * @param source - a path (relative to `options.cwd`), or `-` for stdin
@@ -35,7 +43,7 @@ export interface ReadDocumentsResult {
  * @returns the documents, their lines, the problems and the format used
  * @throws `InputError` (from `lambdas/cli/command.ts`) when the file is missing or unreadable
  *
- * Complexity: O(bytes); memory O(documents).
+ * Complexity: O(bytes); memory O(documents); the depth check visits each value once, at most 100 levels down.
  *
  * @example
  * const { documents, problems } = await readDocuments('sample/risk-scores-2022-2023.ndjson');
@@ -47,9 +55,28 @@ export async function readDocuments(
   const documents: unknown[] = [];
   const lines: number[] = [];
   const { format, problems } = await streamRecords(source, options, (doc, line) => {
+    if (nestsDeeperThan(doc, MAX_NESTING_DEPTH)) {
+      return `nested more than ${MAX_NESTING_DEPTH} levels deep (MongoDB's limit for a document)`;
+    }
     documents.push(doc);
     lines.push(line);
     return undefined;
   });
   return { documents, lines, problems, format };
+}
+
+/** Whether objects and arrays nest more than `levels` deep below `value`; recursion stops at `levels`. */
+function nestsDeeperThan(value: object, levels: number): boolean {
+  if (levels === 0) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (item !== null && typeof item === 'object' && nestsDeeperThan(item, levels - 1)) return true;
+    }
+    return false;
+  }
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== null && typeof item === 'object' && nestsDeeperThan(item, levels - 1)) return true;
+  }
+  return false;
 }

@@ -1,8 +1,9 @@
+import { escapeControl, quoteInput } from '../core/quote-input.ts';
 import { CsvRecords } from './csv-records.ts';
 import { formatFromPath, InputFormat, sniffFormat } from './input-format.ts';
 import type { InputProblem } from './input-problem.ts';
 import { JsonArraySplitter } from './json-array-splitter.ts';
-import { isBlank, LineSplitter } from './line-splitter.ts';
+import { isBlank, LineSplitter, MAX_RECORD_CHARS, tooLongReason } from './line-splitter.ts';
 import { readTextChunks, type SourceOptions, STDIN_SOURCE, sourceName } from './text-source.ts';
 
 /** How records are read: the source options plus an optional explicit format. */
@@ -37,8 +38,10 @@ const MAX_REASON = 160;
  * `.jsonl`, `.json`, `.csv`), else the first character of the content. A
  * `.json` file that is not an array is read as NDJSON. Lines that are not
  * valid JSON, values that are not objects, CSV rows with the wrong number of
- * cells and documents the sink rejects are reported with their line and
- * skipped; blank lines are ignored.
+ * cells, lines or documents longer than `MAX_RECORD_CHARS` (streamed past,
+ * never held) and documents the sink rejects are reported with their line and
+ * skipped; blank lines are ignored. Reasons are cut to 160 characters and
+ * their control characters escaped, as they may quote the input.
  *
  * @param source - a path, or `-` for stdin
  * @param options - format, stdin, cwd, progress
@@ -59,18 +62,11 @@ export async function streamRecords(
   const name = sourceName(source);
   const problems: InputProblem[] = [];
   const problem = (line: number, reason: string) => {
-    problems.push({
-      source: name,
-      line,
-      reason: reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON)}…` : reason,
-    });
+    const cut = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON)}…` : reason;
+    problems.push({ source: name, line, reason: escapeControl(cut) });
   };
-  const accept = (doc: unknown, line: number) => {
-    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-      problem(line, `not a JSON object: ${JSON.stringify(doc)?.slice(0, 40)}`);
-      return;
-    }
-    const rejected = sink(doc as Record<string, unknown>, line);
+  const accept = (doc: Record<string, unknown>, line: number) => {
+    const rejected = sink(doc, line);
     if (rejected !== undefined) problem(line, rejected);
   };
   const parse = (text: string, line: number) => {
@@ -78,10 +74,14 @@ export async function streamRecords(
     try {
       doc = JSON.parse(text);
     } catch (e) {
+      // The engine's message quotes the text; `problem` escapes it.
       problem(line, `invalid JSON: ${(e as Error).message}`);
       return;
     }
-    accept(doc, line);
+    // Described from its text: serialising a value nested 100,000 levels deep would overflow the stack.
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+      problem(line, `not a JSON object: ${kindOf(doc)}, ${quoteInput(text.trimStart(), 40)}`);
+    } else accept(doc as Record<string, unknown>, line);
   };
 
   const chunks = readTextChunks(source, options);
@@ -95,9 +95,10 @@ export async function streamRecords(
       feed(text);
       continue;
     }
-    // The first non-blank text decides between an array and NDJSON for `.json`, and sniffs unknown inputs.
+    // The first non-blank text decides between an array and NDJSON for `.json`, and sniffs unknown inputs;
+    // a blank start longer than any record decides nothing, so an endless blank stream is not held.
     head += text;
-    if (head.trim().length === 0) continue;
+    if (text.trim().length === 0 && head.length <= MAX_RECORD_CHARS) continue;
     const sniffed = sniffFormat(head);
     if (format === undefined) format = sniffed;
     else if (format === InputFormat.Json && sniffed === InputFormat.Ndjson) format = InputFormat.Ndjson;
@@ -111,7 +112,7 @@ export async function streamRecords(
 function parser(
   format: InputFormat,
   parse: (text: string, line: number) => void,
-  accept: (doc: unknown, line: number) => void,
+  accept: (doc: Record<string, unknown>, line: number) => void,
   problem: (line: number, reason: string) => void,
 ): { feed: (text: string) => void; finish: () => void; lines: () => number } {
   if (format === InputFormat.Json) {
@@ -120,7 +121,7 @@ function parser(
   }
   if (format === InputFormat.Csv) {
     const rows = new CsvRecords(accept, problem);
-    const lines = new LineSplitter(rows.onLine);
+    const lines = new LineSplitter(rows.onLine, { onTooLong: rows.onTooLong });
     return {
       feed: (text) => lines.push(text),
       finish: () => {
@@ -130,8 +131,17 @@ function parser(
       lines: () => lines.lines,
     };
   }
-  const lines = new LineSplitter((text, line) => {
-    if (!isBlank(text)) parse(text, line);
-  });
+  const lines = new LineSplitter(
+    (text, line) => {
+      if (!isBlank(text)) parse(text, line);
+    },
+    { onTooLong: (line) => problem(line, tooLongReason('line', MAX_RECORD_CHARS)) },
+  );
   return { feed: (text) => lines.push(text), finish: () => lines.end(), lines: () => lines.lines };
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
 }

@@ -29,6 +29,8 @@ export interface ByteRange {
 // Large reads keep the per-chunk overhead (syscall, decode, split) negligible next to JSON.parse.
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const BOM = '\uFEFF';
+// As git decides that a file is binary: a NUL byte among the first 8000.
+const SNIFFED_BYTES = 8000;
 
 /**
  * The name problems are reported under: the path as given, `<stdin>` for `-`.
@@ -45,10 +47,15 @@ export function sourceName(source: string): string {
  * leading byte-order mark. Multi-byte characters split across chunks are
  * decoded correctly.
  *
+ * Input that is not UTF-8 text is refused at its start rather than read as
+ * garbage lines: a UTF-16 byte-order mark, gzip's magic number, or a NUL
+ * byte among the first 8000 bytes (binary data, UTF-16 without a mark,
+ * `/dev/zero`). A NUL byte further on only spoils its own line.
+ *
  * @param source - a path or `-`
  * @param options - stdin, cwd and progress callback
  * @returns text chunks in order
- * @throws `InputError` when the file is missing, a directory or unreadable (on the first iteration)
+ * @throws `InputError` when the file is missing, a directory or unreadable, or is not text (on the first iteration)
  *
  * Complexity: O(bytes); one reused 4 MiB buffer for files.
  *
@@ -61,6 +68,10 @@ export async function* readTextChunks(source: string, options: SourceOptions = {
   // Whether the decoder holds no partial character, so a pure-ASCII chunk may bypass it.
   let clean = true;
   for await (const bytes of readByteChunks(source, options)) {
+    if (first && (options.range?.start ?? 0) === 0) {
+      const problem = notText(bytes);
+      if (problem !== undefined) throw new InputError(`cannot read ${sourceName(source)}: ${problem}`);
+    }
     // ASCII is a subset of Latin-1, whose decoding is a plain copy: 2-3x faster than UTF-8 decoding.
     const ascii = clean && isAscii(bytes);
     let text = ascii ? bytes.toString('latin1') : decoder.write(bytes);
@@ -79,13 +90,19 @@ async function* readByteChunks(source: string, options: SourceOptions): AsyncGen
   const report = options.onProgress;
   if (source === STDIN_SOURCE) {
     let read = 0;
-    for await (const chunk of options.stdin ?? process.stdin) {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+    const stdin = (options.stdin ?? process.stdin)[Symbol.asyncIterator]();
+    for (;;) {
+      // Only the stream's own failures (`< directory` gives EISDIR) are input errors, not the consumer's.
+      const next = await stdin.next().catch((e: unknown) => {
+        throw new InputError(`cannot read <stdin>: ${reason(e)}`);
+      });
+      if (next.done) return;
+      const chunk = next.value as Buffer | string;
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       read += bytes.length;
       report?.(read, undefined);
       yield bytes;
     }
-    return;
   }
   const path = resolve(options.cwd ?? process.cwd(), source);
   const file = await open(path, 'r').catch((e: unknown) => {
@@ -115,6 +132,18 @@ async function* readByteChunks(source: string, options: SourceOptions): AsyncGen
   } finally {
     await file.close();
   }
+}
+
+/** Why the first bytes of an input cannot be UTF-8 text, or `undefined` when they can. */
+function notText(head: Buffer): string | undefined {
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+    return 'it is UTF-16 text; convert it to UTF-8 first (iconv -f UTF-16 -t UTF-8)';
+  }
+  if (head[0] === 0x1f && head[1] === 0x8b)
+    return 'it is gzip-compressed; decompress it first (gunzip -c FILE)';
+  const nul = head.subarray(0, SNIFFED_BYTES).indexOf(0);
+  if (nul === -1) return undefined;
+  return `it is not text (a NUL byte at offset ${nul}: binary data, or UTF-16/UTF-32 without a byte-order mark)`;
 }
 
 function reason(e: unknown): string {
