@@ -2,9 +2,10 @@ import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { resolveMongoUri } from '../config/mongo-uri.ts';
+import { createSecretFetcher, resolveMongoUri } from '../config/mongo-uri.ts';
 import { ConfigError, loadServiceConfig } from '../config/service-config.ts';
 import { createMongoClient, MongoDetectionStore, mongoStoreOptions } from '../stores/mongo-store.ts';
+import { createReconnectingStore, type StoreConnection } from '../stores/reconnecting-store.ts';
 import { createSqsHandler } from './create-sqs-handler.ts';
 import { SqsDeadLetterSink } from './dead-letter-sink.ts';
 import { createServiceLogger } from './service-logger.ts';
@@ -20,15 +21,19 @@ const tracer = new Tracer({ serviceName: config.serviceName });
 const sqs = tracer.captureAWSv3Client(new SQSClient({}));
 const processor = new BatchProcessor(EventType.SQS);
 
+// The Secrets Manager call is traced like the SQS client; the module stays free of the tracer.
+const fetchSecret = createSecretFetcher({ captureClient: (client) => tracer.captureAWSv3Client(client) });
+
 /**
- * The MongoDB store of this execution environment: the connection string is
- * read from Secrets Manager on first use (cached) and one client with a small
- * pool is reused by every invocation. A failure (secret unreadable) fails the
- * records transiently and is retried on the next record.
+ * A MongoDB connection of this execution environment: the connection string
+ * is read from Secrets Manager (cached; `fresh` after an authentication
+ * failure bypasses the cache) and one client with a small pool serves every
+ * invocation until it is replaced.
  */
-async function createStore(): Promise<MongoDetectionStore> {
-  const uri = await resolveMongoUri(config, process.env);
-  return new MongoDetectionStore(createMongoClient(uri), mongoStoreOptions(config));
+async function connectStore(fresh: boolean): Promise<StoreConnection> {
+  const uri = await resolveMongoUri(config, process.env, fetchSecret, { fresh });
+  const client = createMongoClient(uri);
+  return { store: new MongoDetectionStore(client, mongoStoreOptions(config)), close: () => client.close() };
 }
 
 /**
@@ -40,7 +45,9 @@ async function createStore(): Promise<MongoDetectionStore> {
  */
 export const handler = createSqsHandler({
   config,
-  store: createStore,
+  // Opened on the first record (a failure fails that record transiently and is retried on the next);
+  // a rotated secret is re-read and the client reconnected once before a record fails transiently.
+  store: () => createReconnectingStore(connectStore),
   deadLetters: new SqsDeadLetterSink(sqs, config.deadLetterQueueUrl),
   processor,
   logger,
