@@ -1,8 +1,9 @@
+import { UsageError } from '../cli/command.ts';
 import { Closed, DAY_MS, Mode } from '../core/detector-options.ts';
 import { DirectionCode, fenceSide } from '../core/fences.ts';
 import { detectRolling, type RollingResult } from '../core/rolling-detector.ts';
 import type { SeriesSet } from '../core/series.ts';
-import { eventRowDays, type MarketEvent } from '../events/market-events.ts';
+import { eventRowDays, isValidLag, MAX_LAG_DAYS, type MarketEvent } from '../events/market-events.ts';
 import { dailyWindowVerdicts, type PointVerdicts } from './daily-window-verdicts.ts';
 
 /** What to evaluate: every combination of mode, `k`, IQR floor and timeframe. */
@@ -14,7 +15,7 @@ export interface EvaluationOptions {
   readonly minRelativeIqrs: readonly number[];
   readonly timeframes: readonly number[];
   readonly minSamples: number;
-  /** Days between an event and the rows that show it (CoinGecko 00:00 UTC snapshots: 1). @default 1 */
+  /** Days between an event and the rows that show it (CoinGecko 00:00 UTC snapshots: 1), 0 to 365. @default 1 */
   readonly lagDays?: number;
 }
 
@@ -74,6 +75,7 @@ export interface Evaluation {
  * @param set - the history; not modified
  * @param options - the grid of configurations and the events
  * @returns one row per mode × k × floor × timeframe, in that nesting order
+ * @throws `UsageError` (`--lag-days: …`) for a lag that is not a whole number of days from 0 to 365
  *
  * Complexity: rolling O(n log n) per series per (k, floor); window O(n · w log w)
  * per series, shared by all (k, floor).
@@ -83,7 +85,11 @@ export interface Evaluation {
  *   minRelativeIqrs: [0], timeframes: [7], minSamples: 1 });
  */
 export function evaluateHistory(set: SeriesSet, options: EvaluationOptions): Evaluation {
-  const calendar = eventCalendar(set, options.events, options.lagDays ?? 1);
+  const lagDays = options.lagDays ?? 1;
+  if (!isValidLag(lagDays)) {
+    throw new UsageError(`--lag-days: ${lagDays} is not a whole number of days from 0 to ${MAX_LAG_DAYS}`);
+  }
+  const calendar = eventCalendar(set, options.events, lagDays);
   const guards = options.deviationLimits.flatMap((deviationLimit) =>
     options.minRelativeIqrs.map((minRelativeIqr) => ({ deviationLimit, minRelativeIqr })),
   );
@@ -137,7 +143,7 @@ export function evaluateHistory(set: SeriesSet, options: EvaluationOptions): Eva
     events: options.events.map((e) => ({
       id: e.id,
       name: e.name,
-      rowDays: eventRowDays(e, options.lagDays ?? 1),
+      rowDays: eventRowDays(e, lagDays),
       pairs: calendar.pairsOf.get(e.id) ?? 0,
     })),
     rows,

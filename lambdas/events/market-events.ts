@@ -62,6 +62,26 @@ export const MARKET_EVENTS: readonly MarketEvent[] = [
   },
 ];
 
+/** The longest snapshot lag, in days, that events may be shifted by: a year. */
+export const MAX_LAG_DAYS = 365;
+
+/** Thrown for a lag that is not a whole number of days from 0 to {@link MAX_LAG_DAYS}. */
+export class InvalidLagError extends Error {
+  override readonly name = 'InvalidLagError';
+}
+
+/**
+ * Whether `lagDays` is a lag events can be shifted by: a whole number of days
+ * from 0 to {@link MAX_LAG_DAYS}, so every shifted day is a valid date.
+ *
+ * @example
+ * isValidLag(1);   // true
+ * isValidLag(1e9); // false
+ */
+export function isValidLag(lagDays: number): boolean {
+  return Number.isInteger(lagDays) && lagDays >= 0 && lagDays <= MAX_LAG_DAYS;
+}
+
 /**
  * The document days (`YYYY-MM-DD`) that hold an event's market moves in
  * 00:00-UTC snapshot data: each event day shifted by `lagDays`.
@@ -69,6 +89,7 @@ export const MARKET_EVENTS: readonly MarketEvent[] = [
  * @param event - the event
  * @param lagDays - snapshot lag; 1 for CoinGecko daily rows @default 1
  * @returns the days, ascending
+ * @throws {@link InvalidLagError} unless {@link isValidLag}
  *
  * Complexity: O(event length in days).
  *
@@ -76,6 +97,9 @@ export const MARKET_EVENTS: readonly MarketEvent[] = [
  * eventRowDays(MARKET_EVENTS[2]!); // ['2022-05-10', …, '2022-05-14']
  */
 export function eventRowDays(event: MarketEvent, lagDays = 1): string[] {
+  if (!isValidLag(lagDays)) {
+    throw new InvalidLagError(`a lag of ${lagDays} days is not a whole number from 0 to ${MAX_LAG_DAYS}`);
+  }
   const days: string[] = [];
   const end = Date.parse(`${event.to}T00:00:00Z`);
   for (let t = Date.parse(`${event.from}T00:00:00Z`); t <= end; t += 86_400_000) {

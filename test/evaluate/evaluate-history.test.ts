@@ -4,7 +4,7 @@ import { DirectionCode, detectRolling } from '../../lambdas/core/rolling-detecto
 import { SeriesBuilder, type SeriesSet } from '../../lambdas/core/series.ts';
 import { detectWindow } from '../../lambdas/core/window-detector.ts';
 import { evaluateHistory, type Tally } from '../../lambdas/evaluate/evaluate-history.ts';
-import type { MarketEvent } from '../../lambdas/events/market-events.ts';
+import { eventRowDays, InvalidLagError, type MarketEvent } from '../../lambdas/events/market-events.ts';
 import { sampleSet } from '../report/report-fixture.ts';
 
 const START = Date.UTC(2022, 0, 1);
@@ -134,4 +134,43 @@ describe('evaluateHistory agrees with the core detectors on real data', () => {
     }
     for (const row of evaluation.rows) expect(row.any.flags).toBe(expected.get(row.timeframe));
   });
+});
+
+describe('evaluateHistory lag bounds', () => {
+  const options = {
+    events: [PLANTED],
+    modes: ['rolling'] as const,
+    deviationLimits: [1.5],
+    minRelativeIqrs: [0],
+    timeframes: [7],
+    minSamples: 1,
+  };
+
+  it.each([
+    [0, ['2022-01-30']],
+    [365, ['2023-01-30']],
+  ] as const)('a lag of %i days shifts the event rows to %j', (lagDays, rowDays) => {
+    expect(evaluateHistory(plantedHistory(), { ...options, lagDays }).events[0]!.rowDays).toEqual(rowDays);
+  });
+
+  it.each([1e9, 366, -1, 1.5, Number.NaN])(
+    'a lag of %d days is a usage error naming --lag-days and its range',
+    (lagDays) => {
+      expect(() => evaluateHistory(plantedHistory(), { ...options, lagDays })).toThrow(
+        expect.objectContaining({
+          name: 'UsageError',
+          message: expect.stringMatching(/^--lag-days: .* from 0 to 365$/),
+        }),
+      );
+    },
+  );
+});
+
+describe('eventRowDays', () => {
+  it.each([1e9, 366, -1, 0.5])(
+    'refuses a lag of %d days with InvalidLagError, not an invalid Date',
+    (lagDays) => {
+      expect(() => eventRowDays(PLANTED, lagDays)).toThrow(InvalidLagError);
+    },
+  );
 });
