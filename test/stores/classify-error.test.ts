@@ -132,7 +132,8 @@ describe('classifyMongoError', () => {
   });
 
   it.each([
-    ['of a handshake', serverError(18, ['HandshakeError'])],
+    // The labels the driver puts on a refused handshake (ResetPool made it transient, never reconnecting).
+    ['of a handshake', serverError(18, ['HandshakeError', 'ResetPool'])],
     ['wrapped by a bulk write', wrapped(serverError(18))],
   ])('AuthenticationFailed (18) %s is a transient StoreAuthenticationError', (_name, error) => {
     const classified = classifyMongoError(error);

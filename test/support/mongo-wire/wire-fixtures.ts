@@ -4,6 +4,7 @@ import {
   MongoDetectionStore,
   type MongoStoreOptions,
 } from '../../../lambdas/stores/mongo-store.ts';
+import { cursorReply } from './replies.ts';
 import type { ReceivedCommand, ScriptedResponder } from './scripted-responder.ts';
 
 /** Where the store under test reads and writes (the service's defaults). */
@@ -76,4 +77,30 @@ export function readsAsset(asset: string): (command: ReceivedCommand) => boolean
 /** Relaxed Extended JSON fixtures (`{"$date": …}`) as the BSON values a server returns. */
 export function asBson(documents: readonly Record<string, unknown>[]): Document[] {
   return documents.map((d) => BSON.EJSON.deserialize(d, { relaxed: true }));
+}
+
+/** A matcher for `update` commands upserting a run summary of `asset` (`updates[i].q.asset`). */
+export function upsertsAsset(asset: string): (command: ReceivedCommand) => boolean {
+  return (command) => (command.body.updates as Document[]).some((u) => (u.q as Document).asset === asset);
+}
+
+/**
+ * Scripts, for every read naming an asset, the canned documents of that asset
+ * as its cursor's only batch, however often it is asked (retries included).
+ * The choice is by the asset named in the filter, nothing more: the documents
+ * must already be those the read's range would match.
+ */
+export function serveDocuments(responder: ScriptedResponder, documents: readonly Document[]): void {
+  const byAsset = new Map<string, Document[]>();
+  for (const d of documents) {
+    const asset = String(d[WIRE_STORE_OPTIONS.assetField]);
+    byAsset.set(asset, [...(byAsset.get(asset) ?? []), d]);
+  }
+  for (const [asset, docs] of byAsset) {
+    responder.script(
+      { command: 'find', collection: WIRE_STORE_OPTIONS.sourceCollection, where: readsAsset(asset) },
+      { reply: cursorReply(SOURCE_NS, docs) },
+      Number.POSITIVE_INFINITY,
+    );
+  }
 }
