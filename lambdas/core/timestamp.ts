@@ -168,8 +168,20 @@ export function toEpochMillis(value: unknown): number {
   throw new InvalidTimestampError(`not a timestamp: ${describe(value)}`);
 }
 
+/**
+ * Whether epoch milliseconds fall in the years 0000 to 9999, the instants
+ * ISO-8601 text and `{"$date": ISO}` can write (and every `Date` method accepts).
+ *
+ * @example
+ * isIsoRepresentable(Date.UTC(2022, 4, 12)); // true
+ * isIsoRepresentable(99999999999999999);     // false
+ */
+export function isIsoRepresentable(ms: number): boolean {
+  return ms >= MIN_TIME && ms < END_TIME;
+}
+
 function typedTime(ms: number, value: unknown): number {
-  if (ms >= MIN_TIME && ms < END_TIME) return ms;
+  if (isIsoRepresentable(ms)) return ms;
   throw new InvalidTimestampError(
     Number.isFinite(ms)
       ? `date outside the years 0000..9999: ${describe(value)}`

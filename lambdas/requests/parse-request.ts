@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import { DAY_MS, Mode } from '../core/detector-options.ts';
-import { InvalidTimestampError, parseIsoTimestamp } from '../core/timestamp.ts';
+import { escapeControl, quoteInput } from '../core/quote-input.ts';
+import { InvalidTimestampError, isIsoRepresentable, parseIsoTimestamp } from '../core/timestamp.ts';
 import { ErrorCode, InvalidMessageError } from './invalid-message-error.ts';
 import { parseLegacyDate } from './legacy-date.ts';
 import {
@@ -29,7 +30,10 @@ export interface DetectionJob {
 
 /** What a request is read against: the message's send time and the deployment's configuration. */
 export interface RequestContext {
-  /** The message's `SentTimestamp` attribute (epoch ms): the default asOf, so that a retry computes the same. */
+  /**
+   * The message's `SentTimestamp` attribute (epoch ms): the default asOf, so that a retry computes the same.
+   * Outside the years 0000..9999 (or NaN) it is a permanent `INVALID_DATE` when a request needs it.
+   */
   readonly sentTimestamp: number;
   /** The configured metrics; a request may name only these. Also the default. */
   readonly metrics: readonly string[];
@@ -56,6 +60,8 @@ const LISTED_ISSUES = 3;
  * timeframes and metrics are dropped, assets sorted, timeframes ascending,
  * metrics in the configuration's order. A version-1 `asOf` is an ISO-8601
  * instant (a date alone is that day's 00:00 UTC; no offset means UTC).
+ * Without one, the send time must be a usable instant: a retry would read
+ * the same bad attribute, so it is a permanent error, never a retried one.
  *
  * Untrusted input is bounded before it is walked: the size is checked before
  * `JSON.parse` (which is iterative in V8, so deep nesting cannot overflow the
@@ -101,8 +107,11 @@ function parseJson(body: string): unknown {
   try {
     return JSON.parse(body);
   } catch (e) {
-    // SyntaxError, or RangeError should an engine ever parse recursively.
-    throw new InvalidMessageError(ErrorCode.InvalidJson, `body: not JSON (${(e as Error).message})`);
+    // SyntaxError, or RangeError should an engine ever parse recursively. The engine's message quotes the body.
+    throw new InvalidMessageError(
+      ErrorCode.InvalidJson,
+      `body: not JSON (${escapeControl((e as Error).message)})`,
+    );
   }
 }
 
@@ -149,7 +158,10 @@ function formatPath(path: readonly PropertyKey[]): string {
 function versionOneJob(request: RequestV1, ctx: RequestContext): DetectionJob {
   return job({
     assets: request.assets === undefined ? null : distinctSorted(request.assets),
-    asOf: request.asOf === undefined ? ctx.sentTimestamp : readDate('asOf', request.asOf, parseIsoTimestamp),
+    asOf:
+      request.asOf === undefined
+        ? sentAsOf(ctx.sentTimestamp)
+        : readDate('asOf', request.asOf, parseIsoTimestamp),
     timeframes:
       request.timeframes === undefined ? ctx.defaults.timeframes : distinctAscending(request.timeframes),
     metrics: request.metrics === undefined ? ctx.metrics : configuredMetrics(request.metrics, ctx.metrics),
@@ -181,6 +193,14 @@ function legacyJobs(items: LegacyRequest, ctx: RequestContext): DetectionJob[] {
     );
 }
 
+function sentAsOf(sentTimestamp: number): number {
+  if (isIsoRepresentable(sentTimestamp)) return sentTimestamp;
+  throw new InvalidMessageError(
+    ErrorCode.InvalidDate,
+    `SentTimestamp: ${sentTimestamp} is not epoch milliseconds in the years 0000..9999, and the body gives no asOf`,
+  );
+}
+
 function readDate(field: string, text: string, parse: (text: string) => number): number {
   try {
     return parse(text);
@@ -198,7 +218,7 @@ function configuredMetrics(requested: readonly string[], configured: readonly st
     if (!configured.includes(metric)) {
       throw new InvalidMessageError(
         ErrorCode.UnknownMetric,
-        `metrics[${i}]: ${JSON.stringify(metric.slice(0, 40))} is not a configured metric (${configured.join(', ')})`,
+        `metrics[${i}]: ${quoteInput(metric, 40)} is not a configured metric (${configured.join(', ')})`,
       );
     }
   });

@@ -31,6 +31,12 @@ export const BAD_MESSAGES: readonly BadMessage[] = [
   },
   { name: 'single quotes', body: "{'version':1}", errorCode: ErrorCode.InvalidJson, message: /not JSON/ },
   {
+    name: 'terminal escapes before the JSON, escaped in the message',
+    body: '\u001b[2J\u001b[31m{"version":1}',
+    errorCode: ErrorCode.InvalidJson,
+    message: /^body: not JSON \(.*\\u001b\[2J.*\)$/,
+  },
+  {
     name: 'NaN literal',
     body: '{"version":1,"deviationLimit":NaN}',
     errorCode: ErrorCode.InvalidJson,
@@ -270,6 +276,18 @@ export const BAD_MESSAGES: readonly BadMessage[] = [
     message: /^\[0\]\.date: impossible date/,
   },
   {
+    name: 'legacy impossible date 31-02-2022, quoted as sent',
+    body: '[{"date":"31-02-2022"}]',
+    errorCode: ErrorCode.InvalidDate,
+    message: /^\[0\]\.date: impossible date: "31-02-2022" \(day first\)$/,
+  },
+  {
+    name: 'legacy date holding a terminal escape',
+    body: '[{"date":"\\u001b[2J"}]',
+    errorCode: ErrorCode.InvalidDate,
+    message: /^\[0\]\.date: "\\u001b\[2J" is neither/,
+  },
+  {
     name: 'legacy impossible date 2022-02-30',
     body: '[{"assetName":"bitcoin","date":"2022-02-30"}]',
     errorCode: ErrorCode.InvalidDate,
@@ -378,6 +396,12 @@ export const BAD_MESSAGES: readonly BadMessage[] = [
     body: v1({ metrics: ['volume', 'price'] }),
     errorCode: ErrorCode.UnknownMetric,
     message: /^metrics\[1\]: "price" is not a configured metric \(latest_price, /,
+  },
+  {
+    name: 'metric holding a C1 control sequence introducer',
+    body: v1({ metrics: ['\u009b31mred'] }),
+    errorCode: ErrorCode.UnknownMetric,
+    message: /^metrics\[0\]: "\\u009b31mred" is not a configured metric/,
   },
   {
     name: '__proto__ as a metric',

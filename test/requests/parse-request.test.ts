@@ -57,12 +57,32 @@ describe('parseRequest rejects the bad-input corpus', () => {
       code: errorCode,
       message: expect.stringMatching(message),
     });
-    // Safe for logs and for an SQS message attribute: never an echo of the body.
+    // Safe for logs and for an SQS message attribute: never an echo of the body, no control characters.
     expect(error.message.length).toBeLessThan(400);
+    expect(error.message).not.toMatch(/\p{Cc}/u);
   });
 
   it('covers every error code', () => {
     expect(new Set(BAD_MESSAGES.map((m) => m.errorCode))).toEqual(new Set(Object.values(ErrorCode)));
+  });
+});
+
+describe('parseRequest and the send time', () => {
+  it.each([
+    ['far past the last date', Number('99999999999999999')],
+    ['NaN', Number.NaN],
+    ['before the year 0', -1e15],
+  ])('a SentTimestamp %s, needed as the default asOf, is a permanent INVALID_DATE naming it', (_, sent) => {
+    const error = rejection('{"version":1}', { ...ctx, sentTimestamp: sent });
+    expect([error.code, error.message]).toEqual([
+      ErrorCode.InvalidDate,
+      expect.stringMatching(/^SentTimestamp: .* is not epoch milliseconds in the years 0000\.\.9999/),
+    ]);
+  });
+
+  it('a bad SentTimestamp does not matter when the body gives asOf', () => {
+    const jobs = parseRequest('{"version":1,"asOf":"2022-05-12"}', { ...ctx, sentTimestamp: 1e17 });
+    expect(jobs[0]!.asOf).toBe(Date.UTC(2022, 4, 12));
   });
 });
 
