@@ -165,6 +165,24 @@ describe('the handler through the real driver', () => {
     },
   );
 
+  it('a cleared pool fails the record waiting for the connection transiently, never to the dead-letter queue', async () => {
+    // One connection: bitcoin's write holds it and drops (on the retry too), clearing the pool under
+    // ethereum's waiting run upsert, whose retry meets the second clearing.
+    responder.script({ ...SOURCE_UPDATE, where: touches('bitcoin') }, { drop: true, delayMs: 100 }, 2);
+    const outcome = await run(mongoStore({ maxPoolSize: 1 }));
+    expect(outcome.deadLetters).toEqual([]);
+    expect(outcome.reports.find((r) => r.messageId === 'r-eth')).toMatchObject({
+      status: 'failed',
+      failure: {
+        kind: 'transient',
+        code: 'STORE_UNAVAILABLE',
+        message: expect.stringMatching(/MongoPoolClearedError/),
+      },
+    });
+    // Every record failed transiently: Powertools fails the batch as a whole, so Lambda backs off.
+    expect(outcome.thrown).toBeInstanceOf(FullBatchFailureError);
+  });
+
   it('a duplicate key (E11000) on the run-summary upsert retries the record after its flags were written', async () => {
     responder.script(
       { ...RUNS_UPDATE, where: upsertsAsset('bitcoin') },
