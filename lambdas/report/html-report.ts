@@ -1,9 +1,16 @@
 import { Mode } from '../core/detector-options.ts';
+import { extent } from '../core/extent.ts';
 import { Direction } from '../core/fences.ts';
 import { formatIso } from '../core/timestamp.ts';
-import { escapeHtml, safeId } from './html-escape.ts';
-import type { ChartModel, ReportModel } from './report-model.ts';
-import { chartId, renderChartSvg, timeframeColour } from './svg-chart.ts';
+import type { ChartEvent } from './chart-events.ts';
+import { CHART_COLOURS, timeframeColour, timeframeDash } from './chart-palette.ts';
+import { type ChartPayload, chartPayload } from './chart-payload.ts';
+import { escapeHtml, safeId, scriptJson } from './html-escape.ts';
+import { formatValue, VALUE_FORMAT } from './metric-units.ts';
+import { REPORT_CLIENT_SCRIPT } from './report-client.ts';
+import type { ReportModel } from './report-model.ts';
+import { REPORT_STYLE } from './report-style.ts';
+import { uplotAssets } from './uplot-assets.ts';
 
 /** Where the data came from, for the report's header. */
 export interface ReportSource {
@@ -13,83 +20,78 @@ export interface ReportSource {
   readonly documents: number;
 }
 
-const STYLE = `
-:root{--fg:#1d2329;--muted:#5b6670;--line:#d8dde2;--high:#d62728;--low:#1f6fd1;--bg:#fff}
-*{box-sizing:border-box}
-body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:#f4f6f8}
-main{max-width:1080px;margin:0 auto;padding:20px 24px 48px;background:var(--bg)}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
-.params{color:var(--muted);margin:0 0 12px}.params b{color:var(--fg);font-weight:600}
-.legend{display:flex;flex-wrap:wrap;gap:6px 18px;align-items:center;margin:8px 0 12px;padding:8px 10px;border:1px solid var(--line);border-radius:6px}
-.legend span{display:inline-flex;align-items:center;gap:6px}.legend svg{width:22px;height:14px}
-.legend label{cursor:pointer;display:inline-flex;align-items:center;gap:6px}
-table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
-th,td{padding:3px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
-th:first-child,td:first-child,th:nth-child(2),td:nth-child(2){text-align:left}
-thead th{background:#eef1f4;position:sticky;top:0}
-td.hi{color:var(--high)}td.lo{color:var(--low)}td.zero{color:#aab2ba}
-figure{margin:10px 0 18px;break-inside:avoid}figcaption{font-weight:600;margin-bottom:2px}
-figcaption small{font-weight:400;color:var(--muted)}
-svg.chart{width:100%;height:auto;display:block}
-.chart .grid{stroke:#e6e9ec;stroke-width:1}.chart .axis{stroke:#8a949c}
-.chart .tick{font-size:11px;fill:var(--muted)}.chart .axis-title{font-size:12px;fill:var(--fg)}
-.chart .series{fill:none;stroke:#1d2329;stroke-width:1.4;stroke-linejoin:round}
-.chart .dot{fill:#1d2329}
-.chart .band-fill{fill-opacity:.09;stroke:none}.chart .fence{fill:none;stroke-width:1.1;stroke-opacity:.85}
-.chart .flag{stroke-width:1.3}.chart .flag.high{fill:var(--high)}.chart .flag.low{fill:var(--low)}
-.chart .empty{fill:var(--muted);text-anchor:middle}
-.note{color:var(--muted);font-size:13px}
-@media print{body{background:#fff}main{max-width:none;padding:0}.controls{display:none}thead th{position:static}
-h2{break-after:avoid}figure{break-inside:avoid}}
-`;
-
-/** Shows and hides the bands and markers of one timeframe; the page works without it. */
-const SCRIPT = `
-document.querySelectorAll('input[data-toggle]').forEach(function(box){
-  box.addEventListener('change',function(){
-    var cls='.tf-'+box.getAttribute('data-toggle');
-    document.querySelectorAll(cls).forEach(function(el){el.style.display=box.checked?'':'none';});
-  });
-});
-`;
+/** The id of the `<script type="application/json">` that holds the charts' data. */
+export const REPORT_DATA_ID = 'riskfence-data';
 
 /**
- * Renders a whole report as one self-contained HTML page: inline CSS, inline
- * SVG charts and a few lines of inline script (timeframe toggles), and no
- * reference to anything outside the file — it opens offline and prints.
+ * Forbids every fetch (scripts, styles, images, fonts, connections) except the
+ * page's own inline code, so an opened report cannot reach the network even
+ * if some text in it tried to.
+ */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
+
+const HINT =
+  'Hover or tap the chart for the values of a point; drag across it to zoom, double-click to reset.';
+
+/**
+ * Renders a whole report as one self-contained HTML page: uPlot's build and
+ * stylesheet inlined, the data embedded as JSON in a
+ * `<script type="application/json">`, a Content-Security-Policy that forbids
+ * any fetch — it opens offline, makes no network request, and prints.
  *
- * The page holds the parameters, a legend, a summary table of flags per asset,
- * metric and timeframe (high/low), and one chart per asset × metric grouped by asset.
+ * The page holds the parameters, a legend whose checkboxes show and hide each
+ * timeframe, a summary table of flags per asset, metric and timeframe
+ * (high/low), and per asset the known market events of the period and one
+ * interactive chart per metric (see {@link REPORT_CLIENT_SCRIPT}). Without
+ * JavaScript the header, legend and tables still read.
  *
  * @param model - what to show (see `buildReportModel`)
  * @param source - the input's name and size for the header
  * @returns the HTML document
  *
- * Complexity: O(points + flags) over all charts.
+ * Complexity: O(points + steps + flags) over all charts, plus uPlot's ~50 KB.
  *
  * @example
  * await writeFile('report.html', renderReportHtml(model, { input: 'docs.ndjson', documents: 5820 }));
  */
 export function renderReportHtml(model: ReportModel, source: ReportSource): string {
-  const assets = [...new Set(model.charts.map((c) => c.asset))];
-  const metrics = [...new Set(model.charts.map((c) => c.metric))];
+  const charts = model.charts.map((c) => chartPayload(c, model));
+  const assets = [...new Set(charts.map((c) => c.asset))];
+  const metrics = [...new Set(charts.map((c) => c.metric))];
   const title = `riskfence report — ${assets.length === 1 ? assets[0] : `${assets.length} assets`}`;
   const sections = assets.map((asset) => {
-    const charts = model.charts.filter((c) => c.asset === asset);
-    return `<section id="${safeId(`asset-${asset}`)}"><h2>${escapeHtml(asset)}</h2>${charts.map((c) => figure(c, model)).join('')}</section>`;
+    const mine = charts.filter((c) => c.asset === asset);
+    return `<section id="${safeId(`asset-${asset}`)}"><h2>${escapeHtml(asset)}</h2>${eventList(mine[0]!.events)}${mine.map((c) => figure(c, model.timeframes)).join('')}</section>`;
   });
+  const uplot = uplotAssets();
+  const data = {
+    timeframes: model.timeframes,
+    colours: {
+      ...CHART_COLOURS,
+      timeframes: model.timeframes.map((_, i) => timeframeColour(i)),
+      dashes: model.timeframes.map((_, i) => timeframeDash(i)),
+    },
+    format: VALUE_FORMAT,
+    charts,
+  };
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${STYLE}</style></head><body><main>`,
+    `<style>${uplot.style}</style>`,
+    `<style>${REPORT_STYLE}</style></head><body><main>`,
     `<h1>${escapeHtml(title)}</h1>`,
     params(model, source, metrics),
-    legend(model),
-    summary(model),
+    '<noscript><p class="note">The charts need JavaScript; the tables below do not.</p></noscript>',
+    legend(model.timeframes),
+    summary(model, charts),
     ...sections,
-    `<script>${SCRIPT}</script>`,
+    `<script type="application/json" id="${REPORT_DATA_ID}">${scriptJson(data)}</script>`,
+    `<script>${uplot.script}</script>`,
+    `<script>${REPORT_CLIENT_SCRIPT}</script>`,
     '</main></body></html>\n',
   ].join('\n');
 }
@@ -104,36 +106,56 @@ function params(model: ReportModel, source: ReportSource, metrics: readonly stri
   return `<p class="params">Input <b>${escapeHtml(source.input)}</b> (${source.documents} documents) · period <b>${period}</b> · mode <b>${escapeHtml(mode)}</b> · timeframes <b>${model.timeframes.join(', ')} days</b> · deviation limit k = <b>${model.deviationLimit}</b>${guard} · min samples ${model.minSamples} · metrics ${escapeHtml(metrics.join(', '))}</p>`;
 }
 
-function legend(model: ReportModel): string {
-  const bands = model.timeframes.map((t, i) => {
-    const c = timeframeColour(i);
-    return `<label class="controls-item"><input type="checkbox" checked data-toggle="${i}" class="controls"><svg viewBox="0 0 22 14" aria-hidden="true"><rect x="1" y="2" width="20" height="10" fill="${c}" fill-opacity=".15" stroke="${c}"/></svg>${t}-day fences</label>`;
+function legend(timeframes: readonly number[]): string {
+  const bands = timeframes.map((t, i) => {
+    const dash = timeframeDash(i).join(' ');
+    return `<label><input type="checkbox" checked data-toggle="${i}"><svg viewBox="0 0 26 14" aria-hidden="true"><path d="M1 4H25M1 11H25" stroke="${timeframeColour(i)}" stroke-width="1.6" stroke-dasharray="${dash}" fill="none"/></svg>${t}-day fences</label>`;
   });
-  return `<div class="legend"><span><svg viewBox="0 0 22 14" aria-hidden="true"><path d="M1 10L8 4L14 8L21 2" fill="none" stroke="#1d2329" stroke-width="1.6"/></svg>value</span>${bands.join('')}<span><svg viewBox="0 0 22 14" aria-hidden="true"><path d="M11 2L17 12H5Z" fill="#d62728"/></svg>high (above upper fence)</span><span><svg viewBox="0 0 22 14" aria-hidden="true"><path d="M11 12L17 2H5Z" fill="#1f6fd1"/></svg>low (below lower fence)</span><span class="note">one marker per flag: a point flagged by several timeframes gets stacked markers, the shortest timeframe nearest (outline in its colour); hover a marker for value, fences and score</span></div>`;
+  const marker = (d: string) =>
+    `<svg viewBox="0 0 26 14" aria-hidden="true"><path d="${d}" fill="${CHART_COLOURS.value}"/></svg>`;
+  const sizes =
+    timeframes.length > 1
+      ? ', longer timeframes larger and underneath (a point flagged by several shows nested triangles)'
+      : '';
+  return `<div class="legend"><span><svg viewBox="0 0 26 14" aria-hidden="true"><path d="M1 10L9 4L16 8L25 2" fill="none" stroke="${CHART_COLOURS.value}" stroke-width="1.6"/></svg>value</span>${bands.join('')}<span>${marker('M13 1L19 12H7Z')}high (above upper fence)</span><span>${marker('M13 13L19 2H7Z')}low (below lower fence)</span><span><svg viewBox="0 0 26 14" aria-hidden="true"><rect x="1" y="1" width="24" height="12" fill="${CHART_COLOURS.event}"/></svg>known market event</span><p class="note">Markers sit on the flagged point, one per flag: shape gives the direction, colour the timeframe${sizes}. Events are shaded over the rows that hold the move: a 00:00 UTC snapshot holds the previous day's close.</p></div>`;
 }
 
-function summary(model: ReportModel): string {
+function summary(model: ReportModel, charts: readonly ChartPayload[]): string {
   const head = model.timeframes.map((t) => `<th>${t}-day ▲</th><th>${t}-day ▼</th>`).join('');
-  const rows = model.charts.map((c) => {
+  const rows = charts.map((c) => {
     const cells = model.timeframes
       .map((t) => {
         const mine = c.flags.filter((f) => f.timeframe === t);
         const high = mine.filter((f) => f.direction === Direction.High).length;
         const low = mine.length - high;
-        return `<td class="${high ? 'hi' : 'zero'}">${high}</td><td class="${low ? 'lo' : 'zero'}">${low}</td>`;
+        return `<td${high ? '' : ' class="zero"'}>${high}</td><td${low ? '' : ' class="zero"'}>${low}</td>`;
       })
       .join('');
-    return `<tr><td><a href="#${chartId(c)}">${escapeHtml(c.asset)}</a></td><td>${escapeHtml(c.metric)}</td>${cells}<td>${c.flags.length}</td></tr>`;
+    return `<tr><td><a href="#${c.id}">${escapeHtml(c.asset)}</a></td><td>${escapeHtml(c.metric)}</td>${cells}<td>${c.flags.length}</td></tr>`;
   });
-  const total = model.charts.reduce((s, c) => s + c.flags.length, 0);
-  return `<h2>Flags in the period</h2><p class="note">${total} flags (one per flagged point per timeframe) in ${model.charts.length} charts. ▲ high, ▼ low.</p><table class="summary"><thead><tr><th>asset</th><th>metric</th>${head}<th>total</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const total = charts.reduce((s, c) => s + c.flags.length, 0);
+  return `<h2>Flags in the period</h2><p class="note">${total} flags (one per flagged point per timeframe) in ${charts.length} charts. ▲ high, ▼ low.</p><div class="scroll"><table class="summary"><thead><tr><th>asset</th><th>metric</th>${head}<th>total</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
-function figure(chart: ChartModel, model: ReportModel): string {
-  const counts = model.timeframes
-    .map((t) => `${t}d: ${chart.flags.filter((f) => f.timeframe === t).length}`)
+function eventList(events: readonly ChartEvent[]): string {
+  if (events.length === 0) return '';
+  const items = events.map((e) => `<li><b>${escapeHtml(e.name)}</b> (${e.days}): ${escapeHtml(e.fact)}</li>`);
+  return `<ul class="events">${items.join('')}</ul>`;
+}
+
+function figure(c: ChartPayload, timeframes: readonly number[]): string {
+  const counts = timeframes
+    .map((t) => `${t}d: ${c.flags.filter((f) => f.timeframe === t).length}`)
     .join(', ');
-  return `<figure><figcaption>${escapeHtml(chart.asset)} · ${escapeHtml(chart.metric)} <small>${chart.flags.length} flags (${counts})</small></figcaption>${renderChartSvg(chart, model.timeframes)}</figure>`;
+  return `<figure class="chart" id="${c.id}" data-asset="${escapeHtml(c.asset)}" data-metric="${escapeHtml(c.metric)}"><figcaption>${escapeHtml(c.asset)} · ${escapeHtml(c.metric)} <small>${c.flags.length} flags (${counts})</small></figcaption><div class="plot" role="img" aria-label="${escapeHtml(description(c))}"></div><p class="readout" aria-live="polite"><span class="hint">${HINT}</span></p><p class="status"></p></figure>`;
+}
+
+/** What the canvas shows, in words, for screen readers. */
+function description(c: ChartPayload): string {
+  const shown = c.values.filter((v) => v !== null);
+  if (shown.length === 0) return `${c.asset} ${c.metric}: no values in the period`;
+  const [min, max] = extent(shown);
+  return `${c.asset} ${c.metric}: ${shown.length} values from ${formatValue(min, c.unit)} to ${formatValue(max, c.unit)}, ${c.flags.length} flags`;
 }
 
 function day(t: number): string {

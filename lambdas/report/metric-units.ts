@@ -37,20 +37,55 @@ export function axisTitle(metric: string, log: boolean): string {
   return parts.length === 0 ? metric : `${metric} (${parts.join(', ')})`;
 }
 
-const SUFFIXES = [
-  [1e12, 'T'],
-  [1e9, 'B'],
-  [1e6, 'M'],
-  [1e3, 'k'],
-] as const;
+/** One magnitude class of {@link VALUE_FORMAT}: values with `|v| >= from` use these `Intl.NumberFormat` options. */
+export interface FormatRule {
+  readonly from: number;
+  readonly options: Intl.NumberFormatOptions;
+}
 
 /**
- * A short label for an axis tick or tooltip: `1.2B`, `350k`, `0.0001`, with
- * the unit's sign (`$`, `%`) where it has one.
+ * How values are written, as data rather than code so that the report page
+ * (which formats under the cursor and on zoomed axes) and the server write
+ * the same text: the first rule whose `from` the magnitude reaches, combined
+ * with the unit's style. Scientific notation at both ends keeps labels short
+ * for corrupt values near ±1e308 or 5e-324, where compact notation would
+ * print hundreds of digits.
+ */
+export const VALUE_FORMAT = {
+  locale: 'en-US',
+  rules: [
+    { from: 1e15, options: { notation: 'scientific', maximumSignificantDigits: 3 } },
+    { from: 1e3, options: { notation: 'compact', maximumSignificantDigits: 3 } },
+    { from: 1, options: { maximumSignificantDigits: 4 } },
+    { from: 1e-6, options: { maximumSignificantDigits: 3 } },
+    { from: Number.MIN_VALUE, options: { notation: 'scientific', maximumSignificantDigits: 3 } },
+    { from: 0, options: { maximumSignificantDigits: 3 } },
+  ],
+  units: {
+    [MetricUnit.Usd]: { style: 'currency', currency: 'USD' },
+    [MetricUnit.Percent]: { style: 'unit', unit: 'percent' },
+    [MetricUnit.Score]: {},
+    [MetricUnit.None]: {},
+  },
+} as const satisfies {
+  locale: string;
+  rules: readonly FormatRule[];
+  units: Readonly<Record<MetricUnit, Intl.NumberFormatOptions>>;
+};
+
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/**
+ * A short label for an axis tick or readout: `$1.25B`, `350K`, `$0.0001`,
+ * `139.6%`, `1E308`; `–` for NaN and ±Infinity.
+ *
+ * Formatters are built once per unit and rule and cached.
  *
  * @param v - the value
  * @param unit - its unit
- * @returns at most about 8 characters for tick values
+ * @returns at most about 8 characters
+ *
+ * Complexity: O(1) after the first call per unit and magnitude class.
  *
  * @example
  * formatValue(1_250_000_000, 'USD'); // '$1.25B'
@@ -58,19 +93,15 @@ const SUFFIXES = [
 export function formatValue(v: number, unit: MetricUnit): string {
   if (!Number.isFinite(v)) return '–';
   const abs = Math.abs(v);
-  let text: string;
-  const suffix = SUFFIXES.find(([d]) => abs >= d);
-  if (suffix) text = `${trim((v / suffix[0]).toPrecision(3))}${suffix[1]}`;
-  else if (abs === 0) text = '0';
-  else if (abs >= 1) text = trim(v.toPrecision(4));
-  else text = trim(v.toPrecision(3));
-  if (unit === MetricUnit.Usd) return v < 0 ? `-$${text.slice(1)}` : `$${text}`;
-  if (unit === MetricUnit.Percent) return `${text}%`;
-  return text;
-}
-
-/** Drops trailing zeros of a decimal (`1.50` → `1.5`) and avoids exponent notation for small values. */
-function trim(text: string): string {
-  const plain = text.includes('e') ? Number(text).toFixed(12) : text;
-  return plain.includes('.') ? plain.replace(/\.?0+$/, '') : plain;
+  const rule = VALUE_FORMAT.rules.findIndex((r) => abs >= r.from);
+  const key = `${unit}\u0000${rule}`;
+  let format = formatters.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(VALUE_FORMAT.locale, {
+      ...VALUE_FORMAT.units[unit],
+      ...VALUE_FORMAT.rules[rule]!.options,
+    });
+    formatters.set(key, format);
+  }
+  return format.format(v);
 }

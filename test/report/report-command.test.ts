@@ -15,7 +15,7 @@ describe('riskfence report', () => {
     expect(code).toBe(0);
     expect(c.stdout()).toMatch(/^wrote r\.html: 2 charts, \d+ flags\n$/);
     const html = await readFile(join(dir, 'r.html'), 'utf8');
-    expect(html.match(/<svg class="chart"/g)).toHaveLength(2);
+    expect(html.match(/<figure class="chart"/g)).toHaveLength(2);
   });
 
   it.each([

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { DAY_MS, type Mode } from '../../lambdas/core/detector-options.ts';
 import { DirectionCode, detectRolling } from '../../lambdas/core/rolling-detector.ts';
-import type { SeriesSet } from '../../lambdas/core/series.ts';
+import { SeriesBuilder, type SeriesSet } from '../../lambdas/core/series.ts';
 import { detectWindow } from '../../lambdas/core/window-detector.ts';
 import { loadSeries } from '../../lambdas/loaders/load-series.ts';
+import type { ChartPayload } from '../../lambdas/report/chart-payload.ts';
 
 /** The bundled sample of real market data. */
 export const SAMPLE = join(import.meta.dirname, '..', '..', 'sample', 'risk-scores-2022-2023.ndjson');
@@ -47,4 +48,49 @@ export function coreFlagCount(
   for (const r of detectWindow(set, { ...options, asOf }))
     count += r.flags.filter((f) => f.time >= from && f.time <= to).length;
   return count;
+}
+
+/** The page data a rendered report embeds, parsed back from its HTML. */
+export interface EmbeddedData {
+  readonly timeframes: readonly number[];
+  readonly charts: readonly ChartPayload[];
+}
+
+/**
+ * Reads the JSON a report page embeds for its script, as the page itself does.
+ *
+ * @example
+ * embeddedData(renderReportHtml(model, source)).charts.length;
+ */
+export function embeddedData(html: string): EmbeddedData {
+  const match = html.match(/<script type="application\/json" id="riskfence-data">([^<]*)<\/script>/);
+  if (match === null) throw new Error('no embedded data in the page');
+  return JSON.parse(match[1]!) as EmbeddedData;
+}
+
+/** Values at the ends of the double range, mixed with ordinary ones: corrupt input a report must survive. */
+export const HUGE_VALUES = Object.freeze([
+  1,
+  2,
+  3,
+  1e308,
+  -1e308,
+  2,
+  Number.MAX_VALUE,
+  4,
+  Number.MIN_VALUE,
+  3,
+  2,
+  1,
+  5,
+  6,
+]);
+
+/** One asset, `huge`, whose price, volatility and a custom metric hold {@link HUGE_VALUES} and ±1e300, daily from 2022-01-01. */
+export function hugeSet(): SeriesSet {
+  const b = new SeriesBuilder(['latest_price', 'volatility_index', 'custom']);
+  HUGE_VALUES.forEach((v, i) => {
+    b.add('huge', Date.UTC(2022, 0, 1 + i), [v, v, i % 2 ? 1e300 : -1e300], i);
+  });
+  return b.build();
 }

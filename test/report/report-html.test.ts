@@ -1,21 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import { renderReportHtml } from '../../lambdas/report/html-report.ts';
 import { buildReportModel, type ReportOptions } from '../../lambdas/report/report-model.ts';
-import { ASSETS, coreFlagCount, FROM, METRICS, sampleSet, TO } from './report-fixture.ts';
+import { uplotAssets } from '../../lambdas/report/uplot-assets.ts';
+import {
+  ASSETS,
+  coreFlagCount,
+  embeddedData,
+  FROM,
+  HUGE_VALUES,
+  hugeSet,
+  METRICS,
+  sampleSet,
+  TO,
+} from './report-fixture.ts';
 
-const BASE = {
+const BASE = Object.freeze({
   closed: 'left',
   timeframes: [3, 7, 30],
   deviationLimit: 1.5,
   minSamples: 1,
   from: FROM,
   to: TO,
-} as const;
+} as const);
+
+const SOURCE = Object.freeze({ input: 'sample.ndjson', documents: 5820 });
 
 async function render(options: ReportOptions) {
   const set = await sampleSet();
-  const html = renderReportHtml(buildReportModel(set, options), { input: 'sample.ndjson', documents: 5820 });
-  return { set, html };
+  const html = renderReportHtml(buildReportModel(set, options), SOURCE);
+  return { set, html, data: embeddedData(html) };
 }
 
 function count(html: string, pattern: RegExp): number {
@@ -24,47 +37,103 @@ function count(html: string, pattern: RegExp): number {
 
 describe('renderReportHtml(buildReportModel(...))', () => {
   it.each(['rolling', 'window'] as const)(
-    '%s mode: one marker per flag the core finds in the period',
+    '%s mode: the page data holds one marker per flag the core finds in the period',
     async (mode) => {
-      const { set, html } = await render({ ...BASE, mode });
+      const { set, data } = await render({ ...BASE, mode });
       const expected = coreFlagCount(set, mode, FROM, TO);
       expect(expected).toBeGreaterThan(0);
-      expect(count(html, /data-flag="(high|low)"/g)).toBe(expected);
+      expect(data.charts.reduce((s, c) => s + c.flags.length, 0)).toBe(expected);
     },
   );
 
-  it('draws one chart per asset × metric, each with a non-empty series path', async () => {
-    const { html } = await render({ ...BASE, mode: 'rolling' });
-    expect(count(html, /<svg class="chart"/g)).toBe(ASSETS.length * METRICS.length);
-    expect(count(html, /<path class="series" d="M[^"]+"/g)).toBe(ASSETS.length * METRICS.length);
+  it('puts every flag marker on its point: its time and value are an observation of the chart', async () => {
+    const { data } = await render({ ...BASE, mode: 'rolling' });
+    for (const c of data.charts) {
+      for (const f of c.flags) {
+        const i = c.times.indexOf(f.time);
+        expect(i).toBeGreaterThanOrEqual(0);
+        expect(c.values[i]).toBe(f.value);
+      }
+    }
   });
 
-  it('is self-contained: no http(s) reference, no external src or href, inline style and script', async () => {
+  it('has one figure and one chart payload per asset × metric, in asset then metric order', async () => {
+    const { html, data } = await render({ ...BASE, mode: 'rolling' });
+    expect(count(html, /<figure class="chart"/g)).toBe(ASSETS.length * METRICS.length);
+    expect(data.charts.map((c) => `${c.asset}/${c.metric}`)).toEqual(
+      ASSETS.flatMap((a) => METRICS.map((m) => `${a}/${m}`)),
+    );
+    for (const c of data.charts) {
+      expect(c.values.filter((v) => v !== null).length).toBeGreaterThan(60); // of 91 days shown, some missing
+      expect(html).toContain(`<figure class="chart" id="${c.id}"`);
+    }
+  });
+
+  it('is self-contained: uPlot inlined, no external src/href/link, a policy that forbids every fetch', async () => {
     const { html } = await render({ ...BASE, mode: 'rolling' });
-    expect(html).not.toMatch(/https?:\/\//);
+    const { script, style } = uplotAssets();
+    expect(html).toContain(script);
+    expect(html).toContain(style);
     expect(html).not.toMatch(/\ssrc=/);
     expect(html).not.toMatch(/<link\b/);
+    expect(html).not.toMatch(/url\(/);
     for (const [, target] of html.matchAll(/href="([^"]*)"/g)) expect(target).toMatch(/^#/);
-    expect(html).toContain('<style>');
-    expect(html).toContain('@media print');
+    // The only URL is the attribution in uPlot's banner comment.
+    expect([...html.matchAll(/https?:\/\/\S+/g)].map((m) => m[0])).toEqual([
+      'https://github.com/leeoniya/uPlot',
+    ]);
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">`,
+    );
   });
 
-  it('labels axes with units, says when an axis is logarithmic, and has a legend and summary table', async () => {
+  it('has a phone layout and a print stylesheet', async () => {
     const { html } = await render({ ...BASE, mode: 'rolling' });
-    expect(html).toContain('latest_price (USD, log scale)'); // terra-luna: 80 → 0.0001
-    expect(html).toContain('market_cap_score (score 0–100)');
-    expect(html).toContain('date (UTC)');
+    expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(html).toContain('@media (max-width:600px)');
+    expect(html).toContain('@media print');
+    expect(html).toContain('<div class="scroll"><table class="summary">');
+  });
+
+  it('titles axes with units and log scale, has a legend with a toggle per timeframe and a summary table', async () => {
+    const { html, data } = await render({ ...BASE, mode: 'rolling' });
+    const title = (asset: string, metric: string) =>
+      data.charts.find((c) => c.asset === asset && c.metric === metric)!;
+    expect(title('terra-luna', 'latest_price')).toMatchObject({
+      axis: 'log', // 80 → 0.0001
+      title: 'latest_price (USD, log scale)',
+    });
+    expect(title('bitcoin', 'market_cap_score')).toMatchObject({
+      axis: 'score',
+      title: 'market_cap_score (score 0–100)',
+    });
+    expect(title('bitcoin', 'latest_price')).toMatchObject({ axis: 'linear', title: 'latest_price (USD)' });
+    expect(html).toContain("label: 'date (UTC)'");
     for (const text of [
       '3-day fences',
       '7-day fences',
       '30-day fences',
       'high (above upper fence)',
       'low (below lower fence)',
+      'known market event',
     ]) {
       expect(html).toContain(text);
     }
-    expect(html).toContain('<table class="summary">');
+    expect(count(html, /<input type="checkbox" checked data-toggle="\d"/g)).toBe(3);
     expect(count(html, /<tr><td><a href="#chart-/g)).toBe(ASSETS.length * METRICS.length);
+  });
+
+  it('shades and lists the Terra/LUNA collapse on terra-luna only, over the rows that hold the move', async () => {
+    const { html, data } = await render({ ...BASE, mode: 'rolling' });
+    for (const c of data.charts) {
+      expect(c.events.map((e) => e.id)).toEqual(c.asset === 'terra-luna' ? ['terra-luna'] : []);
+    }
+    expect(data.charts[0]!.events[0]).toMatchObject({
+      from: Date.UTC(2022, 4, 9, 12),
+      to: Date.UTC(2022, 4, 14, 12),
+    });
+    expect(html).toContain('<li><b>Terra/LUNA collapse</b> (2022-05-09 … 2022-05-13): LUNA fell');
+    expect(count(html, /<ul class="events">/g)).toBe(1);
   });
 
   it('draws window-mode bands as one horizontal step per timeframe', async () => {
@@ -84,14 +153,30 @@ describe('renderReportHtml(buildReportModel(...))', () => {
     }
   });
 
-  it('escapes asset names taken from the input', async () => {
+  it('escapes asset names taken from the input, in the markup and in the embedded data', async () => {
     const set = await sampleSet();
-    const evil = { ...set, series: [{ ...set.series[0]!, asset: '<script>x</script>' }] };
-    const html = renderReportHtml(buildReportModel(evil, { ...BASE, mode: 'rolling' }), {
-      input: 'x',
-      documents: 1,
-    });
-    expect(html).not.toContain('<script>x</script>');
-    expect(html).toContain('&lt;script&gt;x&lt;/script&gt;');
+    const asset = '</script><script>alert(1)</script><!--';
+    const evil = { ...set, series: [{ ...set.series[0]!, asset }] };
+    const html = renderReportHtml(buildReportModel(evil, { ...BASE, mode: 'rolling' }), SOURCE);
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).not.toContain('<!--');
+    expect(html).toContain('&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;!--');
+    expect(embeddedData(html).charts[0]!.asset).toBe(asset);
   });
+
+  it('renders values at the ends of the double range without hanging, rescaled, with no NaN in the data', () => {
+    const html = renderReportHtml(
+      buildReportModel(hugeSet(), { ...BASE, from: undefined, to: undefined, mode: 'rolling' }),
+      { input: 'huge', documents: HUGE_VALUES.length },
+    );
+    const data = embeddedData(html);
+    expect(data.charts.map((c) => [c.metric, c.exponent])).toEqual([
+      ['latest_price', 308],
+      ['volatility_index', 308],
+      ['custom', 300],
+    ]);
+    expect(data.charts[0]!.values).toEqual(HUGE_VALUES);
+    expect(html).not.toMatch(/NaN/);
+    expect(html).toContain('aria-label="huge latest_price: 14 values from -$1E308 to $1.8E308, ');
+  }, 20_000);
 });

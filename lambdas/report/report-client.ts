@@ -1,0 +1,357 @@
+/**
+ * The report page's script: reads the embedded JSON (`#riskfence-data`) and
+ * draws every chart with uPlot, which must be loaded first.
+ *
+ * uPlot draws the value series, the axes, the cursor and the drag-zoom; this
+ * script adds, on uPlot's canvas hooks:
+ * - known market events, shaded once under everything and labelled;
+ * - each timeframe's fences as outlines (its colour and dash pattern), with
+ *   steps at or below 0 left out on log axes instead of drawn as a wall;
+ * - one marker per flag on its very point: ▲ high, ▼ low, coloured by
+ *   timeframe, longer timeframes larger and drawn first, so a point flagged by
+ *   several shows nested triangles;
+ * - the readout under the cursor (time, value, each timeframe's fences, the
+ *   flags and the event of that point), the cursor and zoom synced across the
+ *   charts of one asset, the legend's toggles per timeframe, and resizing from
+ *   phone width to print.
+ *
+ * Each figure reports what it shows in `data-x-min`, `data-x-max` (epoch ms)
+ * and `data-markers` (markers drawn), and in words in its status line.
+ *
+ * Values come divided by `10^exponent` into the plot and are labelled with
+ * their true magnitude (see `ChartPayload.exponent`); the y range is computed
+ * here from the values in view, widened by at most 15 % of their span for the
+ * fences so a far fence cannot flatten the series. The number format is the
+ * server's, sent as data (`VALUE_FORMAT`).
+ *
+ * Plain ES2020 in a string rather than compiled TypeScript: the page must run
+ * without a build step and the CLI runs from sources through tsx, whose
+ * transforms would leave helper references in a serialised function.
+ */
+export const REPORT_CLIENT_SCRIPT = String.raw`
+(() => {
+  'use strict';
+  const DAY = 864e5;
+  const data = JSON.parse(document.getElementById('riskfence-data').textContent);
+  const hidden = data.timeframes.map(() => false);
+  const plots = [];
+  const groups = new Map();
+  const formats = new Map();
+  const pr = () => window.devicePixelRatio || 1;
+
+  function fmt(v, unit) {
+    if (v === null || !Number.isFinite(v)) return '\u2013';
+    const a = Math.abs(v);
+    let r = 0;
+    while (a < data.format.rules[r].from) r++;
+    const key = unit + '|' + r;
+    if (!formats.has(key)) {
+      const options = Object.assign({}, data.format.units[unit], data.format.rules[r].options);
+      formats.set(key, new Intl.NumberFormat(data.format.locale, options));
+    }
+    return formats.get(key).format(v);
+  }
+  const iso = (t) => new Date(t).toISOString();
+  const when = (t) => iso(t).slice(0, 10) + ' ' + iso(t).slice(11, 16) + ' UTC';
+  const position = (timeframe) => data.timeframes.indexOf(timeframe);
+
+  function el(tag, attrs, text) {
+    const e = document.createElement(tag);
+    for (const k in attrs) e.setAttribute(k, attrs[k]);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  /** Index of the fence step holding time t, or -1 (steps are sorted and do not overlap). */
+  function stepAt(band, t) {
+    let lo = 0, hi = band.from.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (band.from[mid] <= t) lo = mid + 1; else hi = mid; }
+    return lo > 0 && t <= band.to[lo - 1] ? lo - 1 : -1;
+  }
+
+  /** Fences overflowed to ±Infinity arrive as null; on a log axis a fence at or below 0 has no place. */
+  const drawable = (v, log) => v !== null && (!log || v > 0);
+
+  function yRange(c, scale) {
+    const log = c.axis === 'log';
+    return (u, min, max) => {
+      if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) {
+        return c.axis === 'score' ? [0, 100] : log ? [1, 10] : [0, 1];
+      }
+      if (c.axis === 'score') return [Math.min(0, min), Math.max(100, max)];
+      const t0 = u.scales.x.min, t1 = u.scales.x.max;
+      const f = (v) => (log ? Math.log10(v) : v);
+      const lo0 = f(min), hi0 = f(max);
+      const span = hi0 - lo0 || Math.abs(hi0) || 1;
+      let lo = lo0, hi = hi0;
+      for (const b of c.bands) {
+        for (let j = 0; j < b.from.length; j++) {
+          if (b.to[j] < t0 || b.from[j] > t1) continue;
+          const l = b.lower[j] / scale, h = b.upper[j] / scale;
+          if (drawable(b.lower[j], log)) lo = Math.min(lo, Math.max(f(l), lo0 - 0.15 * span));
+          if (drawable(b.upper[j], log)) hi = Math.max(hi, Math.min(f(h), hi0 + 0.15 * span));
+        }
+      }
+      if (log) return [10 ** Math.floor(lo), 10 ** Math.max(Math.ceil(hi), Math.floor(lo) + 1)];
+      const pad = (hi - lo) * 0.05 || Math.abs(hi) * 0.01 || 1;
+      const floor = min >= 0 && (c.unit === 'USD' || c.unit === '%') ? 0 : -Infinity;
+      return [Math.max(lo - pad, floor), hi + pad];
+    };
+  }
+
+  function axisSize(u, values, axisIdx, cycleNum) {
+    const axis = u.axes[axisIdx];
+    if (cycleNum > 1) return axis._size;
+    let longest = '';
+    for (const v of values || []) if (v.length > longest.length) longest = v;
+    u.ctx.font = axis.font[0];
+    return Math.ceil(axis.ticks.size + axis.gap + u.ctx.measureText(longest).width / pr() + 4);
+  }
+
+  /** Log axes: one tick per decade (every n-th when they would crowd), not uPlot's 1..9 per decade. */
+  function decades(u, axisIdx, min, max) {
+    const lo = Math.ceil(Math.log10(min) - 1e-9), hi = Math.floor(Math.log10(max) + 1e-9);
+    const every = Math.max(1, Math.ceil(((hi - lo + 1) * 22) / (u.bbox.height / pr())));
+    const splits = [];
+    for (let e = lo; e <= hi; e += every) splits.push(10 ** e);
+    return splits;
+  }
+
+  function timeLabels(u, splits, axisIdx, space, incr) {
+    const cut = incr >= 360 * DAY ? [0, 4] : incr >= 28 * DAY ? [0, 7] : incr >= DAY ? [0, 10] : [5, 16];
+    return splits.map((t) => iso(t).slice(cut[0], cut[1]).replace('T', ' '));
+  }
+
+  /** Runs draw(ctx) clipped to the plotting area, in canvas pixels. */
+  function clipped(u, draw) {
+    const { ctx, bbox } = u;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
+    ctx.clip();
+    draw(ctx, bbox);
+    ctx.restore();
+  }
+
+  function inView(u, from, to) {
+    return to >= u.scales.x.min && from <= u.scales.x.max;
+  }
+
+  function drawEvents(c) {
+    return (u) => clipped(u, (ctx, bbox) => {
+      ctx.fillStyle = data.colours.event;
+      for (const ev of c.events) {
+        if (!inView(u, ev.from, ev.to)) continue;
+        const x0 = Math.max(u.valToPos(ev.from, 'x', true), bbox.left);
+        const x1 = Math.min(u.valToPos(ev.to, 'x', true), bbox.left + bbox.width);
+        ctx.fillRect(x0, bbox.top, Math.max(x1 - x0, pr()), bbox.height);
+      }
+    });
+  }
+
+  function drawEventLabels(c) {
+    return (u) => clipped(u, (ctx, bbox) => {
+      ctx.font = Math.round(11 * pr()) + 'px system-ui, sans-serif';
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'top';
+      ctx.lineWidth = 3 * pr();
+      ctx.strokeStyle = 'rgba(255,255,255,0.85)';
+      ctx.fillStyle = data.colours.eventLabel;
+      const right = bbox.left + bbox.width - 3 * pr();
+      for (const ev of c.events) {
+        if (!inView(u, ev.from, ev.to)) continue;
+        const start = Math.max(u.valToPos(ev.from, 'x', true), bbox.left) + 3 * pr();
+        const x = Math.max(bbox.left, Math.min(start, right - ctx.measureText(ev.name).width));
+        ctx.strokeText(ev.name, x, bbox.top + 3 * pr());
+        ctx.fillText(ev.name, x, bbox.top + 3 * pr());
+      }
+    });
+  }
+
+  function drawFences(c, scale) {
+    const log = c.axis === 'log';
+    return (u) => clipped(u, (ctx, bbox) => {
+      const top = bbox.top - 4 * pr(), bottom = bbox.top + bbox.height + 4 * pr();
+      const y = (v) => Math.min(Math.max(u.valToPos(v / scale, 'y', true), top), bottom);
+      const x = (t) => u.valToPos(t, 'x', true);
+      ctx.lineWidth = 1.4 * pr();
+      for (const b of c.bands) {
+        const p = position(b.timeframe);
+        if (hidden[p]) continue;
+        ctx.strokeStyle = data.colours.timeframes[p];
+        ctx.setLineDash(data.colours.dashes[p].map((d) => d * pr()));
+        for (const side of [b.upper, b.lower]) {
+          ctx.beginPath();
+          let pen = false;
+          for (let j = 0; j < b.from.length; j++) {
+            if (!inView(u, b.from[j], b.to[j]) || !drawable(side[j], log)) { pen = false; continue; }
+            const py = y(side[j]);
+            if (pen && b.from[j] === b.to[j - 1]) ctx.lineTo(x(b.from[j]), py);
+            else ctx.moveTo(x(b.from[j]), py);
+            ctx.lineTo(x(b.to[j]), py);
+            pen = true;
+          }
+          ctx.stroke();
+        }
+      }
+      ctx.setLineDash([]);
+    });
+  }
+
+  function drawMarkers(c, scale, figure) {
+    const log = c.axis === 'log';
+    const order = c.flags.map((f, i) => i).sort((a, b) => position(c.flags[b].timeframe) - position(c.flags[a].timeframe));
+    return (u) => {
+      let drawn = 0;
+      clipped(u, (ctx, bbox) => {
+        ctx.lineWidth = pr();
+        ctx.strokeStyle = '#fff';
+        for (const i of order) {
+          const f = c.flags[i];
+          const p = position(f.timeframe);
+          if (hidden[p] || f.time < u.scales.x.min || f.time > u.scales.x.max) continue;
+          const cx = u.valToPos(f.time, 'x', true);
+          const v = log && !(f.value > 0) ? u.scales.y.min : f.value / scale;
+          const cy = Math.min(Math.max(u.valToPos(v, 'y', true), bbox.top), bbox.top + bbox.height);
+          const h = (4.5 + 1.75 * p) * pr();
+          const s = f.direction === 'high' ? 1 : -1;
+          ctx.fillStyle = data.colours.timeframes[p];
+          ctx.beginPath();
+          ctx.moveTo(cx, cy - s * h * 1.15);
+          ctx.lineTo(cx + h, cy + s * h * 0.85);
+          ctx.lineTo(cx - h, cy + s * h * 0.85);
+          ctx.closePath();
+          ctx.fill();
+          ctx.stroke();
+          drawn++;
+        }
+      });
+      showStatus(u, figure, drawn);
+    };
+  }
+
+  function showStatus(u, figure, drawn) {
+    const { min, max } = u.scales.x;
+    figure.dataset.xMin = String(min);
+    figure.dataset.xMax = String(max);
+    figure.dataset.markers = String(drawn);
+    figure.querySelector('.status').textContent =
+      'Showing ' + when(min) + ' \u2013 ' + when(max) + ' \u00b7 ' + drawn + ' flag markers' +
+      ' \u00b7 drag across the chart to zoom, double-click to reset';
+  }
+
+  function showReadout(c, figure) {
+    const out = figure.querySelector('.readout');
+    const hint = out.innerHTML;
+    const flagsAt = new Map();
+    for (const f of c.flags) flagsAt.set(f.time, (flagsAt.get(f.time) || []).concat(f));
+    return (u) => {
+      const i = u.cursor.idx;
+      if (i === null || i === undefined) { out.innerHTML = hint; return; }
+      const t = c.times[i];
+      const parts = [el('b', {}, when(t)), document.createTextNode(' ' + c.metric + ' '), el('b', { class: 'value' }, fmt(c.values[i], c.unit)), el('br', {})];
+      for (const b of c.bands) {
+        const p = position(b.timeframe);
+        const j = stepAt(b, t);
+        const span = el('span', { class: 'tf', 'data-timeframe': String(b.timeframe) });
+        const swatch = el('i', {});
+        swatch.style.background = data.colours.timeframes[p];
+        span.append(swatch, b.timeframe + '-day ' + (j < 0 ? 'no fences' : fmt(b.lower[j], c.unit) + ' \u2026 ' + fmt(b.upper[j], c.unit)));
+        const flag = (flagsAt.get(t) || []).find((f) => f.timeframe === b.timeframe);
+        if (flag) {
+          const score = flag.score === null ? 'IQR 0' : 'score ' + fmt(flag.score, '');
+          span.append(' ', el('span', { class: 'flag' }, (flag.direction === 'high' ? '\u25b2 high' : '\u25bc low') + ', ' + score));
+        }
+        parts.push(span);
+      }
+      for (const ev of c.events) {
+        if (t >= ev.from && t <= ev.to) parts.push(el('span', { class: 'event' }, ev.name + ': ' + ev.fact));
+      }
+      out.replaceChildren(...parts);
+    };
+  }
+
+  function syncZoom(key) {
+    let busy = false;
+    return (u, scaleKey) => {
+      if (scaleKey !== 'x' || busy) return;
+      busy = true;
+      for (const other of groups.get(key)) {
+        if (other !== u && (other.scales.x.min !== u.scales.x.min || other.scales.x.max !== u.scales.x.max)) {
+          other.setScale('x', { min: u.scales.x.min, max: u.scales.x.max });
+        }
+      }
+      busy = false;
+    };
+  }
+
+  function size(container) {
+    const width = Math.max(container.clientWidth, 240);
+    return { width, height: width < 560 ? 230 : 300 };
+  }
+
+  function build(c) {
+    const figure = document.getElementById(c.id);
+    const container = figure.querySelector('.plot');
+    if (c.times.length === 0) {
+      container.append(el('p', { class: 'empty' }, 'no data in the period'));
+      return;
+    }
+    const scale = 10 ** c.exponent;
+    const log = c.axis === 'log';
+    const y = c.values.map((v) => (drawable(v, log) ? v / scale : null));
+    const key = 'riskfence-' + c.asset;
+    if (!groups.has(key)) groups.set(key, []);
+    const opts = Object.assign(size(container), {
+      ms: 1,
+      tzDate: (t) => uPlot.tzDate(new Date(t), 'Etc/UTC'),
+      legend: { show: false },
+      padding: [10, 36, 0, 0],
+      cursor: { y: false, sync: { key, setSeries: false }, drag: { x: true, y: false, setScale: true }, points: { size: 7 } },
+      scales: {
+        x: { time: true, range: (u, min, max) => (min === max ? [min - DAY / 2, max + DAY / 2] : [min, max]) },
+        y: { distr: log ? 3 : 1, log: 10, range: yRange(c, scale) },
+      },
+      series: [{}, { label: c.metric, stroke: data.colours.value, width: 1.5, spanGaps: false, points: { size: 4, fill: data.colours.value } }],
+      axes: [
+        { values: timeLabels, space: 90, label: 'date (UTC)', labelSize: 22, grid: { stroke: data.colours.grid }, ticks: { stroke: data.colours.grid } },
+        {
+          values: (u, splits) => splits.map((s) => (s === null ? '' : fmt(s * scale, c.unit))),
+          size: axisSize,
+          splits: log ? decades : undefined,
+          filter: log ? (u, splits) => splits : undefined,
+          label: c.title,
+          labelSize: 22,
+          grid: { stroke: data.colours.grid },
+          ticks: { stroke: data.colours.grid },
+        },
+      ],
+      hooks: {
+        drawClear: [drawEvents(c)],
+        drawAxes: [drawFences(c, scale)],
+        draw: [drawEventLabels(c), drawMarkers(c, scale, figure)],
+        setCursor: [showReadout(c, figure)],
+        setScale: [syncZoom(key)],
+      },
+    });
+    const plot = new uPlot(opts, [c.times, y], container);
+    plots.push(plot);
+    groups.get(key).push(plot);
+    new ResizeObserver(() => {
+      const s = size(container);
+      if (s.width !== plot.width || s.height !== plot.height) plot.setSize(s);
+    }).observe(container);
+  }
+
+  for (const c of data.charts) build(c);
+
+  for (const box of document.querySelectorAll('input[data-toggle]')) {
+    box.addEventListener('change', () => {
+      hidden[Number(box.dataset.toggle)] = !box.checked;
+      for (const p of plots) p.redraw(false, false);
+    });
+  }
+  window.addEventListener('beforeprint', () => { for (const p of plots) p.setSize({ width: 680, height: 260 }); });
+  window.addEventListener('afterprint', () => { for (const p of plots) p.setSize(size(p.root.parentElement)); });
+})();
+`;
