@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   formatIso,
   InvalidTimestampError,
+  MIN_NUMERIC_TIME,
   parseIsoTimestamp,
   toEpochMillis,
 } from '../../lambdas/core/timestamp.ts';
@@ -103,12 +104,64 @@ describe('toEpochMillis', () => {
     ['{$date: {$numberLong: not digits}}', { $date: { $numberLong: '12e3' } }],
     ['{$date: {$numberLong: a number, not text}}', { $date: { $numberLong: MAY_12 } }],
     ['an impossible ISO string', '2022-05-12T24:00:00Z'],
+    ['{$date: {$numberLong}} past the year 9999', { $date: { $numberLong: '9999999999999999' } }],
+    ['{$date: ms} past the last Date', { $date: 1e17 }],
+    ['a Date past the year 9999', new Date(8.64e15)],
+    ['an ISO year 275760', '+275760-09-13T00:00:00Z'],
+    ['a $date holding junk', { $date: { junk: [1, 2] } }],
+    ['1e400 (Infinity after parsing)', JSON.parse('1e400')],
   ];
   for (const [name, input] of BAD) {
     it(`toEpochMillis rejects ${name} with InvalidTimestampError`, () => {
       expect(() => toEpochMillis(input)).toThrow(InvalidTimestampError);
     });
   }
+
+  it.each([
+    [
+      1652572800,
+      'numeric time 1652572800 looks like epoch seconds (2022-05-15T00:00:00.000Z); times are epoch milliseconds',
+    ],
+    [
+      631152000,
+      'numeric time 631152000 looks like epoch seconds (1990-01-01T00:00:00.000Z); times are epoch milliseconds',
+    ],
+    [0.015, 'numeric time 0.015 is not epoch milliseconds from 1990-01-01 to 9999-12-31'],
+    [-0, 'numeric time 0 is not epoch milliseconds from 1990-01-01 to 9999-12-31'],
+    [30_000.5, 'numeric time 30000.5 is not epoch milliseconds from 1990-01-01 to 9999-12-31'],
+    [
+      MIN_NUMERIC_TIME - 1,
+      'numeric time 631151999999 is not epoch milliseconds from 1990-01-01 to 9999-12-31',
+    ],
+    [
+      1.652572800000001e15,
+      'numeric time 1652572800000001 is not epoch milliseconds from 1990-01-01 to 9999-12-31',
+    ],
+  ])('toEpochMillis refuses the bare number %d: %s', (input, message) => {
+    expect(() => toEpochMillis(input)).toThrow(new InvalidTimestampError(message));
+  });
+
+  it.each([
+    ['1990-01-01', MIN_NUMERIC_TIME],
+    ['9999-12-31T23:59:59.999Z', 253_402_300_799_999],
+  ])('toEpochMillis reads a bare number at the edge of the range, %s', (_, ms) => {
+    expect(toEpochMillis(ms)).toBe(ms);
+  });
+
+  it('toEpochMillis reads typed dates before 1990: the floor is for bare numbers only', () => {
+    expect(toEpochMillis({ $date: { $numberLong: '0' } })).toBe(0);
+    expect(toEpochMillis('1969-07-20T20:17:00Z')).toBe(Date.UTC(1969, 6, 20, 20, 17));
+  });
+
+  it('toEpochMillis escapes control characters of a bad time it quotes', () => {
+    expect(() => toEpochMillis('\u001b[2J2022')).toThrow('not an ISO-8601 date: "\\u001b[2J2022"');
+    expect(() => toEpochMillis({ $date: '\u009b31m' })).toThrow('"\\u009b31m"');
+  });
+
+  it('toEpochMillis describes a time field nested 100,000 levels deep by its type', () => {
+    const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    expect(() => toEpochMillis({ $date: { $numberLong: deep } })).toThrow('not a timestamp: an object');
+  });
 
   it('toEpochMillis names a missing field as missing', () => {
     expect(() => toEpochMillis(undefined)).toThrow(/missing/);
