@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { DEFAULT_DEVIATION_LIMIT, DEFAULT_METRICS, DEFAULT_TIMEFRAMES } from '../core/detector-options.ts';
 import type { FieldMapping } from '../core/document-reader.ts';
+import { MAX_ASSETS } from '../requests/request-schema.ts';
 import { useEnglishIssueMessages } from './zod-locale.ts';
 
 /** The detection service's settings, read once from the environment at cold start. */
@@ -29,6 +30,15 @@ export interface ServiceConfig {
   readonly metricsNamespace: string;
   /** Powertools service name. @default 'riskfence' */
   readonly serviceName: string;
+  /** SQS URL of the function's own request queue (`REQUEST_QUEUE_URL`): where all-asset requests fan out to. */
+  readonly requestQueueUrl: string | undefined;
+  /**
+   * Most assets one detected request holds (`FAN_OUT_CHUNK_SIZE`); requests for every asset, or for
+   * more assets than this, are split into chunk requests of this size (SPEC section 8). @default 250
+   */
+  readonly fanOutChunkSize: number;
+  /** Records of one batch processed at once (`RECORD_CONCURRENCY`), bounding a batch's peak memory. @default 2 */
+  readonly recordConcurrency: number;
 }
 
 /** Thrown when the environment holds an invalid setting; the message lists every problem. */
@@ -47,6 +57,28 @@ const list = (text: string) =>
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
+
+/**
+ * Default assets per detected request. Measured by `npm run bench:service` (docs/benchmarks.md): the
+ * worst case, hourly data in rolling mode on a first run, takes well under a third of the prod
+ * function's 60-s timeout at this size, with peak memory far below its 1024 MB.
+ */
+export const DEFAULT_FAN_OUT_CHUNK_SIZE = 250;
+
+/** Default records of a batch processed at once: a batch's peak memory is at most this many records'. */
+export const DEFAULT_RECORD_CONCURRENCY = 2;
+
+const positiveInt = (what: string, fallback: number, max: number) =>
+  z._default(
+    z.coerce
+      .number(`${what} is not a number`)
+      .check(
+        z.int(`${what} must be an integer`),
+        z.gte(1, `${what} must be >= 1`),
+        z.lte(max, `${what} must be <= ${max}`),
+      ),
+    fallback,
+  );
 
 useEnglishIssueMessages();
 
@@ -109,6 +141,9 @@ const envSchema = z.object({
   MONGODB_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
   POWERTOOLS_METRICS_NAMESPACE: z._default(z.string().check(z.minLength(1)), 'RiskFence'),
   POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1)), 'riskfence'),
+  REQUEST_QUEUE_URL: z.optional(z.url('REQUEST_QUEUE_URL is not a URL')),
+  FAN_OUT_CHUNK_SIZE: positiveInt('FAN_OUT_CHUNK_SIZE', DEFAULT_FAN_OUT_CHUNK_SIZE, MAX_ASSETS),
+  RECORD_CONCURRENCY: positiveInt('RECORD_CONCURRENCY', DEFAULT_RECORD_CONCURRENCY, 10),
 });
 
 /**
@@ -152,6 +187,9 @@ export function loadServiceConfig(env: Readonly<Record<string, string | undefine
     mongoSecretArn: e.MONGODB_SECRET_ARN,
     metricsNamespace: e.POWERTOOLS_METRICS_NAMESPACE,
     serviceName: e.POWERTOOLS_SERVICE_NAME,
+    requestQueueUrl: e.REQUEST_QUEUE_URL,
+    fanOutChunkSize: e.FAN_OUT_CHUNK_SIZE,
+    recordConcurrency: e.RECORD_CONCURRENCY,
   };
   assertDistinctFields(config);
   return deepFreeze(config);

@@ -5,7 +5,8 @@ import { MetricName } from './metric-name.ts';
 /**
  * Counts of one invocation, accumulated while records are processed in
  * parallel and emitted once at the end: counters as sums, read and write
- * durations as one value per record, `AnomaliesDetected` per timeframe and
+ * durations as one value per record, `AnomaliesDetected` (new verdicts,
+ * each flagged value counted once, SPEC section 8) per timeframe and
  * `DetectDuration` per metric as sums (no per-asset dimension anywhere).
  *
  * @example
@@ -20,7 +21,10 @@ export class BatchTally {
   assetsEvaluated = 0;
   documentsRead = 0;
   flagsWritten = 0;
+  flagsRejected = 0;
   dataQualityIssues = 0;
+  requestsFannedOut = 0;
+  emptyReads = 0;
   readonly readMs: number[] = [];
   readonly writeMs: number[] = [];
   readonly anomaliesByTimeframe = new Map<number, number>();
@@ -35,14 +39,14 @@ export class BatchTally {
       this.assetsEvaluated += job.assetsEvaluated;
       this.documentsRead += job.documentsRead;
       this.flagsWritten += job.flagsWritten;
+      this.flagsRejected += job.flagsRejected;
       this.dataQualityIssues += job.dataQualityIssues;
+      this.requestsFannedOut += job.requestsSent;
+      this.emptyReads += job.warnings.length;
       readMs += job.readMs;
       writeMs += job.writeMs;
       for (const t of job.job.timeframes) {
-        if (!this.anomaliesByTimeframe.has(t)) this.anomaliesByTimeframe.set(t, 0);
-      }
-      for (const a of job.anomalies) {
-        this.anomaliesByTimeframe.set(a.timeframe, (this.anomaliesByTimeframe.get(a.timeframe) ?? 0) + 1);
+        this.anomaliesByTimeframe.set(t, (this.anomaliesByTimeframe.get(t) ?? 0) + (job.newFlags[t] ?? 0));
       }
       for (const [metric, ms] of Object.entries(job.detectMs)) {
         this.detectMsByMetric.set(metric, (this.detectMsByMetric.get(metric) ?? 0) + ms);
@@ -64,7 +68,10 @@ export class BatchTally {
     count(MetricName.AssetsEvaluated, this.assetsEvaluated);
     count(MetricName.DocumentsRead, this.documentsRead);
     count(MetricName.FlagsWritten, this.flagsWritten);
+    count(MetricName.FlagsRejected, this.flagsRejected);
     count(MetricName.DataQualityIssues, this.dataQualityIssues);
+    count(MetricName.RequestsFannedOut, this.requestsFannedOut);
+    count(MetricName.EmptyReads, this.emptyReads);
     for (const ms of this.readMs) metrics.addMetric(MetricName.ReadDuration, MetricUnit.Milliseconds, ms);
     for (const ms of this.writeMs) metrics.addMetric(MetricName.WriteDuration, MetricUnit.Milliseconds, ms);
     for (const [timeframe, n] of this.anomaliesByTimeframe) {

@@ -1,16 +1,19 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { ServiceConfig } from '../config/service-config.ts';
 import { formatIso } from '../core/timestamp.ts';
 import type { DetectionJob } from '../requests/parse-request.ts';
 import { classifyFailure, type Failure, FailureKind } from '../service/failure-policy.ts';
+import type { RequestSink } from '../service/fan-out.ts';
 import { type Phase, processRecord, type RecordOutcome } from '../service/process-record.ts';
 import type { DetectionStore } from '../stores/detection-store.ts';
 import { BatchTally } from './batch-metrics.ts';
+import { concurrencyLimit } from './concurrency-limit.ts';
 import type { DeadLetterSink } from './dead-letter-sink.ts';
+import { MetricName } from './metric-name.ts';
 
 /** How a record ended. */
 export const RecordStatus = {
@@ -47,6 +50,10 @@ export interface HandlerDeps {
   readonly tracer?: Tracer;
   /** Called once per record with its outcome (local commands summarise with it). */
   readonly onRecord?: (report: RecordReport) => void;
+  /** Where all-asset requests fan out to (the function's own queue; an in-process queue locally). */
+  readonly requests?: RequestSink;
+  /** Keep every flagged value in the outcomes (local commands print them). @default false */
+  readonly collectAnomalies?: boolean;
 }
 
 /** Thrown for a permanently failed record whose dead letter could not be sent: SQS retries it, then redrives it. */
@@ -82,28 +89,38 @@ export class DeadLetterSendError extends Error {
 export function createSqsHandler(
   deps: HandlerDeps,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
-  const resolveStore = memoizeStore(deps.store);
+  const resolveStore = memoizeStore(deps.store, deps.logger, deps.metrics);
+  const limited = concurrencyLimit(deps.config.recordConcurrency);
   return async (event, context) => {
     const processor = deps.processor ?? new BatchProcessor(EventType.SQS);
     const tally = new BatchTally();
     deps.logger?.addContext(context);
     const tracing = deps.tracer?.isTracingEnabled() ? deps.tracer.getSegment() : undefined;
-    const handleRecord = async (record: SQSRecord): Promise<void> => {
+    const handleRecord = (record: SQSRecord): Promise<void> => limited(() => handleOne(record));
+    const handleOne = async (record: SQSRecord): Promise<void> => {
       let logger = deps.logger?.createChild({ persistentKeys: { messageId: record.messageId } });
       const segment = tracing?.addNewSubsegment('## record');
       segment?.addAnnotation('messageId', record.messageId);
+      const phases = new PhaseSegments(segment);
       try {
         const outcome = await processRecord(
           { messageId: record.messageId, body: record.body, sentTimestamp: sentTimestampOf(record) },
-          { config: deps.config, store: await resolveStore() },
+          {
+            config: deps.config,
+            store: await resolveStore(),
+            ...(deps.requests ? { requests: deps.requests } : {}),
+            remainingMs: () => context.getRemainingTimeInMillis(),
+            collectAnomalies: deps.collectAnomalies ?? false,
+          },
           {
             parsed: (jobs) => {
               logger = logger?.createChild({ persistentKeys: jobKeys(jobs) });
             },
-            phase: <T>(name: Phase, run: () => Promise<T>) => traced(segment, name, run),
+            phase: <T>(name: Phase, run: () => Promise<T>) => phases.run(name, run),
           },
         );
         tally.processed(outcome);
+        for (const warning of outcome.jobs.flatMap((j) => j.warnings)) logger?.warn(warning);
         logger?.info('record processed', summarise(outcome));
         deps.onRecord?.({ messageId: record.messageId, status: RecordStatus.Processed, outcome });
       } catch (error) {
@@ -136,6 +153,7 @@ export function createSqsHandler(
         deps.onRecord?.({ messageId: record.messageId, status: RecordStatus.Failed, failure });
         throw error;
       } finally {
+        phases.close();
         segment?.close();
       }
     };
@@ -152,24 +170,65 @@ export function createSqsHandler(
 
 type Segment = NonNullable<ReturnType<Tracer['getSegment']>>;
 
-async function traced<T>(parent: Segment | undefined, name: Phase, run: () => Promise<T>): Promise<T> {
-  const sub = parent?.addNewSubsegment(name);
-  try {
-    return await run();
-  } catch (e) {
-    sub?.addError(e as Error);
-    throw e;
-  } finally {
-    sub?.close();
+/**
+ * One subsegment per phase of a record, opened at the phase's first step and closed with the record:
+ * a streamed read alternates read, detect and write steps per group of assets, and a subsegment per
+ * step would flood the trace.
+ */
+class PhaseSegments {
+  readonly #parent: Segment | undefined;
+  readonly #open = new Map<Phase, Segment>();
+
+  constructor(parent: Segment | undefined) {
+    this.#parent = parent;
+  }
+
+  async run<T>(name: Phase, run: () => Promise<T>): Promise<T> {
+    let sub = this.#open.get(name);
+    if (!sub && this.#parent) {
+      sub = this.#parent.addNewSubsegment(name);
+      this.#open.set(name, sub);
+    }
+    try {
+      return await run();
+    } catch (e) {
+      sub?.addError(e as Error);
+      throw e;
+    }
+  }
+
+  close(): void {
+    for (const sub of this.#open.values()) sub.close();
   }
 }
 
-/** A store factory is retried on the next record after a rejection, and called once after it resolves. */
-function memoizeStore(store: HandlerDeps['store']): () => Promise<DetectionStore> {
-  if (typeof store !== 'function') return async () => store;
+/**
+ * A store factory is retried on the next record after a rejection, and called once after it
+ * resolves. Once per execution environment the store's indexes are checked: a missing one is
+ * logged and counted (`MissingIndexes`), not fatal, since reads still work (slowly) without it.
+ */
+function memoizeStore(
+  store: HandlerDeps['store'],
+  logger: Logger | undefined,
+  metrics: Metrics | undefined,
+): () => Promise<DetectionStore> {
   let pending: Promise<DetectionStore> | undefined;
+  const create = async () => {
+    const created = typeof store === 'function' ? await store() : store;
+    const missing = (await created.missingIndexes?.().catch(() => [])) ?? [];
+    if (missing.length > 0) {
+      logger?.warn(
+        'indexes missing: reads sort in memory and may fail on large ranges; run riskfence mongo-init',
+        {
+          missing,
+        },
+      );
+      metrics?.addMetric(MetricName.MissingIndexes, MetricUnit.Count, missing.length);
+    }
+    return created;
+  };
   return () => {
-    pending ??= store().catch((e: unknown) => {
+    pending ??= create().catch((e: unknown) => {
       pending = undefined;
       throw e;
     });
@@ -199,8 +258,11 @@ function summarise(outcome: RecordOutcome): Record<string, number> {
     jobs: outcome.jobs.length,
     assetsEvaluated: sum((j) => j.assetsEvaluated),
     documentsRead: sum((j) => j.documentsRead),
-    anomaliesDetected: sum((j) => j.anomalies.length),
+    flaggedValues: sum((j) => j.flaggedValues),
+    anomaliesDetected: sum((j) => Object.values(j.newFlags).reduce((a, b) => a + b, 0)),
     flagsWritten: sum((j) => j.flagsWritten),
+    flagsRejected: sum((j) => j.flagsRejected),
+    requestsSent: sum((j) => j.requestsSent),
     dataQualityIssues: sum((j) => j.dataQualityIssues),
   };
 }

@@ -101,22 +101,32 @@ export function toSqsEvent(value: unknown, now: number): { event: SQSEvent; fill
 
 /** What a local invocation did. */
 export interface LocalInvocation {
-  /** The handler's response; when the whole batch failed, every record is listed (as SQS would retry them all). */
+  /** The handler's response to the given event; when it failed as a whole, every record is listed (as SQS would retry them all). */
   readonly response: SQSBatchResponse;
-  /** The handler threw `FullBatchFailureError`. */
+  /** The handler threw `FullBatchFailureError` on the given event. */
   readonly fullBatchFailure: boolean;
-  /** One report per record, in completion order. */
+  /** One report per record — the given ones and the fanned-out chunk requests — in completion order. */
   readonly reports: readonly RecordReport[];
-  /** The invocation's counts (the same the handler publishes as metrics). */
+  /** The invocation's counts, chunk requests included (the same the handler publishes as metrics). */
   readonly tally: BatchTally;
+  /** Chunk requests that all-asset requests were fanned out into, and processed in-process. */
+  readonly chunkRequests: number;
 }
+
+/** Records per in-process delivery of chunk requests: SQS's largest batch. */
+const LOCAL_BATCH_SIZE = 10;
 
 /**
  * Runs the SQS handler in-process on one event, as Lambda would, collecting
- * every record's report. No metrics are published (pass none in `deps`).
+ * every record's report. Requests fanned out by the handler (SPEC section 8)
+ * go to an in-process queue and are delivered to the same handler in batches
+ * of 10 until none is left, so an all-asset request detects everything
+ * locally through the same code path as in AWS. No metrics are published
+ * (pass none in `deps`).
  *
  * @param event - the SQS event
- * @param deps - handler dependencies (`onRecord` is provided here)
+ * @param deps - handler dependencies (`onRecord` and `requests` are provided here)
+ * @param now - the send time of chunk requests, epoch ms @default Date.now()
  * @returns response, reports and counts
  *
  * @example
@@ -125,12 +135,20 @@ export interface LocalInvocation {
  */
 export async function invokeLocally(
   event: SQSEvent,
-  deps: Omit<HandlerDeps, 'onRecord'>,
+  deps: Omit<HandlerDeps, 'onRecord' | 'requests'>,
+  now: number = Date.now(),
 ): Promise<LocalInvocation> {
   const reports: RecordReport[] = [];
   const tally = new BatchTally();
+  const queued: string[] = [];
   const handler = createSqsHandler({
     ...deps,
+    collectAnomalies: deps.collectAnomalies ?? true,
+    requests: {
+      async send(bodies) {
+        for (const b of bodies) queued.push(b);
+      },
+    },
     onRecord: (report) => {
       reports.push(report);
       if (report.status === RecordStatus.Processed) tally.processed(report.outcome);
@@ -138,12 +156,24 @@ export async function invokeLocally(
       else tally.recordsFailed++;
     },
   });
-  try {
-    const response = await handler(event, localContext());
-    return { response, fullBatchFailure: false, reports, tally };
-  } catch (e) {
-    if (!(e instanceof FullBatchFailureError)) throw e;
-    const batchItemFailures = event.Records.map((r) => ({ itemIdentifier: r.messageId }));
-    return { response: { batchItemFailures }, fullBatchFailure: true, reports, tally };
+  const run = async (batch: SQSEvent) => {
+    try {
+      return { response: await handler(batch, localContext()), fullBatchFailure: false };
+    } catch (e) {
+      if (!(e instanceof FullBatchFailureError)) throw e;
+      const batchItemFailures = batch.Records.map((r) => ({ itemIdentifier: r.messageId }));
+      return { response: { batchItemFailures }, fullBatchFailure: true };
+    }
+  };
+  const first = await run(event);
+  let chunkRequests = 0;
+  while (queued.length > 0) {
+    const bodies = queued.splice(0, LOCAL_BATCH_SIZE);
+    const records = bodies.map((body) =>
+      sqsRecord({ messageId: `chunk-${++chunkRequests}`, body, sentTimestamp: now }),
+    );
+    // A chunk that fails here has no SQS to retry it; its report says so, as for any record.
+    await run({ Records: records });
   }
+  return { ...first, reports, tally, chunkRequests };
 }

@@ -19,4 +19,12 @@ export const MetricName = {
   ReadDuration: 'ReadDuration',
   DetectDuration: 'DetectDuration',
   WriteDuration: 'WriteDuration',
+  /** Chunk requests an all-asset (or oversized) request was fanned out into (SPEC section 8). */
+  RequestsFannedOut: 'RequestsFannedOut',
+  /** Documents the store refused one by one (their flags field is not an object). */
+  FlagsRejected: 'FlagsRejected',
+  /** Reads of named assets that found nothing for a reason worth fixing (e.g. times stored as strings). */
+  EmptyReads: 'EmptyReads',
+  /** Indexes the service relies on that are missing (checked once per execution environment). */
+  MissingIndexes: 'MissingIndexes',
 } as const;

@@ -1,15 +1,17 @@
 import type { ServiceConfig } from '../config/service-config.ts';
 import { assertDetectorOptions, Closed, DAY_MS, Mode } from '../core/detector-options.ts';
-import { type DocumentFlags, rollingDocumentFlags, windowDocumentFlags } from '../core/document-flags.ts';
+import { timeframeKey } from '../core/document-flags.ts';
 import type { Direction } from '../core/fences.ts';
-import { detectRolling, type RollingResult, rollingFlags } from '../core/rolling-detector.ts';
-import type { SeriesSet } from '../core/series.ts';
+import { detectRolling, rollingFlags } from '../core/rolling-detector.ts';
+import type { AssetSeries, SeriesSet } from '../core/series.ts';
 import { seriesFromDocuments } from '../core/series-from-documents.ts';
-import { detectWindow, lowerBound, type WindowResult } from '../core/window-detector.ts';
+import { detectWindow, lowerBound } from '../core/window-detector.ts';
 import type { DetectionJob } from '../requests/parse-request.ts';
 import type { FlagUpdate, ReadBatch, ReadQuery, RunParams, RunSummary } from '../stores/detection-store.ts';
-import { planFlagWrites } from './flag-writes.ts';
-import { rollingRunSummaries, windowRunSummaries } from './run-summaries.ts';
+import { FlagWritePlan, type PositionFlag } from './flag-writes.ts';
+import type { WindowGuards } from './run-guards.ts';
+import { RunSummaryCollector } from './run-summaries.ts';
+import { StoredFlagsReader } from './stored-flags.ts';
 
 /** The configuration a job is detected with. */
 export type DetectConfig = Pick<ServiceConfig, 'mapping' | 'minSamples' | 'anomaliesField'>;
@@ -21,75 +23,120 @@ export interface Anomaly {
   readonly timeframe: number;
   /** The observation's time, epoch ms. */
   readonly time: number;
+  readonly value: number;
   readonly direction: Direction;
   readonly score: number | null;
+  /** The fences it was judged against. */
+  readonly lower: number;
+  readonly upper: number;
+  /** Its verdict is new in this run (see `FlagWritePlan.compare`): what `AnomaliesDetected` counts. */
+  readonly isNew: boolean;
 }
 
-/** What detecting one job produced: the writes to make and what to report. */
-export interface JobDetection {
-  /** Flag updates that change something (unchanged ones already dropped). */
+/** Where a job's judging starts for each asset, and what guards its writes. */
+export interface JobScope {
+  /** Window mode: newer evaluations' coverage (SPEC section 1). */
+  readonly guards?: WindowGuards;
+  /** Rolling mode: per asset, the instant up to which earlier runs judged (their verdicts are final). */
+  readonly judgedThrough?: ReadonlyMap<string, number>;
+}
+
+/** What detecting one batch of a job produced: the writes to make and what to report. */
+export interface BatchDetection {
+  /** Flag entry changes, one update per changed document. */
   readonly updates: readonly FlagUpdate[];
   readonly runs: readonly RunSummary[];
-  /** Flagged values of the evaluated range, in asset, timeframe, metric order. */
+  /** Flagged values of the evaluated range (only when collected; see {@link detectBatch}). */
   readonly anomalies: readonly Anomaly[];
+  /** Flagged values of the evaluated range. */
+  readonly flaggedValues: number;
+  /** New verdicts per timeframe (days): what `AnomaliesDetected` counts. */
+  readonly newFlags: ReadonlyMap<number, number>;
   /** Assets with at least one document in the evaluated range. */
   readonly assetsEvaluated: number;
-  /** Bad metric values (null, strings, NaN, …) plus documents without a usable asset or time. */
+  /** Bad metric values, documents without a usable asset or time, documents whose flags field is not an object. */
   readonly dataQualityIssues: number;
   /** Detection time per metric, milliseconds. */
   readonly detectMs: Readonly<Record<string, number>>;
 }
 
 /**
- * Rolling mode reads this many times the longest timeframe of history, so
- * that every evaluated point (the last longest timeframe before asOf) has its
- * complete trailing window.
+ * The first instant a rolling job judges for an asset: where the last run
+ * with the same parameters stopped, or one longest timeframe before asOf for
+ * an asset never judged with them.
+ *
+ * @example
+ * rollingStart(job, new Map([['bitcoin', t]]), 'bitcoin'); // t
  */
-export const ROLLING_HISTORY_FACTOR = 2;
+export function rollingStart(job: DetectionJob, judged: ReadonlyMap<string, number>, asset: string): number {
+  return judged.get(asset) ?? job.asOf - longestMs(job);
+}
 
 /**
  * The single read of a job. Window mode: `[asOf - longest timeframe, asOf)`,
- * every window's data. Rolling mode: the same evaluated range plus one more
- * longest timeframe of history before it
- * (`[asOf - 2 × longest, asOf)`, see {@link ROLLING_HISTORY_FACTOR}).
+ * every window's data. Rolling mode: from one longest timeframe before the
+ * earliest point to judge (the history its window needs) to asOf; `null` when
+ * every asset is already judged up to asOf (nothing to read).
+ *
+ * @param job - the job
+ * @param judged - rolling mode: per asset, where earlier runs stopped
  *
  * @example
  * readQueryOf({ assets: ['bitcoin'], asOf, timeframes: [3, 7], metrics: ['volume'], mode: 'window', deviationLimit: 1.5 });
  * // { assets: ['bitcoin'], from: asOf - 7 days, to: asOf, metrics: ['volume'] }
  */
-export function readQueryOf(job: DetectionJob): ReadQuery {
-  const span = Math.max(...job.timeframes) * DAY_MS;
-  const factor = job.mode === Mode.Rolling ? ROLLING_HISTORY_FACTOR : 1;
-  return { assets: job.assets, from: job.asOf - factor * span, to: job.asOf, metrics: job.metrics };
+export function readQueryOf(
+  job: DetectionJob,
+  judged: ReadonlyMap<string, number> = new Map(),
+): ReadQuery | null {
+  const span = longestMs(job);
+  if (job.mode !== Mode.Rolling) {
+    return { assets: job.assets, from: job.asOf - span, to: job.asOf, metrics: job.metrics };
+  }
+  let first = Number.POSITIVE_INFINITY;
+  if (job.assets === null) {
+    first = Math.min(job.asOf - span, ...judged.values());
+  } else {
+    for (const asset of job.assets) first = Math.min(first, rollingStart(job, judged, asset));
+  }
+  if (first >= job.asOf) return null;
+  return { assets: job.assets, from: first - span, to: job.asOf, metrics: job.metrics };
 }
 
 /**
- * Runs the detector core on the documents of one job and plans the writes:
- * series from the documents, window or rolling detection per metric (timed,
- * for `DetectDuration`), per-document flag sub-documents restricted to the
- * evaluated range, unchanged ones dropped, and one run summary per asset.
+ * Runs the detector core on one batch of a job's documents (whole assets)
+ * and plans change-only writes: series from the documents, window or rolling
+ * detection per metric (timed, for `DetectDuration`), each timeframe ×
+ * metric verdict compared with the stored entries, and one run summary per
+ * asset.
  *
- * Rolling mode uses `closed: 'left'` (no look-ahead) and judges only points
- * in `[asOf - longest timeframe, asOf)`; earlier documents are history.
+ * Window mode judges `[asOf - T, asOf)` and writes only what no newer
+ * evaluation covers (`scope.guards`). Rolling mode (`closed: 'left'`, no
+ * look-ahead) judges only points from `rollingStart` on; earlier documents
+ * are history for their windows.
  *
  * @param job - a parsed request job
- * @param batch - the documents of `readQueryOf(job)`
+ * @param batch - documents of `readQueryOf(job)`, whole assets
  * @param config - field mapping, minimum samples, flags field
+ * @param scope - guards (window) or resume points (rolling)
  * @param messageId - recorded in run summaries
- * @returns the planned writes and the counts to report
+ * @param collect - keep the flagged values in {@link BatchDetection.anomalies} (local runs print them)
  * @throws `InvalidOptionsError` when the job's parameters are out of range
  *
- * Complexity: window O(w log w) per window; rolling O(n log n) per series.
+ * Complexity: window O(w) per window (quickselect); rolling O(n log n) per
+ * series; O(flags + stored entries) to plan the writes.
  *
  * @example
- * const detection = detectJob(job, await store.read(readQueryOf(job)), config, record.messageId);
+ * for await (const batch of store.read(query)) plan(detectBatch(job, batch, config, scope, record.messageId, false));
  */
-export function detectJob(
+export function detectBatch(
   job: DetectionJob,
   batch: ReadBatch,
   config: DetectConfig,
+  scope: JobScope,
   messageId: string,
-): JobDetection {
+  collect: boolean,
+): BatchDetection {
   const { set, rejected } = seriesFromDocuments(batch.documents, { ...config.mapping, metrics: job.metrics });
   const params: RunParams = {
     mode: job.mode,
@@ -103,43 +150,150 @@ export function detectJob(
     deviationLimit: job.deviationLimit,
     minSamples: config.minSamples,
   });
+  const plan = new FlagWritePlan(
+    batch,
+    new StoredFlagsReader(config.anomaliesField, job.timeframes.map(timeframeKey), job.metrics),
+  );
+  const runs = new RunSummaryCollector(params, job.asOf, messageId);
+  const anomalies: Anomaly[] = [];
+  const newFlags = new Map<number, number>();
+  let flaggedValues = 0;
   const detectMs: Record<string, number> = {};
-  const perMetric = <R>(detect: (view: SeriesSet) => R[]): R[] =>
-    job.metrics.flatMap((metric, m) => {
-      const started = performance.now();
-      const results = detect(metricView(set, m));
-      detectMs[metric] = performance.now() - started;
-      return results;
-    });
 
-  let flags: DocumentFlags;
-  let runs: RunSummary[];
-  let anomalies: Anomaly[];
-  let assetsEvaluated: number;
+  /** Compares one asset × timeframe × metric and records its summary and anomalies. */
+  const settle = (
+    series: AssetSeries,
+    timeframe: number,
+    m: number,
+    range: { from: number; start: number; writableEnd: number; documents: number },
+    flags: readonly (PositionFlag & { time: number; value: number; lower: number; upper: number })[],
+    n: number,
+    fences: RunSummary['timeframes'][string][string]['fences'],
+    asOf: (index: number) => number,
+  ) => {
+    const metric = job.metrics[m]!;
+    let writable = flags.length;
+    while (writable > 0 && flags[writable - 1]!.index >= range.writableEnd) writable--;
+    const compared = plan.compare(
+      series,
+      timeframeKey(timeframe),
+      m,
+      metric,
+      range.start,
+      range.writableEnd,
+      writable === flags.length ? flags : flags.slice(0, writable),
+      asOf,
+    );
+    let high = 0;
+    for (const f of flags) if (f.direction === 'high') high++;
+    flaggedValues += flags.length;
+    newFlags.set(timeframe, (newFlags.get(timeframe) ?? 0) + compared.newFlags);
+    runs.add(series.asset, range.from, range.documents, timeframe, metric, {
+      n,
+      fences,
+      high,
+      low: flags.length - high,
+      newFlags: compared.newFlags,
+    });
+    if (collect) {
+      flags.forEach((f, i) => {
+        anomalies.push({
+          asset: series.asset,
+          metric,
+          timeframe,
+          time: f.time,
+          value: f.value,
+          direction: f.direction,
+          score: f.score,
+          lower: f.lower,
+          upper: f.upper,
+          isNew: compared.isNew[i] ?? false,
+        });
+      });
+    }
+  };
+
+  const timed = (m: number, run: () => void) => {
+    const started = performance.now();
+    run();
+    const metric = job.metrics[m]!;
+    detectMs[metric] = (detectMs[metric] ?? 0) + performance.now() - started;
+  };
+
+  let assetsEvaluated = 0;
   if (job.mode === Mode.Rolling) {
-    const from = job.asOf - Math.max(...job.timeframes) * DAY_MS;
-    const results = perMetric((view) => [...detectRolling(view, { ...options, closed: Closed.Left })]);
-    flags = evaluatedOnly(rollingDocumentFlags(results), set, from);
-    runs = rollingRunSummaries(results, params, from, job.asOf, messageId);
-    anomalies = rollingAnomalies(results, from);
-    assetsEvaluated = runs.length;
+    const judged = scope.judgedThrough ?? new Map<string, number>();
+    for (const series of set.series) {
+      const from = rollingStart(job, judged, series.asset);
+      const start = lowerBound(series.times, from);
+      if (start === series.times.length) continue;
+      assetsEvaluated++;
+      const single: SeriesSet = { ...set, series: [series] };
+      const end = series.times.length;
+      for (let m = 0; m < job.metrics.length; m++) {
+        timed(m, () => {
+          for (const r of detectRolling(metricView(single, m), { ...options, closed: Closed.Left })) {
+            let n = 0;
+            for (let i = start; i < end; i++) if (!Number.isNaN(r.q1[i]!)) n++;
+            const range = { from, start, writableEnd: end, documents: end - start };
+            settle(
+              series,
+              r.timeframe,
+              m,
+              range,
+              [...rollingFlags(r, start)],
+              n,
+              null,
+              (i) => series.times[i]!,
+            );
+          }
+        });
+      }
+    }
   } else {
-    const results = perMetric((view) => detectWindow(view, { ...options, asOf: job.asOf }));
-    flags = windowDocumentFlags(set, results, job.asOf);
-    runs = windowRunSummaries(results, params, job.asOf, messageId);
-    anomalies = windowAnomalies(results);
     assetsEvaluated = set.series.length;
+    const from = job.asOf - longestMs(job);
+    const byAsset = new Map(set.series.map((s) => [s.asset, s]));
+    for (let m = 0; m < job.metrics.length; m++) {
+      const metric = job.metrics[m]!;
+      timed(m, () => {
+        for (const r of detectWindow(metricView(set, m), { ...options, asOf: job.asOf })) {
+          const series = byAsset.get(r.asset)!;
+          const before =
+            scope.guards?.writableBefore(r.asset, r.timeframe, metric) ?? Number.POSITIVE_INFINITY;
+          const writableEnd = Math.min(r.end, lowerBound(series.times, before));
+          const documents = series.times.length - lowerBound(series.times, from);
+          const { lower, upper } = r.fences ?? { lower: Number.NaN, upper: Number.NaN };
+          settle(
+            series,
+            r.timeframe,
+            m,
+            { from, start: r.start, writableEnd: Math.max(r.start, writableEnd), documents },
+            r.flags.map((f) => ({ ...f, lower, upper })),
+            r.n,
+            r.fences,
+            () => job.asOf,
+          );
+        }
+      });
+    }
   }
   let badValues = 0;
   for (const metric of job.metrics) badValues += set.badValues[metric] ?? 0;
   return {
-    updates: planFlagWrites(batch, flags, config.anomaliesField),
-    runs,
-    anomalies: sortAnomalies(anomalies),
+    updates: plan.updates(),
+    runs: runs.summaries(),
+    anomalies,
+    flaggedValues,
+    newFlags,
     assetsEvaluated,
-    dataQualityIssues: badValues + rejected.length,
+    dataQualityIssues: badValues + rejected.length + plan.unwritable,
     detectMs,
   };
+}
+
+function longestMs(job: DetectionJob): number {
+  return Math.max(...job.timeframes) * DAY_MS;
 }
 
 /** The same series restricted to one metric, sharing the arrays (no copy). */
@@ -151,53 +305,4 @@ function metricView(set: SeriesSet, metric: number): SeriesSet {
     badValues: { [name]: set.badValues[name] ?? 0 },
     observations: set.observations,
   };
-}
-
-function evaluatedOnly(flags: DocumentFlags, set: SeriesSet, from: number): DocumentFlags {
-  for (const s of set.series) {
-    for (let i = 0; i < s.times.length && s.times[i]! < from; i++) flags.delete(s.refs[i]!);
-  }
-  return flags;
-}
-
-function windowAnomalies(results: readonly WindowResult[]): Anomaly[] {
-  return results.flatMap((r) =>
-    r.flags.map((f) => ({
-      asset: r.asset,
-      metric: r.metric,
-      timeframe: r.timeframe,
-      time: f.time,
-      direction: f.direction,
-      score: f.score,
-    })),
-  );
-}
-
-function rollingAnomalies(results: readonly RollingResult[], from: number): Anomaly[] {
-  const out: Anomaly[] = [];
-  for (const r of results) {
-    // Points before `from` are history: they give the evaluated points their windows, nothing more.
-    for (const f of rollingFlags(r, lowerBound(r.series.times, from))) {
-      out.push({
-        asset: r.asset,
-        metric: r.metric,
-        timeframe: r.timeframe,
-        time: f.time,
-        direction: f.direction,
-        score: f.score,
-      });
-    }
-  }
-  return out;
-}
-
-/** Per-metric detection interleaves metrics; reports read better grouped by asset, then timeframe. */
-function sortAnomalies(anomalies: Anomaly[]): Anomaly[] {
-  return anomalies.sort(
-    (a, b) =>
-      (a.asset < b.asset ? -1 : a.asset > b.asset ? 1 : 0) ||
-      a.timeframe - b.timeframe ||
-      a.time - b.time ||
-      (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0),
-  );
 }

@@ -1,81 +1,164 @@
-import type { DocumentFlags, StoredFlag } from '../core/document-flags.ts';
-import { compileFieldPath } from '../core/field-path.ts';
-import { toFiniteNumber } from '../core/numeric-value.ts';
-import type { FlagUpdate, ReadBatch } from '../stores/detection-store.ts';
-import { storedAsOf } from '../stores/stored-as-of.ts';
+import type { StoredFlag } from '../core/document-flags.ts';
+import type { Direction } from '../core/fences.ts';
+import type { AssetSeries } from '../core/series.ts';
+import type { EntryChange, FlagUpdate, ReadBatch } from '../stores/detection-store.ts';
+import { type StoredFlagsReader, UNWRITABLE } from './stored-flags.ts';
+
+/** A computed verdict at one position of an asset's series. */
+export interface PositionFlag {
+  /** Position in the series. */
+  readonly index: number;
+  readonly direction: Direction;
+  readonly score: number | null;
+}
+
+/** What comparing one timeframe × metric found. */
+export interface Comparison {
+  /** Flagged values whose verdict is new (no stored flag, or another direction): what `AnomaliesDetected` counts. */
+  readonly newFlags: number;
+  /** Per flag passed in (same order): whether it is new. */
+  readonly isNew: readonly boolean[];
+}
 
 /**
- * Turns computed flag sub-documents into store updates. A timeframe is
- * skipped when the stored sub-document was evaluated as of a later instant
- * (the latest evaluation wins, whatever order SQS delivers or redelivers
- * overlapping requests in; stores enforce this atomically too, see
- * `DetectionStore.writeFlags`), or as of the same instant with the same
- * `flags` (SPEC section 1: a rerun of the same request writes nothing).
+ * Plans change-only flag writes for one batch of documents (SPEC section 1):
+ * each timeframe × metric verdict is compared with the stored entry, and only
+ * differences become entry changes — a new flag, a changed direction or
+ * score, or a stored flag that no longer holds (cleared). Never-flagged
+ * documents that stay unflagged cost one field lookup and are never written.
  *
- * A later evaluation with unchanged flags is written, to record its `asOf`:
- * skipping it would leave an older `asOf` behind, and a late-arriving
- * request from between the two could then overwrite the latest result —
- * final flags would depend on delivery order and reruns would write again.
- * Only the changed timeframes of a document are in its update; a document
- * with none is left out. Flags are compared by metric, direction and score
- * (Extended JSON numbers read as numbers).
+ * Documents whose flags field is not an object are skipped
+ * ({@link unwritable}); the rest of the batch is planned as usual.
  *
- * @param batch - what the store returned (documents carry their stored flags)
- * @param computed - from `windowDocumentFlags` / `rollingDocumentFlags`, refs = positions in `batch`
- * @param anomaliesField - root field of the stored sub-documents
- * @returns the updates, in ref order
- *
- * Complexity: O(computed entries × flagged metrics).
+ * Complexity: O(documents) to build, then O(flags + stored entries) per
+ * {@link compare} (positions without stored flags are never visited).
  *
  * @example
- * planFlagWrites(batch, windowDocumentFlags(set, results, asOf), 'anomalies');
+ * const plan = new FlagWritePlan(batch, reader);
+ * plan.compare(series, 'd7', 0, 'volume', start, end, flags, () => asOf);
+ * await store.writeFlags(plan.updates());
  */
-export function planFlagWrites(
-  batch: ReadBatch,
-  computed: DocumentFlags,
-  anomaliesField: string,
-): FlagUpdate[] {
-  const storedOf = compileFieldPath(anomaliesField);
-  const updates: FlagUpdate[] = [];
-  const refs = [...computed.keys()].sort((a, b) => a - b);
-  for (const ref of refs) {
-    const byKey = computed.get(ref)!;
-    const stored = storedOf(batch.documents[ref]);
-    const set: FlagUpdate['set'] = {};
-    let changed = false;
-    for (const [key, value] of Object.entries(byKey)) {
-      const current = subDocument(stored, key);
-      const asOf = storedAsOf(current);
-      if (asOf > value.asOf || (asOf === value.asOf && sameFlags(current?.flags, value.flags))) continue;
-      (set as Record<string, typeof value>)[key] = value;
-      changed = true;
-    }
-    if (changed) updates.push({ handle: batch.handles[ref], set });
+export class FlagWritePlan {
+  readonly #batch: ReadBatch;
+  readonly #reader: StoredFlagsReader;
+  readonly #roots: (Record<string, unknown> | undefined | typeof UNWRITABLE)[];
+  readonly #changes = new Map<number, { asOf: number; changes: EntryChange[] }>();
+  readonly #storedPositions = new Map<AssetSeries, Int32Array>();
+  /** Documents of the batch whose flags field is not an object: never written. */
+  readonly unwritable: number;
+
+  constructor(batch: ReadBatch, reader: StoredFlagsReader) {
+    this.#batch = batch;
+    this.#reader = reader;
+    let unwritable = 0;
+    this.#roots = batch.documents.map((d) => {
+      const root = reader.root(d);
+      if (root === UNWRITABLE) unwritable++;
+      return root;
+    });
+    this.unwritable = unwritable;
   }
-  return updates;
+
+  /**
+   * Compares computed verdicts of one timeframe and metric over series
+   * positions `[start, end)` (the positions this run may write) with the
+   * stored entries, and records the differences.
+   *
+   * @param series - the asset's series (refs are positions in the batch)
+   * @param timeframeKey - `d7`
+   * @param metricIndex - the metric's index in the reader's metrics
+   * @param metric - the metric's path
+   * @param start - first writable position
+   * @param end - one past the last writable position
+   * @param flags - flagged positions in `[start, end)`, ascending
+   * @param asOf - the evaluation instant stored with an entry set at a position
+   */
+  compare(
+    series: AssetSeries,
+    timeframeKey: string,
+    metricIndex: number,
+    metric: string,
+    start: number,
+    end: number,
+    flags: readonly PositionFlag[],
+    asOf: (index: number) => number,
+  ): Comparison {
+    const { refs } = series;
+    const isNew: boolean[] = [];
+    let newFlags = 0;
+    for (const f of flags) {
+      const ref = refs[f.index]!;
+      const root = this.#roots[ref];
+      if (root === UNWRITABLE) {
+        isNew.push(false);
+        continue;
+      }
+      const stored = root === undefined ? undefined : this.#reader.entry(root, timeframeKey, metricIndex);
+      const fresh = stored === undefined || stored.direction !== f.direction;
+      isNew.push(fresh);
+      if (fresh) newFlags++;
+      if (fresh || stored.score !== f.score) {
+        this.#add(ref, asOf(f.index), {
+          timeframeKey,
+          metric,
+          flag: { direction: f.direction, score: f.score } satisfies StoredFlag,
+        });
+      }
+    }
+    // Clears: stored flags at positions that are no longer flagged.
+    const stored = this.#positionsWithFlags(series);
+    let k = 0;
+    for (let p = lowerBoundInt(stored, start); p < stored.length && stored[p]! < end; p++) {
+      const index = stored[p]!;
+      while (k < flags.length && flags[k]!.index < index) k++;
+      if (k < flags.length && flags[k]!.index === index) continue;
+      const ref = refs[index]!;
+      const root = this.#roots[ref] as Record<string, unknown>;
+      if (this.#reader.entry(root, timeframeKey, metricIndex) === undefined) continue;
+      this.#add(ref, asOf(index), { timeframeKey, metric, flag: null });
+    }
+    return { newFlags, isNew };
+  }
+
+  /** The planned updates, one per changed document, in batch order. */
+  updates(): FlagUpdate[] {
+    return [...this.#changes]
+      .sort((a, b) => a[0] - b[0])
+      .map(([ref, u]) => ({ handle: this.#batch.handles[ref], asOf: u.asOf, changes: u.changes }));
+  }
+
+  #add(ref: number, asOf: number, change: EntryChange): void {
+    let u = this.#changes.get(ref);
+    if (!u) {
+      u = { asOf, changes: [] };
+      this.#changes.set(ref, u);
+    }
+    u.changes.push(change);
+  }
+
+  /** Positions of the series whose document has a flags object (computed once per series). */
+  #positionsWithFlags(series: AssetSeries): Int32Array {
+    let positions = this.#storedPositions.get(series);
+    if (!positions) {
+      const out: number[] = [];
+      for (let i = 0; i < series.refs.length; i++) {
+        const root = this.#roots[series.refs[i]!];
+        if (root !== undefined && root !== UNWRITABLE) out.push(i);
+      }
+      positions = Int32Array.from(out);
+      this.#storedPositions.set(series, positions);
+    }
+    return positions;
+  }
 }
 
-function subDocument(stored: unknown, key: string): Record<string, unknown> | undefined {
-  if (stored === null || typeof stored !== 'object') return undefined;
-  const sub = (stored as Record<string, unknown>)[key];
-  return sub !== null && typeof sub === 'object' ? (sub as Record<string, unknown>) : undefined;
-}
-
-/**
- * Whether stored flags (anything read back from a store) equal computed ones.
- *
- * @example
- * sameFlags({ volume: { direction: 'high', score: 2 } }, { volume: { direction: 'high', score: 2 } }); // true
- */
-export function sameFlags(stored: unknown, computed: Readonly<Record<string, StoredFlag>>): boolean {
-  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return false;
-  const entries = Object.entries(stored as Record<string, unknown>);
-  if (entries.length !== Object.keys(computed).length) return false;
-  return entries.every(([metric, s]) => {
-    const c = computed[metric];
-    if (c === undefined || s === null || typeof s !== 'object') return false;
-    const { direction, score } = s as { direction?: unknown; score?: unknown };
-    if (direction !== c.direction) return false;
-    return c.score === null ? score === null : toFiniteNumber(score) === c.score;
-  });
+function lowerBoundInt(a: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

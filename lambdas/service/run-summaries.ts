@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import { timeframeKey } from '../core/document-flags.ts';
-import { DirectionCode, type RollingResult } from '../core/rolling-detector.ts';
-import type { WindowResult } from '../core/window-detector.ts';
 import type { MetricRunSummary, RunParams, RunSummary } from '../stores/detection-store.ts';
 
 /**
@@ -25,124 +23,82 @@ export function paramsHash(params: RunParams): string {
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
-type Summaries = Record<string, Record<string, MetricRunSummary>>;
-
-/**
- * Window mode: one summary per asset with the fences, sample count and flag
- * counts of each timeframe and metric.
- *
- * @param results - from `detectWindow`
- * @param params - the parameters used
- * @param asOf - the windows' end, epoch ms
- * @param messageId - the request
- * @returns summaries in asset order
- *
- * Complexity: O(results).
- *
- * @example
- * windowRunSummaries(detectWindow(set, options), params, options.asOf, 'm-1');
- */
-export function windowRunSummaries(
-  results: readonly WindowResult[],
-  params: RunParams,
-  asOf: number,
-  messageId: string,
-): RunSummary[] {
-  const longest = Math.max(...params.timeframes);
-  const byAsset = new Map<string, { documents: number; timeframes: Summaries }>();
-  for (const r of results) {
-    const entry = byAssetEntry(byAsset, r.asset);
-    if (r.timeframe === longest) entry.documents = r.end - r.start;
-    let high = 0;
-    for (const f of r.flags) if (f.direction === 'high') high++;
-    tfEntry(entry.timeframes, r.timeframe)[r.metric] = {
-      n: r.n,
-      fences: r.fences,
-      high,
-      low: r.flags.length - high,
-    };
-  }
-  return toSummaries(byAsset, params, asOf, messageId);
+interface AssetEntry {
+  from: number;
+  documents: number;
+  timeframes: Record<string, Record<string, MetricRunSummary>>;
 }
 
 /**
- * Rolling mode: one summary per asset over the evaluated points (times >=
- * `from`): points that had fences (`n`) and flag counts per timeframe and
- * metric; `fences` is `null` as each point has its own.
+ * Collects the run summaries of one job (SPEC section 1): one per asset, with
+ * the evaluated range, the documents in it and, per timeframe and metric, the
+ * fences (window mode), sample count and flag counts.
  *
- * @param results - from `detectRolling`
- * @param params - the parameters used
- * @param from - first evaluated instant, epoch ms (earlier points are history only)
- * @param asOf - the request's asOf, epoch ms
- * @param messageId - the request
- *
- * Complexity: O(points × timeframes × metrics).
+ * Complexity: O(1) per {@link add}; O(assets) for {@link summaries}.
  *
  * @example
- * rollingRunSummaries([...detectRolling(set, options)], params, from, asOf, 'm-1');
+ * const runs = new RunSummaryCollector(params, asOf, 'm-1');
+ * runs.add('bitcoin', from, 720, 7, 'volume', { n: 168, fences, high: 2, low: 0, newFlags: 1 });
+ * runs.summaries(); // [{ asset: 'bitcoin', asOf, from, paramsHash, … }]
  */
-export function rollingRunSummaries(
-  results: readonly RollingResult[],
-  params: RunParams,
-  from: number,
-  asOf: number,
-  messageId: string,
-): RunSummary[] {
-  const byAsset = new Map<string, { documents: number; timeframes: Summaries }>();
-  for (const r of results) {
-    const entry = byAssetEntry(byAsset, r.asset);
-    const { times } = r.series;
-    let n = 0;
-    let high = 0;
-    let low = 0;
-    let documents = 0;
-    for (let i = 0; i < times.length; i++) {
-      if (times[i]! < from) continue;
-      documents++;
-      if (!Number.isNaN(r.q1[i]!)) n++;
-      if (r.direction[i] === DirectionCode.High) high++;
-      else if (r.direction[i] === DirectionCode.Low) low++;
+export class RunSummaryCollector {
+  readonly #params: RunParams;
+  readonly #hash: string;
+  readonly #asOf: number;
+  readonly #messageId: string;
+  readonly #assets = new Map<string, AssetEntry>();
+
+  constructor(params: RunParams, asOf: number, messageId: string) {
+    this.#params = params;
+    this.#hash = paramsHash(params);
+    this.#asOf = asOf;
+    this.#messageId = messageId;
+  }
+
+  /** The hash every summary of this job carries. */
+  get paramsHash(): string {
+    return this.#hash;
+  }
+
+  /**
+   * Records one metric and timeframe of an asset.
+   *
+   * @param asset - the asset
+   * @param from - first instant of the asset's evaluated range, epoch ms
+   * @param documents - the asset's documents in that range
+   * @param timeframe - days
+   * @param metric - the metric's path
+   * @param summary - counts and fences
+   */
+  add(
+    asset: string,
+    from: number,
+    documents: number,
+    timeframe: number,
+    metric: string,
+    summary: MetricRunSummary,
+  ): void {
+    let entry = this.#assets.get(asset);
+    if (!entry) {
+      entry = { from, documents, timeframes: {} };
+      this.#assets.set(asset, entry);
     }
-    entry.documents = documents;
-    tfEntry(entry.timeframes, r.timeframe)[r.metric] = { n, fences: null, high, low };
+    const key = timeframeKey(timeframe);
+    entry.timeframes[key] ??= {};
+    entry.timeframes[key][metric] = summary;
   }
-  // Assets whose documents were all history (before `from`) were not evaluated.
-  for (const [asset, e] of byAsset) if (e.documents === 0) byAsset.delete(asset);
-  return toSummaries(byAsset, params, asOf, messageId);
-}
 
-function toSummaries(
-  byAsset: Map<string, { documents: number; timeframes: Summaries }>,
-  params: RunParams,
-  asOf: number,
-  messageId: string,
-): RunSummary[] {
-  const hash = paramsHash(params);
-  return [...byAsset].map(([asset, e]) => ({
-    asset,
-    asOf,
-    paramsHash: hash,
-    params,
-    documents: e.documents,
-    timeframes: e.timeframes,
-    messageId,
-  }));
-}
-
-function byAssetEntry(
-  map: Map<string, { documents: number; timeframes: Summaries }>,
-  asset: string,
-): { documents: number; timeframes: Summaries } {
-  let e = map.get(asset);
-  if (!e) {
-    e = { documents: 0, timeframes: {} };
-    map.set(asset, e);
+  /** The collected summaries, in the order their assets were first added. */
+  summaries(): RunSummary[] {
+    return [...this.#assets].map(([asset, e]) => ({
+      asset,
+      asOf: this.#asOf,
+      from: e.from,
+      paramsHash: this.#hash,
+      params: this.#params,
+      documents: e.documents,
+      timeframes: e.timeframes,
+      messageId: this.#messageId,
+    }));
   }
-  return e;
-}
-
-function tfEntry(timeframes: Summaries, timeframe: number): Record<string, MetricRunSummary> {
-  const key = timeframeKey(timeframe);
-  timeframes[key] ??= {};
-  return timeframes[key];
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { compileFieldPath } from '../core/field-path.ts';
 import { InvalidTimestampError, toEpochMillis } from '../core/timestamp.ts';
 import type { InputProblem } from '../loaders/input-problem.ts';
@@ -9,9 +10,12 @@ import type {
   FlagUpdate,
   ReadBatch,
   ReadQuery,
+  RunMark,
+  RunQuery,
   RunSummary,
   WriteResult,
 } from './detection-store.ts';
+import { acquireFileLock, type FileLock, processAlive } from './file-lock.ts';
 import { PermanentStoreError, TransientStoreError } from './store-errors.ts';
 import { storedAsOf } from './stored-as-of.ts';
 
@@ -19,7 +23,7 @@ import { storedAsOf } from './stored-as-of.ts';
 export interface FileStoreFields {
   readonly assetField: string;
   readonly timeField: string;
-  /** Root field of the flag sub-documents (`anomalies`). */
+  /** Root field of the flag entries (`anomalies`). */
   readonly anomaliesField: string;
 }
 
@@ -30,11 +34,20 @@ interface IndexedDocument {
   readonly position: number;
 }
 
+/** Documents per yielded batch, at most (rounded up to whole assets), as the MongoDB adapter does. */
+const BATCH_DOCUMENTS = 2_000;
+
 /**
  * The embedded {@link DetectionStore}: an NDJSON file (the format `mongoexport`
- * writes) held in memory, with flags merged into the documents and the file
- * rewritten atomically (temporary file + rename) after each write. Run
- * summaries go to the sibling file `<file>.runs.ndjson`, upserted by key.
+ * writes) held in memory, with flag entries merged into the documents and the
+ * file rewritten atomically (temporary file, fsync, rename, fsync of the
+ * folder) after each write. Run summaries go to the sibling file
+ * `<file>.runs.ndjson`, upserted by key.
+ *
+ * One process at a time: {@link open} takes an exclusive lock file
+ * (`<file>.lock`, see `acquireFileLock`) held until {@link close} or exit, so
+ * two runs on one store can never overwrite each other's flags; temporaries
+ * left by a killed run are removed on open.
  *
  * Every line the store does not update is written back byte for byte, so
  * malformed lines (reported in {@link problems}), blank lines and formatting
@@ -46,6 +59,7 @@ interface IndexedDocument {
  *
  * @example
  * const store = await FileDetectionStore.open('docs.ndjson', { assetField: 'coin_id', timeField: 'timestamp', anomaliesField: 'anomalies' });
+ * try { … } finally { await store.close(); }
  */
 export class FileDetectionStore implements DetectionStore {
   /** Lines of the file that could not be read as documents (kept in the file as they are). */
@@ -56,6 +70,7 @@ export class FileDetectionStore implements DetectionStore {
   readonly #lineOf: readonly number[];
   readonly #rawLines: string[];
   readonly #index: readonly IndexedDocument[];
+  readonly #lock: FileLock;
   #runs: Map<string, Record<string, unknown>> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -64,6 +79,7 @@ export class FileDetectionStore implements DetectionStore {
     fields: FileStoreFields,
     loaded: { documents: unknown[]; lines: number[]; problems: InputProblem[] },
     rawLines: string[],
+    lock: FileLock,
   ) {
     this.#path = path;
     this.#fields = fields;
@@ -72,19 +88,34 @@ export class FileDetectionStore implements DetectionStore {
     this.problems = loaded.problems;
     this.#rawLines = rawLines;
     this.#index = indexDocuments(loaded.documents, fields);
+    this.#lock = lock;
   }
 
   /**
-   * Loads an NDJSON file.
+   * Locks and loads an NDJSON file.
    *
    * @param path - the file; it must exist
    * @param fields - asset, time and flags field paths
+   * @throws `StoreLockedError` when another live process holds the store
    * @throws `InputError` when the file cannot be read
    */
   static async open(path: string, fields: FileStoreFields): Promise<FileDetectionStore> {
-    const loaded = await readDocuments(path, { format: 'ndjson' });
-    const rawLines = (await readFile(path, 'utf8')).split('\n');
-    return new FileDetectionStore(path, fields, loaded, rawLines);
+    const lock = await acquireFileLock(`${path}.lock`);
+    try {
+      await removeStaleTemporaries(path);
+      const loaded = await readDocuments(path, { format: 'ndjson' });
+      const rawLines = (await readFile(path, 'utf8')).split('\n');
+      return new FileDetectionStore(path, fields, loaded, rawLines, lock);
+    } catch (e) {
+      await lock.release();
+      throw e;
+    }
+  }
+
+  /** Waits for pending writes and releases the lock. Idempotent. */
+  async close(): Promise<void> {
+    await this.#queue;
+    await this.#lock.release();
   }
 
   /** Documents that have a usable asset and time (the others are never read or written). */
@@ -92,37 +123,63 @@ export class FileDetectionStore implements DetectionStore {
     return this.#index.length;
   }
 
-  async read(query: ReadQuery): Promise<ReadBatch> {
+  async *read(query: ReadQuery): AsyncGenerator<ReadBatch> {
     const wanted = query.assets === null ? null : new Set(query.assets);
-    const documents: unknown[] = [];
-    const handles: number[] = [];
+    let documents: unknown[] = [];
+    let handles: number[] = [];
+    let lastAsset: string | undefined;
     for (const d of this.#index) {
       if (d.time < query.from || d.time >= query.to || (wanted !== null && !wanted.has(d.asset))) continue;
+      if (documents.length >= BATCH_DOCUMENTS && d.asset !== lastAsset) {
+        yield { documents, handles };
+        documents = [];
+        handles = [];
+      }
       documents.push(this.#documents[d.position]);
       handles.push(d.position);
+      lastAsset = d.asset;
     }
-    return { documents, handles };
+    if (documents.length > 0) yield { documents, handles };
+  }
+
+  async listAssets(range: { readonly from: number; readonly to: number }): Promise<string[]> {
+    const assets = new Set<string>();
+    for (const d of this.#index) if (d.time >= range.from && d.time < range.to) assets.add(d.asset);
+    return [...assets].sort();
   }
 
   async writeFlags(updates: readonly FlagUpdate[]): Promise<WriteResult> {
     let written = 0;
-    // Checked and applied synchronously: no other write can interleave between the asOf check and the change.
+    let rejected = 0;
+    // Checked and applied synchronously: no other write can interleave between an entry's guard and its change.
     for (const u of updates) {
       const position = u.handle as number;
       const doc = this.#documents[position];
-      const target = flagsContainer(doc, this.#fields.anomaliesField);
-      let applied = false;
-      for (const [key, value] of Object.entries(u.set)) {
-        if (storedAsOf(target[key]) > value.asOf) continue;
-        target[key] = { asOf: { $date: new Date(value.asOf).toISOString() }, flags: value.flags };
-        applied = true;
+      let changed = false;
+      const root = container(doc, this.#fields.anomaliesField.split('.'));
+      if (root === undefined) {
+        rejected++;
+        continue;
       }
-      if (!applied) continue;
+      for (const c of u.changes) {
+        const parent = container(root, [c.timeframeKey, ...c.metric.split('.').slice(0, -1)]);
+        if (parent === undefined) continue;
+        const leaf = c.metric.split('.').at(-1)!;
+        if (storedAsOf(parent[leaf]) > u.asOf) continue;
+        if (c.flag === null) {
+          if (!(leaf in parent)) continue;
+          delete parent[leaf];
+        } else {
+          parent[leaf] = { ...c.flag, asOf: { $date: new Date(u.asOf).toISOString() } };
+        }
+        changed = true;
+      }
+      if (!changed) continue;
       this.#rawLines[this.#lineOf[position]! - 1] = JSON.stringify(doc);
       written++;
     }
     if (written > 0) await this.#serialised(() => writeAtomically(this.#path, this.#rawLines.join('\n')));
-    return { written };
+    return { written, rejected };
   }
 
   async upsertRuns(runs: readonly RunSummary[]): Promise<void> {
@@ -132,10 +189,31 @@ export class FileDetectionStore implements DetectionStore {
       stored.set(runKey(run.asset, run.asOf, run.paramsHash), {
         ...run,
         asOf: { $date: new Date(run.asOf).toISOString() },
+        from: { $date: new Date(run.from).toISOString() },
       });
     }
     const text = [...stored.values()].map((r) => `${JSON.stringify(r)}\n`).join('');
     await this.#serialised(() => writeAtomically(this.runsPath, text));
+  }
+
+  async findRuns(query: RunQuery): Promise<RunMark[]> {
+    const wanted = query.assets === null ? null : new Set(query.assets);
+    const marks: RunMark[] = [];
+    for (const run of (await this.#loadRuns()).values()) {
+      const params = run.params as { mode?: unknown; timeframes?: number[]; metrics?: string[] } | undefined;
+      const asOf = toEpochMillis(run.asOf);
+      if (wanted !== null && !wanted.has(String(run.asset))) continue;
+      if (params?.mode !== query.mode || asOf <= query.asOfAfter) continue;
+      if (query.asOfBefore !== undefined && asOf >= query.asOfBefore) continue;
+      if (query.paramsHash !== undefined && run.paramsHash !== query.paramsHash) continue;
+      marks.push({
+        asset: String(run.asset),
+        asOf,
+        timeframes: params.timeframes ?? [],
+        metrics: params.metrics ?? [],
+      });
+    }
+    return marks;
   }
 
   /** The sibling file holding run summaries. */
@@ -161,13 +239,22 @@ export class FileDetectionStore implements DetectionStore {
       text = await readFile(this.runsPath, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
-        throw new TransientStoreError(String(e), { cause: e });
+        throw new TransientStoreError(`cannot read ${this.runsPath}: ${(e as Error).message}`, { cause: e });
     }
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      const run = JSON.parse(line) as Record<string, unknown>;
-      runs.set(runKey(run.asset, toEpochMillis(run.asOf), run.paramsHash), run);
-    }
+    text.split('\n').forEach((line, i) => {
+      if (line.trim() === '') return;
+      try {
+        const run = JSON.parse(line) as Record<string, unknown>;
+        runs.set(runKey(run.asset, toEpochMillis(run.asOf), run.paramsHash), run);
+      } catch (e) {
+        // Retrying cannot mend the file: the record is dead-lettered with the place to fix.
+        throw new PermanentStoreError(
+          `${this.runsPath}:${i + 1}: not a run summary (${(e as Error).message}); fix or remove that line`,
+          'RUNS_FILE_CORRUPT',
+          { cause: e },
+        );
+      }
+    });
     this.#runs ??= runs;
     return this.#runs;
   }
@@ -204,16 +291,19 @@ function indexDocuments(documents: readonly unknown[], fields: FileStoreFields):
   );
 }
 
-/** The object under the (possibly dotted) flags field, created when missing. */
-function flagsContainer(doc: unknown, path: string): Record<string, unknown> {
-  let cur = doc as Record<string, unknown>;
-  for (const step of path.split('.')) {
+/**
+ * The object at `steps` under `start`, created where missing; `undefined`
+ * when a step holds something that is not an object (MongoDB's filter does
+ * not match such a document either, so it is not written).
+ */
+function container(start: unknown, steps: readonly string[]): Record<string, unknown> | undefined {
+  let cur = start as Record<string, unknown>;
+  for (const step of steps) {
     const next = cur[step];
-    if (next === undefined || next === null) {
+    if (next === undefined) {
       cur[step] = {};
-    } else if (typeof next !== 'object' || Array.isArray(next)) {
-      // MongoDB refuses the same `$set` (PathNotViable), so the file store does too.
-      throw new PermanentStoreError(`field '${path}' is not an object`, 'PATH_NOT_VIABLE');
+    } else if (next === null || typeof next !== 'object' || Array.isArray(next)) {
+      return undefined;
     }
     cur = cur[step] as Record<string, unknown>;
   }
@@ -224,11 +314,34 @@ function runKey(asset: unknown, asOf: number, paramsHash: unknown): string {
   return `${String(asset)}\u0000${asOf}\u0000${String(paramsHash)}`;
 }
 
+/** Temporaries are `<file>.<pid>.<random>.tmp`; one whose process is gone was left by a killed run. */
+async function removeStaleTemporaries(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  const dir = dirname(path);
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const match = name.startsWith(prefix) ? /\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name) : null;
+    if (match && !processAlive(Number(match[1]))) await rm(join(dir, name), { force: true });
+  }
+}
+
+/** Write, fsync, rename, fsync the folder: after a crash the file is the old one or the new one, never a torn one. */
 async function writeAtomically(path: string, text: string): Promise<void> {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await writeFile(temp, text);
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temp, path);
+    const folder = await open(dirname(path), 'r');
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
   } catch (e) {
     await rm(temp, { force: true });
     throw e;

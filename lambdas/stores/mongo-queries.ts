@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, Document, Filter, IndexSpecification } from 'mongodb';
-import type { FlagUpdate, ReadQuery, RunSummary } from './detection-store.ts';
+import type { FlagUpdate, ReadQuery, RunQuery, RunSummary } from './detection-store.ts';
 
 /** Where things live in MongoDB documents: the configured field paths. */
 export interface MongoFieldNames {
@@ -65,50 +65,91 @@ export function buildProjection(paths: readonly string[]): Document {
   return Object.fromEntries(kept.map((p) => [p, 1]));
 }
 
+/** The earliest BSON date: an entry without a readable `asOf` compares as older than any evaluation. */
+const EARLIEST = new Date(-8_640_000_000_000_000);
+
 /**
- * `updateOne` operations that `$set` each changed flag sub-document
- * (`anomalies.d7 = { asOf: Date, flags }`) on the document with that `_id`,
- * leaving the other timeframes' sub-documents untouched. The filter only
- * matches while every one of those sub-documents is absent, has no `asOf`, or
- * has an `asOf` no later than the update's, so a concurrent request evaluated
- * as of a later instant is never undone (the check and the write are one
- * atomic document update).
- *
- * @param updates - flag updates; handles are the documents' `_id`
- * @param anomaliesField - root field of the sub-documents
- * @returns one operation per update, in order
- *
- * Complexity: O(updates × timeframes).
+ * A filter that matches while `path` is absent or holds an embedded document
+ * (not `null`, a scalar or an array: `$type: 'object'` alone would match an
+ * array of documents).
  *
  * @example
- * buildBulkOps([{ handle: 'bitcoin:2022-05-12', set: { d7: { asOf: 0, flags: {} } } }], 'anomalies');
- * // [{ updateOne: { filter: { _id: 'bitcoin:2022-05-12', $and: [{ $or: [
- * //     { 'anomalies.d7.asOf': { $exists: false } }, { 'anomalies.d7.asOf': { $lte: new Date(0) } }] }] },
- * //   update: { $set: { 'anomalies.d7': { asOf: new Date(0), flags: {} } } } } }]
+ * objectOrMissing('anomalies');
+ * // { $and: [{ $or: [{ anomalies: { $exists: false } }, { anomalies: { $type: 'object' } }] },
+ * //          { anomalies: { $not: { $type: 'array' } } }] }
  */
-export function buildBulkOps(
+export function objectOrMissing(path: string): Filter<Document> {
+  return {
+    $and: [
+      { $or: [{ [path]: { $exists: false } }, { [path]: { $type: 'object' } }] },
+      { [path]: { $not: { $type: 'array' } } },
+    ],
+  };
+}
+
+/**
+ * One `updateOne` per document whose update is an aggregation pipeline that
+ * sets or removes each changed entry `anomalies.dT.<metric>` on its own
+ * condition: the stored entry is absent or its `asOf` is no later than the
+ * update's. So a later evaluation is never undone, the entries of other
+ * metrics and timeframes are never touched, and check and write are one
+ * atomic document update (no read-modify-write race between two requests
+ * for different metrics of one asset).
+ *
+ * The filter matches only while the flags root and each touched timeframe
+ * sub-document are absent or embedded documents, so a document whose flags
+ * field holds something else is never matched (and never rewritten).
+ *
+ * @param updates - entry changes; handles are the documents' `_id`
+ * @param anomaliesField - root field of the entries
+ * @returns one operation per update, in order
+ *
+ * Complexity: O(entry changes).
+ *
+ * @example
+ * buildFlagOps([{ handle: 'b:1', asOf: 0, changes: [{ timeframeKey: 'd7', metric: 'volume', flag: null }] }], 'anomalies');
+ * // [{ updateOne: { filter: { _id: 'b:1', $and: [...] }, update: [{ $set: { 'anomalies.d7.volume':
+ * //   { $cond: [{ $lte: [<'$anomalies.d7.volume.asOf' if a date, else EARLIEST>, new Date(0)] },
+ * //             '$$REMOVE', '$anomalies.d7.volume'] } } }] } }]
+ */
+export function buildFlagOps(
   updates: readonly FlagUpdate[],
   anomaliesField: string,
 ): AnyBulkWriteOperation<Document>[] {
   return updates.map((u) => {
+    const asOf = new Date(u.asOf);
     const $set: Document = {};
-    const notNewer: Filter<Document>[] = [];
-    for (const [key, value] of Object.entries(u.set)) {
-      const path = `${anomaliesField}.${key}`;
-      const asOf = new Date(value.asOf);
-      $set[path] = { asOf, flags: value.flags };
-      notNewer.push({
-        $or: [{ [`${path}.asOf`]: { $exists: false } }, { [`${path}.asOf`]: { $lte: asOf } }],
-      });
+    const shapes: Filter<Document>[] = [objectOrMissing(anomaliesField)];
+    const timeframes = new Set<string>();
+    for (const c of u.changes) {
+      if (!timeframes.has(c.timeframeKey)) {
+        timeframes.add(c.timeframeKey);
+        shapes.push(objectOrMissing(`${anomaliesField}.${c.timeframeKey}`));
+      }
+      const path = `${anomaliesField}.${c.timeframeKey}.${c.metric}`;
+      // The array form of $cond: an object with a `then` key would be a thenable to JavaScript.
+      $set[path] = {
+        $cond: [
+          // Anything but a date (missing, garbage) counts as older, whatever BSON's cross-type order says.
+          {
+            $lte: [
+              { $cond: [{ $eq: [{ $type: `$${path}.asOf` }, 'date'] }, `$${path}.asOf`, EARLIEST] },
+              asOf,
+            ],
+          },
+          c.flag === null ? '$$REMOVE' : { $literal: { ...c.flag, asOf } },
+          `$${path}`,
+        ],
+      };
     }
-    return { updateOne: { filter: { _id: u.handle, $and: notNewer } as Filter<Document>, update: { $set } } };
+    return { updateOne: { filter: { _id: u.handle, $and: shapes } as Filter<Document>, update: [{ $set }] } };
   });
 }
 
 /**
  * Upserts of run summaries keyed by (asset, asOf, paramsHash), the unique
  * index of the runs collection; a rerun replaces the same fields with the same
- * values.
+ * values. Instants are stored as dates.
  *
  * @example
  * buildRunUpserts([summary])[0].updateOne.filter; // { asset, asOf: Date, paramsHash }
@@ -116,8 +157,39 @@ export function buildBulkOps(
 export function buildRunUpserts(runs: readonly RunSummary[]): AnyBulkWriteOperation<Document>[] {
   return runs.map((run) => {
     const key = { asset: run.asset, asOf: new Date(run.asOf), paramsHash: run.paramsHash };
-    return { updateOne: { filter: key, update: { $set: { ...run, ...key } }, upsert: true } };
+    return {
+      updateOne: {
+        filter: key,
+        update: { $set: { ...run, ...key, from: new Date(run.from) } },
+        upsert: true,
+      },
+    };
   });
+}
+
+/**
+ * The `find` of run summaries that guards (window) or resumes (rolling) a
+ * job: served by the runs collection's (asset, asOf, paramsHash) index, with
+ * only the fields a {@link RunMark} needs.
+ *
+ * @example
+ * buildRunQuery({ assets: ['bitcoin'], mode: 'window', asOfAfter: 0 }).filter;
+ * // { asset: { $in: ['bitcoin'] }, 'params.mode': 'window', asOf: { $gt: new Date(0) } }
+ */
+export function buildRunQuery(query: RunQuery): FindQuery {
+  const filter: Filter<Document> = {};
+  if (query.assets !== null) filter.asset = { $in: [...query.assets] };
+  filter['params.mode'] = query.mode;
+  const asOf: Document = {};
+  if (Number.isFinite(query.asOfAfter)) asOf.$gt = new Date(query.asOfAfter);
+  if (query.asOfBefore !== undefined) asOf.$lt = new Date(query.asOfBefore);
+  if (Object.keys(asOf).length > 0) filter.asOf = asOf;
+  if (query.paramsHash !== undefined) filter.paramsHash = query.paramsHash;
+  return {
+    filter,
+    projection: { _id: 0, asset: 1, asOf: 1, 'params.timeframes': 1, 'params.metrics': 1 },
+    sort: { asset: 1, asOf: 1 },
+  };
 }
 
 /** An index to create: collection role, key and options. */

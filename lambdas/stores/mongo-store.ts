@@ -1,22 +1,33 @@
-import { type Collection, type Document, MongoClient, type MongoClientOptions } from 'mongodb';
+import {
+  type Collection,
+  type Document,
+  MongoBulkWriteError,
+  MongoClient,
+  type MongoClientOptions,
+} from 'mongodb';
 import type { ServiceConfig } from '../config/service-config.ts';
+import { compileFieldPath, type FieldGetter } from '../core/field-path.ts';
 import { classifyMongoError } from './classify-error.ts';
 import type {
   DetectionStore,
   FlagUpdate,
   ReadBatch,
   ReadQuery,
+  RunMark,
+  RunQuery,
   RunSummary,
   WriteResult,
 } from './detection-store.ts';
 import {
-  buildBulkOps,
   buildFindQuery,
+  buildFlagOps,
+  buildRunQuery,
   buildRunUpserts,
   chunks,
   indexPlans,
   type MongoFieldNames,
 } from './mongo-queries.ts';
+import { PermanentStoreError } from './store-errors.ts';
 
 /** Where the store reads and writes. */
 export interface MongoStoreOptions extends MongoFieldNames {
@@ -59,10 +70,16 @@ export function createMongoClient(uri: string, options: MongoClientOptions = {})
   return new MongoClient(uri, { ...LAMBDA_CLIENT_OPTIONS, ...options });
 }
 
+/** Documents per yielded batch, at most (rounded up to whole assets): bounds a reader's memory. */
+const BATCH_DOCUMENTS = 2_000;
+
 /**
- * The MongoDB adapter of {@link DetectionStore}: one `find` per read, unordered
- * `bulkWrite`s in chunks for flags and run summaries. Every driver error is
- * rethrown classified (see `classifyMongoError`).
+ * The MongoDB adapter of {@link DetectionStore}: one streamed `find` per read
+ * (consumed asset by asset), unordered `bulkWrite`s in chunks for flag
+ * entries and run summaries. Every driver error is rethrown classified (see
+ * `classifyMongoError`), except a server's rejection of single documents in a
+ * flag write: those documents are counted as rejected and the rest of the
+ * request is still written (SPEC section 4).
  *
  * @example
  * const store = new MongoDetectionStore(createMongoClient(uri), { database: 'riskfence', ... });
@@ -72,19 +89,50 @@ export class MongoDetectionStore implements DetectionStore {
   readonly #options: MongoStoreOptions;
   readonly #source: Collection<Document>;
   readonly #runs: Collection<Document>;
+  readonly #assetOf: FieldGetter;
 
   constructor(client: MongoClient, options: MongoStoreOptions) {
     this.#options = options;
     const db = client.db(options.database);
     this.#source = db.collection(options.sourceCollection);
     this.#runs = db.collection(options.runsCollection);
+    this.#assetOf = compileFieldPath(options.assetField);
   }
 
-  async read(query: ReadQuery): Promise<ReadBatch> {
+  async *read(query: ReadQuery): AsyncGenerator<ReadBatch> {
     const { filter, projection, sort } = buildFindQuery(query, this.#options);
+    const cursor = this.#source.find(filter, {
+      projection,
+      sort,
+      ...(query.maxTimeMS === undefined ? {} : { maxTimeMS: query.maxTimeMS }),
+    });
     try {
-      const documents = await this.#source.find(filter, { projection, sort }).toArray();
-      return { documents, handles: documents.map((d) => d._id) };
+      let documents: Document[] = [];
+      let lastAsset: unknown;
+      for await (const doc of cursor) {
+        const asset = this.#assetOf(doc);
+        if (documents.length >= BATCH_DOCUMENTS && asset !== lastAsset) {
+          yield { documents, handles: documents.map((d) => d._id) };
+          documents = [];
+        }
+        documents.push(doc);
+        lastAsset = asset;
+      }
+      if (documents.length > 0) yield { documents, handles: documents.map((d) => d._id) };
+    } catch (e) {
+      throw classifyMongoError(e);
+    } finally {
+      await cursor.close().catch(() => undefined);
+    }
+  }
+
+  async listAssets(range: { readonly from: number; readonly to: number }): Promise<string[]> {
+    const { assetField, timeField } = this.#options;
+    try {
+      const assets = await this.#source.distinct(assetField, {
+        [timeField]: { $gte: new Date(range.from), $lt: new Date(range.to) },
+      });
+      return assets.filter((a): a is string => typeof a === 'string').sort();
     } catch (e) {
       throw classifyMongoError(e);
     }
@@ -92,14 +140,20 @@ export class MongoDetectionStore implements DetectionStore {
 
   async writeFlags(updates: readonly FlagUpdate[]): Promise<WriteResult> {
     let written = 0;
-    try {
-      for (const ops of chunks(buildBulkOps(updates, this.#options.anomaliesField), this.#chunkSize())) {
-        written += (await this.#source.bulkWrite(ops, { ordered: false })).modifiedCount;
+    let rejected = 0;
+    for (const ops of chunks(buildFlagOps(updates, this.#options.anomaliesField), this.#chunkSize())) {
+      try {
+        const result = await this.#source.bulkWrite(ops, { ordered: false });
+        written += result.modifiedCount;
+        rejected += ops.length - result.matchedCount;
+      } catch (e) {
+        const classified = classifyMongoError(e);
+        if (!(classified instanceof PermanentStoreError) || !isDocumentRejection(e)) throw classified;
+        written += e.result.modifiedCount;
+        rejected += ops.length - e.result.matchedCount;
       }
-    } catch (e) {
-      throw classifyMongoError(e);
     }
-    return { written };
+    return { written, rejected };
   }
 
   async upsertRuns(runs: readonly RunSummary[]): Promise<void> {
@@ -110,6 +164,71 @@ export class MongoDetectionStore implements DetectionStore {
     } catch (e) {
       throw classifyMongoError(e);
     }
+  }
+
+  async findRuns(query: RunQuery): Promise<RunMark[]> {
+    const { filter, projection, sort } = buildRunQuery(query);
+    try {
+      const docs = await this.#runs.find(filter, { projection, sort }).toArray();
+      return docs.map((d) => ({
+        asset: String(d.asset),
+        asOf: (d.asOf as Date).getTime(),
+        timeframes: (d.params?.timeframes ?? []) as number[],
+        metrics: (d.params?.metrics ?? []) as string[],
+      }));
+    } catch (e) {
+      throw classifyMongoError(e);
+    }
+  }
+
+  /**
+   * A read of named assets found nothing: looks at one of their documents.
+   * Its time stored as a string or number (a CSV or plain-JSON import) never
+   * matches the service's date range, and says so with the fix.
+   */
+  async explainEmptyRead(query: ReadQuery): Promise<string | undefined> {
+    if (query.assets === null) return undefined;
+    const { assetField, timeField, sourceCollection } = this.#options;
+    try {
+      const doc = await this.#source.findOne(
+        { [assetField]: { $in: [...query.assets] } },
+        { projection: { [timeField]: 1 } },
+      );
+      if (doc === null) return undefined;
+      const time = compileFieldPath(timeField)(doc);
+      if (time instanceof Date) return undefined;
+      return (
+        `${sourceCollection}.${timeField} holds ${typeof time} values (e.g. ${JSON.stringify(time)}), not dates, ` +
+        `so no time range matches; convert them: db.${sourceCollection}.updateMany({ ${timeField}: { $type: 'string' } }, ` +
+        `[{ $set: { ${timeField}: { $toDate: '$${timeField}' } } }])`
+      );
+    } catch (e) {
+      throw classifyMongoError(e);
+    }
+  }
+
+  async missingIndexes(): Promise<string[]> {
+    const missing: string[] = [];
+    try {
+      for (const plan of indexPlans(this.#options)) {
+        const collection = plan.collection === 'source' ? this.#source : this.#runs;
+        const existing = await collection
+          .listIndexes()
+          .toArray()
+          .catch((e: unknown) => {
+            // A collection that does not exist yet has no indexes (NamespaceNotFound).
+            if ((e as { code?: unknown }).code === 26) return [];
+            throw e;
+          });
+        const wanted = JSON.stringify(plan.key);
+        if (!existing.some((i) => JSON.stringify(i.key) === wanted)) {
+          missing.push(`${collection.collectionName} ${wanted}`);
+        }
+      }
+    } catch (e) {
+      throw classifyMongoError(e);
+    }
+    return missing;
   }
 
   /**
@@ -134,6 +253,16 @@ export class MongoDetectionStore implements DetectionStore {
   #chunkSize(): number {
     return this.#options.bulkChunkSize ?? 500;
   }
+}
+
+/** A bulk write some of whose documents the server refused one by one (no write-concern failure). */
+function isDocumentRejection(e: unknown): e is MongoBulkWriteError {
+  return (
+    e instanceof MongoBulkWriteError &&
+    Array.isArray(e.writeErrors) &&
+    e.writeErrors.length > 0 &&
+    e.result !== undefined
+  );
 }
 
 /**

@@ -50,9 +50,17 @@ export function flakyFor(asset: string, store: DetectionStore, message = 'connec
   return {
     read: (query: ReadQuery) =>
       query.assets?.includes(asset)
-        ? Promise.reject(new TransientStoreError(`MongoNetworkError: ${message}`))
+        ? failingRead(new TransientStoreError(`MongoNetworkError: ${message}`))
         : store.read(query),
+    listAssets: (range) => store.listAssets(range),
     writeFlags: (updates) => store.writeFlags(updates),
     upsertRuns: (runs) => store.upsertRuns(runs),
+    findRuns: (query) => store.findRuns(query),
   };
+}
+
+/** A read whose first batch fails with `error`. */
+export async function* failingRead(error: Error): AsyncGenerator<never> {
+  yield* [];
+  throw error;
 }

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidMessageError } from '../../lambdas/requests/invalid-message-error.ts';
 import type { DetectionJob } from '../../lambdas/requests/parse-request.ts';
-import { type Phase, processRecord } from '../../lambdas/service/process-record.ts';
+import { FanOutUnavailableError } from '../../lambdas/service/fan-out.ts';
+import { DeadlineError, type Phase, processRecord } from '../../lambdas/service/process-record.ts';
+import type { FlagUpdate, ReadQuery, RunQuery, RunSummary } from '../../lambdas/stores/detection-store.ts';
 import { CONFIG, fileStore, request, SENT } from '../handler/handler-fixtures.ts';
 import { at } from '../stores/store-fixtures.ts';
 
@@ -37,12 +39,20 @@ describe('processRecord(input, deps, hooks)', () => {
       [['bitcoin'], at('2022-05-14')],
       [['ethereum'], at('2022-05-15')],
     ]);
-    expect(events).toEqual(['parsed', 'read', 'detect', 'write', 'read', 'detect', 'write']);
+    // Per job: the guard read, the streamed batch, the end of the stream; then the writes.
+    const perJob = ['read', 'read', 'detect', 'read', 'write'];
+    expect(events).toEqual(['parsed', ...perJob, ...perJob]);
     expect(
-      outcome.jobs.map((j) => [j.documentsRead, j.assetsEvaluated, j.flagsWritten, j.runsUpserted]),
+      outcome.jobs.map((j) => [
+        j.documentsRead,
+        j.assetsEvaluated,
+        j.flaggedValues,
+        j.flagsWritten,
+        j.runsUpserted,
+      ]),
     ).toEqual([
-      [7, 1, 7, 1],
-      [7, 1, 7, 1],
+      [7, 1, 1, 1, 1],
+      [7, 1, 0, 0, 1],
     ]);
   });
 
@@ -70,5 +80,66 @@ describe('processRecord(input, deps, hooks)', () => {
       ),
     ).rejects.toBeInstanceOf(InvalidMessageError);
     expect(events).toEqual([]);
+  });
+
+  it('fans an all-asset request out into chunk requests with the same asOf and parameters, detecting nothing', async () => {
+    const sent: string[] = [];
+    const config = { ...CONFIG, fanOutChunkSize: 1 };
+    const outcome = await processRecord(
+      {
+        messageId: 'm',
+        body: JSON.stringify({ version: 1, asOf: '2022-05-15T00:00:00Z', deviationLimit: 2 }),
+        sentTimestamp: SENT,
+      },
+      { config, store: fixture.store, requests: { send: async (bodies) => void sent.push(...bodies) } },
+    );
+    expect(outcome.jobs[0]).toMatchObject({ requestsSent: 2, documentsRead: 0, flagsWritten: 0 });
+    expect(sent.map((b) => JSON.parse(b))).toEqual(
+      ['bitcoin', 'ethereum'].map((asset) => ({
+        version: 1,
+        assets: [asset],
+        asOf: '2022-05-15T00:00:00.000Z',
+        timeframes: [3, 7],
+        metrics: ['volume', 'latest_price'],
+        deviationLimit: 2,
+        mode: 'window',
+      })),
+    );
+  });
+
+  it('splits a request naming more assets than a chunk, and fails permanently where no queue is configured', async () => {
+    const sent: string[] = [];
+    const config = { ...CONFIG, fanOutChunkSize: 1 };
+    const body = request(['ethereum', 'bitcoin']);
+    const outcome = await processRecord(
+      { messageId: 'm', body, sentTimestamp: SENT },
+      { config, store: fixture.store, requests: { send: async (bodies) => void sent.push(...bodies) } },
+    );
+    expect(outcome.jobs[0]!.requestsSent).toBe(2);
+    expect(sent.map((b) => JSON.parse(b).assets)).toEqual([['bitcoin'], ['ethereum']]);
+    await expect(
+      processRecord({ messageId: 'm', body, sentTimestamp: SENT }, { config, store: fixture.store }),
+    ).rejects.toBeInstanceOf(FanOutUnavailableError);
+  });
+
+  it('gives the read a time limit below the invocation time left, and starts no read without enough of it', async () => {
+    const limits: (number | undefined)[] = [];
+    const store = {
+      ...fixture.store,
+      read: (q: ReadQuery) => {
+        limits.push(q.maxTimeMS);
+        return fixture.store.read(q);
+      },
+      findRuns: (q: RunQuery) => fixture.store.findRuns(q),
+      listAssets: (r: { from: number; to: number }) => fixture.store.listAssets(r),
+      writeFlags: (u: readonly FlagUpdate[]) => fixture.store.writeFlags(u),
+      upsertRuns: (r: readonly RunSummary[]) => fixture.store.upsertRuns(r),
+    };
+    const input = { messageId: 'm', body: request(['bitcoin']), sentTimestamp: SENT };
+    await processRecord(input, { config: CONFIG, store, remainingMs: () => 30_000 });
+    expect(limits).toEqual([25_000]);
+    await expect(
+      processRecord(input, { config: CONFIG, store, remainingMs: () => 5_500 }),
+    ).rejects.toBeInstanceOf(DeadlineError);
   });
 });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { paramsHash, windowRunSummaries } from '../../lambdas/service/run-summaries.ts';
-import type { RunParams } from '../../lambdas/stores/detection-store.ts';
+import { DAY_MS } from '../../lambdas/core/detector-options.ts';
+import { judgedThrough, WindowGuards } from '../../lambdas/service/run-guards.ts';
+import { paramsHash, RunSummaryCollector } from '../../lambdas/service/run-summaries.ts';
 
-const params: RunParams = Object.freeze({
-  mode: 'window',
+const params = Object.freeze({
+  mode: 'window' as const,
   timeframes: [3, 7],
   metrics: ['volume'],
   deviationLimit: 1.5,
@@ -11,53 +12,68 @@ const params: RunParams = Object.freeze({
 });
 
 describe('paramsHash(params)', () => {
-  it('is 16 hex digits, stable for equal parameters and different when any parameter differs', () => {
+  it('is 16 hex digits, stable, and differs when any parameter differs', () => {
     expect(paramsHash(params)).toMatch(/^[0-9a-f]{16}$/);
     expect(paramsHash({ ...params })).toBe(paramsHash(params));
-    for (const change of [
-      { mode: 'rolling' as const },
-      { timeframes: [3] },
-      { metrics: ['market_cap'] },
-      { deviationLimit: 3 },
-      { minSamples: 2 },
-    ]) {
-      expect(paramsHash({ ...params, ...change })).not.toBe(paramsHash(params));
-    }
+    expect(paramsHash({ ...params, deviationLimit: 3 })).not.toBe(paramsHash(params));
+    expect(paramsHash({ ...params, mode: 'rolling' })).not.toBe(paramsHash(params));
   });
 });
 
-describe('windowRunSummaries(results, params, asOf, messageId)', () => {
-  it('groups per asset: documents of the longest window, fences, n and high/low counts per timeframe and metric', () => {
+describe('RunSummaryCollector', () => {
+  it('groups per asset: evaluated range, documents, and per timeframe and metric the counts and fences', () => {
+    const runs = new RunSummaryCollector(params, 100, 'm-1');
     const fences = { q1: 1, q3: 2, iqr: 1, lower: -0.5, upper: 3.5 };
-    const flag = (direction: 'high' | 'low') => ({ index: 0, time: 0, value: 9, direction, score: 1 });
-    const results = [
-      { asset: 'a', metric: 'volume', timeframe: 3, n: 3, fences, start: 4, end: 7, flags: [flag('high')] },
+    runs.add('b', 10, 5, 3, 'volume', { n: 3, fences, high: 1, low: 0, newFlags: 1 });
+    runs.add('b', 10, 5, 7, 'volume', { n: 5, fences: null, high: 0, low: 0, newFlags: 0 });
+    runs.add('a', 20, 2, 7, 'volume', { n: 2, fences, high: 0, low: 2, newFlags: 2 });
+    expect(runs.summaries()).toEqual([
       {
-        asset: 'a',
-        metric: 'volume',
-        timeframe: 7,
-        n: 6,
-        fences,
-        start: 0,
-        end: 7,
-        flags: [flag('low'), flag('high')],
+        asset: 'b',
+        asOf: 100,
+        from: 10,
+        paramsHash: paramsHash(params),
+        params,
+        documents: 5,
+        timeframes: {
+          d3: { volume: { n: 3, fences, high: 1, low: 0, newFlags: 1 } },
+          d7: { volume: { n: 5, fences: null, high: 0, low: 0, newFlags: 0 } },
+        },
+        messageId: 'm-1',
       },
-      { asset: 'b', metric: 'volume', timeframe: 3, n: 0, fences: null, start: 0, end: 0, flags: [] },
-      { asset: 'b', metric: 'volume', timeframe: 7, n: 0, fences: null, start: 0, end: 0, flags: [] },
+      expect.objectContaining({ asset: 'a', from: 20, documents: 2 }),
+    ]);
+  });
+});
+
+describe('WindowGuards(marks, asOf)', () => {
+  const asOf = 100 * DAY_MS;
+  const mark = (days: number, timeframes = [7], metrics = ['volume']) =>
+    Object.freeze({ asset: 'b', asOf: asOf + days * DAY_MS, timeframes, metrics });
+
+  it('a newer evaluation owns its window: this job writes only before its earliest start', () => {
+    const guards = new WindowGuards([mark(2), mark(5)], asOf);
+    expect(guards.writableBefore('b', 7, 'volume')).toBe(asOf + 2 * DAY_MS - 7 * DAY_MS);
+  });
+
+  it('ignores evaluations as of the same or an earlier instant, other timeframes, metrics and assets', () => {
+    const guards = new WindowGuards([mark(0), mark(-3), mark(1, [3]), mark(1, [7], ['price'])], asOf);
+    expect(guards.writableBefore('b', 7, 'volume')).toBe(Number.POSITIVE_INFINITY);
+    expect(guards.writableBefore('other', 3, 'volume')).toBe(Number.POSITIVE_INFINITY);
+    expect(guards.writableBefore('b', 3, 'volume')).toBe(asOf - 2 * DAY_MS);
+  });
+});
+
+describe('judgedThrough(marks)', () => {
+  it('is the latest run asOf per asset', () => {
+    const marks = [
+      { asset: 'a', asOf: 5, timeframes: [7], metrics: ['v'] },
+      { asset: 'a', asOf: 9, timeframes: [7], metrics: ['v'] },
+      { asset: 'b', asOf: 2, timeframes: [7], metrics: ['v'] },
     ];
-    const [a, b] = windowRunSummaries(results, params, 42, 'm-1');
-    expect(a).toEqual({
-      asset: 'a',
-      asOf: 42,
-      paramsHash: paramsHash(params),
-      params,
-      documents: 7,
-      timeframes: {
-        d3: { volume: { n: 3, fences, high: 1, low: 0 } },
-        d7: { volume: { n: 6, fences, high: 1, low: 1 } },
-      },
-      messageId: 'm-1',
-    });
-    expect(b!.timeframes.d7!.volume).toEqual({ n: 0, fences: null, high: 0, low: 0 });
+    expect([...judgedThrough(marks)]).toEqual([
+      ['a', 9],
+      ['b', 2],
+    ]);
   });
 });

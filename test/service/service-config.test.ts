@@ -19,7 +19,19 @@ describe('loadServiceConfig(env)', () => {
       mongoSecretArn: undefined,
       metricsNamespace: 'RiskFence',
       serviceName: 'riskfence',
+      requestQueueUrl: undefined,
+      fanOutChunkSize: 250,
+      recordConcurrency: 2,
     });
+  });
+
+  it.each([
+    ['FAN_OUT_CHUNK_SIZE', '0', 'FAN_OUT_CHUNK_SIZE must be >= 1'],
+    ['FAN_OUT_CHUNK_SIZE', '1001', 'FAN_OUT_CHUNK_SIZE must be <= 1000'],
+    ['RECORD_CONCURRENCY', '2.5', 'RECORD_CONCURRENCY must be an integer'],
+    ['REQUEST_QUEUE_URL', 'not a url', 'REQUEST_QUEUE_URL is not a URL'],
+  ])('refuses %s=%s', (name, value, message) => {
+    expect(() => loadServiceConfig({ [name]: value })).toThrow(message);
   });
 
   it('reads every variable, trimming lists and treating empty values as unset', () => {

@@ -1,8 +1,11 @@
+import { updateOne } from 'mingo';
 import { describe, expect, it } from 'vitest';
+import type { FlagUpdate } from '../../lambdas/stores/detection-store.ts';
 import {
-  buildBulkOps,
   buildFindQuery,
+  buildFlagOps,
   buildProjection,
+  buildRunQuery,
   buildRunUpserts,
   chunks,
   indexPlans,
@@ -50,57 +53,103 @@ describe('buildProjection', () => {
   });
 });
 
-describe('buildBulkOps', () => {
-  it('$sets each changed timeframe sub-document by _id, asOf as a Date, unless stored as of a later instant', () => {
-    const updates = Object.freeze([
-      {
-        handle: 'bitcoin:2022-05-12',
-        set: {
-          d3: { asOf: 5, flags: { volume: { direction: 'high' as const, score: 1.5 } } },
-          d30: { asOf: 5, flags: {} },
-        },
-      },
+describe('buildFlagOps: query semantics, evaluated by mingo', () => {
+  const later = new Date(Date.UTC(2022, 4, 20));
+  const stored = (direction: string, asOf: Date) => ({ direction, score: 1, asOf });
+  const apply = (
+    doc: Record<string, unknown>,
+    changes: FlagUpdate['changes'],
+    asOf = Date.UTC(2022, 4, 15),
+  ) => {
+    const docs = [structuredClone({ _id: 'x', ...doc })];
+    const [op] = buildFlagOps([Object.freeze({ handle: 'x', asOf, changes })], 'anomalies') as {
+      updateOne: { filter: Record<string, unknown>; update: Record<string, unknown>[] };
+    }[];
+    const result = updateOne(docs, op!.updateOne.filter, op!.updateOne.update as never);
+    return {
+      matched: result.matchedCount,
+      modified: result.modifiedCount,
+      doc: docs[0] as Record<string, unknown>,
+    };
+  };
+  const high = { direction: 'high' as const, score: 2 };
+  const setD7 = [{ timeframeKey: 'd7', metric: 'volume', flag: high }];
+
+  it.each([
+    ['anomalies absent', {}, 1],
+    ['anomalies an empty object', { anomalies: {} }, 1],
+    ['anomalies null', { anomalies: null }, 0],
+    ['anomalies a string', { anomalies: 'checked' }, 0],
+    ['anomalies an array of documents', { anomalies: [{ d7: {} }] }, 0],
+    ['anomalies.d7 a number', { anomalies: { d7: 5 } }, 0],
+    ['anomalies.d7 an array', { anomalies: { d7: [] } }, 0],
+  ])('matches the document only when the flags path can hold entries: %s', (_, doc, matched) => {
+    const result = apply(doc, setD7);
+    expect(result.matched).toBe(matched);
+    if (matched === 0) expect(result.doc).toEqual({ _id: 'x', ...doc });
+    else
+      expect(result.doc.anomalies).toEqual({
+        d7: { volume: { ...high, asOf: new Date(Date.UTC(2022, 4, 15)) } },
+      });
+  });
+
+  it('applies each entry on its own guard: a timeframe stored as of a later instant keeps its entry', () => {
+    const doc = {
+      anomalies: { d7: { volume: stored('low', later) }, d3: { volume: stored('low', new Date(0)) } },
+    };
+    const result = apply(doc, [
+      { timeframeKey: 'd7', metric: 'volume', flag: high },
+      { timeframeKey: 'd3', metric: 'volume', flag: high },
     ]);
-    expect(buildBulkOps(updates, 'risk.anomalies')).toEqual([
-      {
-        updateOne: {
-          filter: {
-            _id: 'bitcoin:2022-05-12',
-            $and: [
-              {
-                $or: [
-                  { 'risk.anomalies.d3.asOf': { $exists: false } },
-                  { 'risk.anomalies.d3.asOf': { $lte: new Date(5) } },
-                ],
-              },
-              {
-                $or: [
-                  { 'risk.anomalies.d30.asOf': { $exists: false } },
-                  { 'risk.anomalies.d30.asOf': { $lte: new Date(5) } },
-                ],
-              },
-            ],
-          },
-          update: {
-            $set: {
-              'risk.anomalies.d3': {
-                asOf: new Date(5),
-                flags: { volume: { direction: 'high', score: 1.5 } },
-              },
-              'risk.anomalies.d30': { asOf: new Date(5), flags: {} },
-            },
-          },
-        },
+    expect(result.modified).toBe(1);
+    expect(result.doc.anomalies).toEqual({
+      d7: { volume: stored('low', later) },
+      d3: { volume: { ...high, asOf: new Date(Date.UTC(2022, 4, 15)) } },
+    });
+  });
+
+  it('clears an entry (older or equal asOf) and never touches other metrics or timeframes', () => {
+    const doc = {
+      anomalies: { d7: { volume: stored('low', new Date(0)), latest_price: stored('high', later) }, d30: {} },
+    };
+    const result = apply(doc, [{ timeframeKey: 'd7', metric: 'volume', flag: null }]);
+    expect(result.doc.anomalies).toEqual({ d7: { latest_price: stored('high', later) }, d30: {} });
+  });
+
+  it('an entry without a readable asOf counts as older than any evaluation', () => {
+    const result = apply({ anomalies: { d7: { volume: { direction: 'low', asOf: 'garbage' } } } }, setD7);
+    expect((result.doc.anomalies as { d7: { volume: unknown } }).d7.volume).toMatchObject(high);
+  });
+});
+
+describe('buildRunQuery', () => {
+  it('filters by assets, mode, exclusive asOf bounds and parameters, projecting what a RunMark needs', () => {
+    expect(
+      buildRunQuery({ assets: ['bitcoin'], mode: 'window', asOfAfter: 5, asOfBefore: 9, paramsHash: 'h' }),
+    ).toEqual({
+      filter: {
+        asset: { $in: ['bitcoin'] },
+        'params.mode': 'window',
+        asOf: { $gt: new Date(5), $lt: new Date(9) },
+        paramsHash: 'h',
       },
-    ]);
+      projection: { _id: 0, asset: 1, asOf: 1, 'params.timeframes': 1, 'params.metrics': 1 },
+      sort: { asset: 1, asOf: 1 },
+    });
+    expect(
+      buildRunQuery({ assets: null, mode: 'rolling', asOfAfter: Number.NEGATIVE_INFINITY }).filter,
+    ).toEqual({
+      'params.mode': 'rolling',
+    });
   });
 });
 
 describe('buildRunUpserts', () => {
-  it('upserts by (asset, asOf as Date, paramsHash)', () => {
+  it('upserts by (asset, asOf as Date, paramsHash), with the evaluated range start as a Date', () => {
     const run = {
       asset: 'bitcoin',
       asOf: 7,
+      from: 3,
       paramsHash: 'h',
       params: {
         mode: 'window' as const,
@@ -117,7 +166,7 @@ describe('buildRunUpserts', () => {
     expect(op).toEqual({
       updateOne: {
         filter: { asset: 'bitcoin', asOf: new Date(7), paramsHash: 'h' },
-        update: { $set: { ...run, asOf: new Date(7) } },
+        update: { $set: { ...run, asOf: new Date(7), from: new Date(3) } },
         upsert: true,
       },
     });

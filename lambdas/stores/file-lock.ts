@@ -1,0 +1,92 @@
+import { rmSync } from 'node:fs';
+import { open, readFile, rm } from 'node:fs/promises';
+
+/** Thrown when another live process holds a store's lock. */
+export class StoreLockedError extends Error {
+  override readonly name = 'StoreLockedError';
+}
+
+/** A held lock; {@link release} is idempotent. */
+export interface FileLock {
+  release(): Promise<void>;
+}
+
+/**
+ * Whether a process id is alive (signal 0 checks without signalling).
+ *
+ * @example
+ * processAlive(process.pid); // true
+ */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes an exclusive lock file holding this process's id, created with
+ * `O_EXCL` so that of two racing processes exactly one wins. A lock whose
+ * process is gone (a killed run) is stale and taken over; one held by a live
+ * process — this one included — is refused with {@link StoreLockedError}.
+ * The lock is released on {@link FileLock.release} or when the process exits.
+ *
+ * @param path - the lock file, e.g. `docs.ndjson.lock`
+ * @throws {@link StoreLockedError} naming the holder
+ *
+ * @example
+ * const lock = await acquireFileLock('docs.ndjson.lock');
+ * try { … } finally { await lock.release(); }
+ */
+export async function acquireFileLock(path: string): Promise<FileLock> {
+  if (!(await create(path))) {
+    const pid = await holder(path);
+    if (pid !== undefined && processAlive(pid)) throw lockedBy(path, pid);
+    await rm(path, { force: true });
+    if (!(await create(path))) throw lockedBy(path, await holder(path));
+  }
+  let held = true;
+  // Synchronous at exit, so a run that ends without closing its store leaves no lock behind.
+  const onExit = () => rmSync(path, { force: true });
+  process.once('exit', onExit);
+  return {
+    async release() {
+      if (!held) return;
+      held = false;
+      process.off('exit', onExit);
+      await rm(path, { force: true });
+    },
+  };
+}
+
+/** Creates the lock file with this process's id; `false` when it exists already. */
+async function create(path: string): Promise<boolean> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, 'wx');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+  try {
+    await handle.writeFile(`${process.pid}\n`);
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
+async function holder(path: string): Promise<number | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  const pid = Number.parseInt(text, 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+function lockedBy(path: string, pid: number | undefined): StoreLockedError {
+  const who = pid === process.pid ? 'this process' : pid === undefined ? 'another process' : `process ${pid}`;
+  return new StoreLockedError(
+    `${path.replace(/\.lock$/, '')} is in use by ${who} (lock file ${path}); wait for that run to finish`,
+  );
+}
