@@ -83,10 +83,11 @@ export class StoreAuthenticationError extends TransientStoreError {}
  * error); per-document failures are in `writeErrors`.
  *
  * Transient: network errors and timeouts, a cleared pool, server selection,
- * a closed topology or client (one replaced after a reconnection), the retryable and overload labels, the server codes of
- * {@link TRANSIENT_CODES} (including write-concern timeouts), a bulk write
- * any of whose write errors is transient, and authentication failures (as
- * {@link StoreAuthenticationError}). Everything else, including non-MongoDB
+ * a closed topology or client (one replaced after a reconnection), the
+ * retryable and overload labels, the server codes of {@link TRANSIENT_CODES}
+ * (including write-concern timeouts), a bulk write any of whose write errors
+ * is transient, and authentication failures (as
+ * {@link StoreAuthenticationError}, whatever labels they carry). Everything else, including non-MongoDB
  * errors, is permanent with reason `MONGO_<code>` or the error's name; code
  * 292 (a read sorted in memory) says the (asset, time) index is missing.
  *

@@ -1,6 +1,6 @@
 import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import type { MongoClient, MongoClientOptions } from 'mongodb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSqsHandler, type RecordReport } from '../../lambdas/handler/create-sqs-handler.ts';
 import { MemoryDeadLetterSink } from '../../lambdas/handler/dead-letter-sink.ts';
 import { localContext } from '../../lambdas/handler/local-invocation.ts';
@@ -281,5 +281,27 @@ describe('the handler through the real driver', () => {
     expect(outcome.status).toEqual({ 'r-btc': 'processed', 'r-eth': 'processed' });
     expect(reads).toEqual([false, true]);
     expect(allUpdatedIds(responder, 'risk_scores')).toEqual(FLAGGED);
+  });
+
+  it('the Lambda entry module wires the MongoDB store (behind the reconnecting store) from its environment', async () => {
+    vi.stubEnv(
+      'MONGODB_URI',
+      `mongodb://${responder.address}/?directConnection=true&serverSelectionTimeoutMS=800`,
+    );
+    vi.stubEnv('DLQ_URL', 'https://sqs.eu-west-1.amazonaws.com/123456789012/riskfence-dlq');
+    vi.stubEnv('METRICS', 'volume,latest_price');
+    vi.stubEnv('TIMEFRAMES', '3,7');
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+    try {
+      // The entry's client lives as long as the test worker, as it does in an execution environment.
+      const { handler } = await import('../../lambdas/handler/sqs-handler.ts');
+      const response = await handler(EVENT, localContext());
+      expect(response.batchItemFailures).toEqual([]);
+      expect(allUpdatedIds(responder, 'risk_scores')).toEqual(FLAGGED);
+      expect(responder.commands('update', 'anomaly_runs').some(upsertsAsset('ethereum'))).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
