@@ -2,7 +2,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BSON, type Document } from 'mongodb';
 import { cursorReply, errorReply, ServerErrors, writeReply } from './replies.ts';
-import { type DecodedRequest, decodeRequest, encodeReply, messageLength } from './wire-codec.ts';
+import {
+  type DecodedRequest,
+  decodeRequest,
+  encodeReply,
+  MORE_TO_COME,
+  messageLength,
+} from './wire-codec.ts';
 
 /** What the handshake says the responder is. */
 export const ResponderRole = {
@@ -221,6 +227,7 @@ export class ScriptedResponder {
       socket.destroy();
       return;
     }
+    if (request.flags & MORE_TO_COME) return;
     const reply =
       typeof step.reply === 'function' ? step.reply(command) : (step.reply ?? defaultReply(command));
     socket.write(encodeReply(request, reply));

@@ -19,6 +19,8 @@ export type OpCode = (typeof OpCode)[keyof typeof OpCode];
 const HEADER_BYTES = 16;
 /** OP_MSG `flagBits`: a CRC-32C checksum follows the sections. */
 const CHECKSUM_PRESENT = 1 << 0;
+/** OP_MSG `flagBits`: the sender expects no reply (unacknowledged writes, `w: 0`). */
+export const MORE_TO_COME = 1 << 1;
 
 /** A command as the server sees it: kind-1 document sequences are folded into the body under their identifier. */
 export interface DecodedRequest {
