@@ -99,13 +99,19 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
     };
   }
 
-  function axisSize(u, values, axisIdx, cycleNum) {
-    const axis = u.axes[axisIdx];
-    if (cycleNum > 1) return axis._size;
-    let longest = '';
-    for (const v of values || []) if (v.length > longest.length) longest = v;
-    u.ctx.font = axis.font[0];
-    return Math.ceil(axis.ticks.size + axis.gap + u.ctx.measureText(longest).width / pr() + 4);
+  /**
+   * Value-axis width: enough for the longest label, and at least minimum, so
+   * the time axes of an asset's stacked charts line up on wide screens.
+   */
+  function axisSize(minimum) {
+    return (u, values, axisIdx, cycleNum) => {
+      const axis = u.axes[axisIdx];
+      if (cycleNum > 1) return axis._size;
+      let longest = '';
+      for (const v of values || []) if (v.length > longest.length) longest = v;
+      u.ctx.font = axis.font[0];
+      return Math.max(minimum, Math.ceil(axis.ticks.size + axis.gap + u.ctx.measureText(longest).width / pr() + 4));
+    };
   }
 
   /** Log axes: one tick per decade (every n-th when they would crowd), not uPlot's 1..9 per decade. */
@@ -271,17 +277,16 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
     };
   }
 
-  function syncZoom(key) {
-    let busy = false;
+  /** Applies one chart's zoom to the other charts of its asset (uPlot syncs only the cursor). */
+  function syncZoom(group) {
     return (u, scaleKey) => {
-      if (scaleKey !== 'x' || busy) return;
-      busy = true;
-      for (const other of groups.get(key)) {
-        if (other !== u && (other.scales.x.min !== u.scales.x.min || other.scales.x.max !== u.scales.x.max)) {
-          other.setScale('x', { min: u.scales.x.min, max: u.scales.x.max });
-        }
+      if (scaleKey !== 'x' || group.busy) return;
+      group.busy = true;
+      const { min, max } = u.scales.x;
+      for (const other of group.plots) {
+        if (other !== u && (other.scales.x.min !== min || other.scales.x.max !== max)) other.setScale('x', { min, max });
       }
-      busy = false;
+      group.busy = false;
     };
   }
 
@@ -301,8 +306,11 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
     const log = c.axis === 'log';
     const y = c.values.map((v) => (drawable(v, log) ? v / scale : null));
     const key = 'riskfence-' + c.asset;
-    if (!groups.has(key)) groups.set(key, []);
-    const opts = Object.assign(size(container), {
+    if (!groups.has(key)) groups.set(key, { plots: [], busy: false });
+    const group = groups.get(key);
+    const box = size(container);
+    const opts = {
+      ...box,
       ms: 1,
       tzDate: (t) => uPlot.tzDate(new Date(t), 'Etc/UTC'),
       legend: { show: false },
@@ -317,7 +325,7 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
         { values: timeLabels, space: 90, label: 'date (UTC)', labelSize: 22, grid: { stroke: data.colours.grid }, ticks: { stroke: data.colours.grid } },
         {
           values: (u, splits) => splits.map((s) => (s === null ? '' : fmt(s * scale, c.unit))),
-          size: axisSize,
+          size: axisSize(box.width >= 560 ? 84 : 0),
           splits: log ? decades : undefined,
           filter: log ? (u, splits) => splits : undefined,
           label: c.title,
@@ -331,12 +339,12 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
         drawAxes: [drawFences(c, scale)],
         draw: [drawEventLabels(c), drawMarkers(c, scale, figure)],
         setCursor: [showReadout(c, figure)],
-        setScale: [syncZoom(key)],
+        setScale: [syncZoom(group)],
       },
-    });
+    };
     const plot = new uPlot(opts, [c.times, y], container);
     plots.push(plot);
-    groups.get(key).push(plot);
+    group.plots.push(plot);
     new ResizeObserver(() => {
       const s = size(container);
       if (s.width !== plot.width || s.height !== plot.height) plot.setSize(s);
