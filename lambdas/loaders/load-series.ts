@@ -4,6 +4,7 @@ import type { InputFormat } from './input-format.ts';
 import type { InputProblem } from './input-problem.ts';
 import { loadSeriesInWorkers, parallelRanges } from './parallel-load.ts';
 import { type RecordStreamOptions, streamRecords } from './record-stream.ts';
+import { canScanNdjson, type RecordPass, scanNdjson } from './scan-ndjson.ts';
 
 /** Options of {@link loadSeries}. */
 export interface LoadSeriesOptions extends RecordStreamOptions {
@@ -65,7 +66,9 @@ export async function loadSeries(
 
 /**
  * {@link loadSeries} on one pass, optionally over a byte range (`options.range`):
- * what each thread of the parallel path runs.
+ * what each thread of the parallel path runs. NDJSON files go through the field
+ * scanner (`scanNdjson`), which leaves every line it cannot read exactly to
+ * {@link readExactly}; other inputs are read by {@link readExactly} alone.
  *
  * @returns the result plus the number of lines read, so the next range's line numbers can follow on
  *
@@ -77,12 +80,43 @@ export async function loadSeriesPart(
   mapping: FieldMapping,
   options: LoadSeriesOptions = {},
 ): Promise<LoadSeriesResult & { readonly lines: number }> {
-  const reader = createDocumentReader(mapping);
   const builder = new SeriesBuilder(mapping.metrics);
+  const pass = canScanNdjson(source, mapping, options)
+    ? await scanNdjson(source, mapping, options, builder, readExactly)
+    : await readExactly(source, mapping, options, builder, 0);
+  return { set: builder.build(), ...pass };
+}
+
+/**
+ * The exact path: every document parsed with `JSON.parse` (or read as a CSV
+ * row), reduced by the document reader and added to `builder` with refs from
+ * `firstRef` on; documents without a usable asset or time become problems.
+ *
+ * @param source - a path (relative to `options.cwd`), or `-` for stdin
+ * @param mapping - asset, time and metric field paths
+ * @param options - as {@link loadSeries}, with an optional byte range
+ * @param builder - receives the observations
+ * @param firstRef - ref of the first document read
+ * @returns the documents, problems, `_id`s (with `keepIds`), format and lines of the pass
+ * @throws `InputError` when the file is missing or unreadable
+ *
+ * Complexity: O(bytes) plus one `JSON.parse` per document.
+ *
+ * @example
+ * await readExactly('docs.csv', mapping, {}, new SeriesBuilder(mapping.metrics), 0);
+ */
+export async function readExactly(
+  source: string,
+  mapping: FieldMapping,
+  options: LoadSeriesOptions,
+  builder: SeriesBuilder,
+  firstRef: number,
+): Promise<RecordPass> {
+  const reader = createDocumentReader(mapping);
   const ids: unknown[] | undefined = options.keepIds ? [] : undefined;
   let documents = 0;
   const { format, problems, lines } = await streamRecords(source, options, (doc) => {
-    const ref = documents++;
+    const ref = firstRef + documents++;
     if (ids) ids.push(doc._id);
     try {
       const o = reader.read(doc);
@@ -93,5 +127,5 @@ export async function loadSeriesPart(
       throw e;
     }
   });
-  return { set: builder.build(), problems, documents, ids, format, lines };
+  return { documents, problems, ids, format, lines };
 }

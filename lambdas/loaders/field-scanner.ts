@@ -1,0 +1,487 @@
+import type { FieldMapping } from '../core/document-reader.ts';
+import { parseIsoTimestamp } from '../core/timestamp.ts';
+
+/** What {@link FieldScanner.scan} made of one NDJSON line. */
+export const LineVerdict = {
+  /** A document with a usable asset and time: read {@link FieldScanner.asset}, `time` and `values`. */
+  Observation: 0,
+  /** Only whitespace: skipped, as the exact path skips it. */
+  Blank: 1,
+  /** Anything else: the exact path (`JSON.parse` and the document reader) must read this line. */
+  Unusual: 2,
+} as const;
+/** `0` observation, `1` blank, `2` unusual. */
+export type LineVerdict = (typeof LineVerdict)[keyof typeof LineVerdict];
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const NEWLINE = 0x0a;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+/** Nesting deeper than this inside a skipped value is left to the exact path (and its own limits). */
+const MAX_DEPTH = 32;
+const TWO_53 = 2 ** 53;
+/** 10^0 … 10^22: every one exactly representable, so one multiplication or division by them rounds once. */
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+const DATE_KEY = Uint8Array.from('$date', (c) => c.charCodeAt(0));
+const SLOT_ASSET = 0;
+const SLOT_TIME = 1;
+const MAX_FIELDS = 30;
+const PLAIN_FIELD = /^[\x20-\x7e]+$/;
+
+/**
+ * Whether the fast scanner can read a field mapping exactly: every path a
+ * plain printable-ASCII top-level key (no dots, quotes or backslashes), all
+ * distinct, at most 30 of them. Other mappings use the exact path only.
+ *
+ * @example
+ * canScanFields({ assetField: 'coin_id', timeField: 'timestamp', metrics: ['volume'] }); // true
+ * canScanFields({ assetField: 'coin_id', timeField: 'timestamp', metrics: ['m.volume'] }); // false
+ */
+export function canScanFields(mapping: FieldMapping): boolean {
+  const paths = [mapping.assetField, mapping.timeField, ...mapping.metrics];
+  return (
+    paths.length <= MAX_FIELDS &&
+    new Set(paths).size === paths.length &&
+    paths.every((p) => PLAIN_FIELD.test(p) && !p.includes('.') && !p.includes('"') && !p.includes('\\'))
+  );
+}
+
+/**
+ * Reads the configured fields of one NDJSON line straight from its bytes: the
+ * asset name (interned, so repeated names cost no string), the time and every
+ * metric value into a reused `Float64Array`, without building the document.
+ *
+ * It accepts a line only when the result is certain to equal what
+ * `JSON.parse` plus the document reader would give: the whole line is checked
+ * to be valid JSON (skipped values included), and anything that reader treats
+ * specially is declared {@link LineVerdict.Unusual} and left to the exact path —
+ * Extended JSON values other than `{"$date": ISO}`, escapes in keys and in the
+ * asset or time, non-ASCII outside skipped strings, duplicate configured keys,
+ * deep nesting, a missing or unusable asset or time. Numbers use Clinger's
+ * exact fast path (at most 2^53 for the digits, a power of ten up to 22) and
+ * `Number()` on the literal otherwise, both correctly rounded as `JSON.parse` is.
+ *
+ * Complexity: O(line length); no allocation per line except on first sight
+ * of an asset name or of a time text.
+ *
+ * @example
+ * const s = new FieldScanner({ assetField: 'coin_id', timeField: 'timestamp', metrics: ['volume'] });
+ * const line = '{"coin_id":"btc","timestamp":{"$date":"2024-01-01T00:00:00Z"},"volume":5}';
+ * const bytes = Buffer.from(`${line}\n`, 'latin1');
+ * s.scan(bytes, `${line}\n`, 0, line.length); // LineVerdict.Observation
+ * [s.assetName(), s.time, s.values[0]]; // ['btc', 1704067200000, 5]
+ */
+export class FieldScanner {
+  /** Metric values of the last observation, in mapping order; NaN where missing or not a number. */
+  readonly values: Float64Array;
+  /** Epoch milliseconds of the last observation. */
+  time = 0;
+  /** Position after the line's terminating newline, once a line was accepted or found blank. */
+  next = 0;
+  /** Interned index of the last observation's asset (see {@link assetName}). */
+  asset = 0;
+
+  readonly #fields: readonly Uint8Array[];
+  readonly #names: string[] = [];
+  readonly #nameBytes: Uint8Array[] = [];
+  /** Interned index + 1 per slot (0 = free), and the hash of the name in that slot. */
+  #table = new Int32Array(1024);
+  #hashes = new Int32Array(1024);
+  /** The slot the key at each position of the previous line matched: documents repeat their key order. */
+  readonly #predicted: number[] = [];
+  #lastTimeBytes = new Uint8Array(0);
+  #lastTime = 0;
+  // Set by #number: the digits as an integer (exact below 2^53) and the power of ten to apply.
+  #mantissa = 0;
+  #exponent = 0;
+
+  /** @param mapping - a mapping {@link canScanFields} accepts */
+  constructor(mapping: FieldMapping) {
+    this.#fields = [mapping.assetField, mapping.timeField, ...mapping.metrics].map((f) =>
+      Uint8Array.from(f, (c) => c.charCodeAt(0)),
+    );
+    this.values = new Float64Array(mapping.metrics.length);
+  }
+
+  /** The name of interned asset `index` (see {@link asset}). */
+  assetName(index = this.asset): string {
+    return this.#names[index]!;
+  }
+
+  /** How many distinct asset names were seen. */
+  get assetCount(): number {
+    return this.#names.length;
+  }
+
+  /**
+   * Scans the line starting at `start`, up to the next newline.
+   *
+   * @param b - the bytes
+   * @param text - the same bytes decoded as Latin-1 (one character per byte), for slicing numbers
+   * @param start - the line's first byte
+   * @param limit - the position of a newline (a sentinel after an unterminated last line) that no
+   *   line reaches past: nothing at or after it is read as part of this line
+   * @returns the verdict; for `Observation` and `Blank`, {@link next} is where the next line starts
+   */
+  scan(b: Uint8Array, text: string, start: number, limit: number): LineVerdict {
+    let p = skipSpace(b, start, limit);
+    if (b[p] === NEWLINE) {
+      this.next = p + 1;
+      return LineVerdict.Blank;
+    }
+    if (b[p] !== OPEN_BRACE) return LineVerdict.Unusual;
+    this.values.fill(Number.NaN);
+    const fields = this.#fields;
+    const predicted = this.#predicted;
+    let seen = 0;
+    let ordinal = 0;
+    p = skipSpace(b, p + 1, limit);
+    if (b[p] === CLOSE_BRACE) return LineVerdict.Unusual;
+    for (;;) {
+      if (p >= limit || b[p] !== QUOTE) return LineVerdict.Unusual;
+      const keyStart = p + 1;
+      let q = keyStart;
+      for (; q < limit; q++) {
+        const c = b[q]!;
+        if (c === QUOTE) break;
+        if (c === BACKSLASH || c < 0x20) return LineVerdict.Unusual;
+      }
+      if (q >= limit) return LineVerdict.Unusual;
+      const keyEnd = q;
+      p = skipSpace(b, q + 1, limit);
+      if (b[p] !== COLON) return LineVerdict.Unusual;
+      p = skipSpace(b, p + 1, limit);
+      let slot = predicted[ordinal] ?? -1;
+      if (slot < 0 || !sameBytes(b, keyStart, keyEnd, fields[slot]!)) {
+        slot = -1;
+        for (let f = 0; f < fields.length; f++) {
+          if (sameBytes(b, keyStart, keyEnd, fields[f]!)) {
+            slot = f;
+            break;
+          }
+        }
+        predicted[ordinal] = slot;
+      }
+      ordinal++;
+      if (slot < 0) p = this.#skipValue(b, p, limit, 1);
+      else {
+        const bit = 1 << slot;
+        if ((seen & bit) !== 0) return LineVerdict.Unusual;
+        seen |= bit;
+        if (slot === SLOT_ASSET) p = this.#asset(b, p, limit);
+        else if (slot === SLOT_TIME) p = this.#time(b, text, p, limit);
+        else p = this.#metric(b, text, p, limit, slot - 2);
+      }
+      if (p < 0) return LineVerdict.Unusual;
+      p = skipSpace(b, p, limit);
+      const c = b[p];
+      if (c === COMMA) p = skipSpace(b, p + 1, limit);
+      else if (c === CLOSE_BRACE) break;
+      else return LineVerdict.Unusual;
+    }
+    p = skipSpace(b, p + 1, limit);
+    if (b[p] !== NEWLINE || (seen & 3) !== 3) return LineVerdict.Unusual;
+    this.next = p + 1;
+    return LineVerdict.Observation;
+  }
+
+  /** The asset: a non-empty ASCII string without escapes, interned by its bytes. */
+  #asset(b: Uint8Array, p: number, limit: number): number {
+    if (b[p] !== QUOTE) return -1;
+    const start = p + 1;
+    let hash = 0x811c9dc5;
+    let q = start;
+    for (; q < limit; q++) {
+      const c = b[q]!;
+      if (c === QUOTE) break;
+      if (c === BACKSLASH || c < 0x20 || c > 0x7e) return -1;
+      hash = Math.imul(hash ^ c, 0x01000193);
+    }
+    if (q >= limit || q === start) return -1;
+    // FNV-1a's multiplications carry differences only upwards: mix them into the low bits the table uses.
+    hash ^= hash >>> 16;
+    hash = Math.imul(hash, 0x85ebca6b);
+    hash ^= hash >>> 13;
+    // 30 bits stay small integers in V8; a full 32-bit hash would be boxed on every call.
+    this.asset = this.#intern(b, start, q, hash & 0x3fffffff);
+    return q + 1;
+  }
+
+  /** Open addressing on the bytes' hash: a `Map` would box most 32-bit hashes as heap numbers. */
+  #intern(b: Uint8Array, start: number, end: number, hash: number): number {
+    let mask = this.#table.length - 1;
+    let i = hash & mask;
+    for (let entry = this.#table[i]!; entry !== 0; entry = this.#table[i]!) {
+      if (this.#hashes[i] === hash && sameBytes(b, start, end, this.#nameBytes[entry - 1]!)) return entry - 1;
+      i = (i + 1) & mask;
+    }
+    const index = this.#names.length;
+    // A copy: `Buffer#slice` would return a view of bytes the next chunk overwrites.
+    const bytes = Uint8Array.prototype.slice.call(b, start, end);
+    this.#nameBytes.push(bytes);
+    // A copy, not a slice of the chunk's text, which would keep the whole chunk alive.
+    this.#names.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1'));
+    if (2 * this.#names.length > this.#table.length) {
+      this.#rehash();
+      mask = this.#table.length - 1;
+      i = hash & mask;
+      while (this.#table[i] !== 0) i = (i + 1) & mask;
+    }
+    this.#table[i] = index + 1;
+    this.#hashes[i] = hash;
+    return index;
+  }
+
+  #rehash(): void {
+    const table = new Int32Array(this.#table.length * 2);
+    const hashes = new Int32Array(table.length);
+    const mask = table.length - 1;
+    for (let k = 0; k < this.#table.length; k++) {
+      const entry = this.#table[k]!;
+      if (entry === 0) continue;
+      let i = this.#hashes[k]! & mask;
+      while (table[i] !== 0) i = (i + 1) & mask;
+      table[i] = entry;
+      hashes[i] = this.#hashes[k]!;
+    }
+    this.#table = table;
+    this.#hashes = hashes;
+  }
+
+  /** The time: an ISO string, `{"$date": ISO}` (its only key) or a finite number of epoch milliseconds. */
+  #time(b: Uint8Array, text: string, p: number, limit: number): number {
+    const c = b[p];
+    if (c === QUOTE) return this.#isoTime(b, text, p, limit);
+    if (c === OPEN_BRACE) {
+      let q = skipSpace(b, p + 1, limit);
+      if (b[q] !== QUOTE || !sameBytes(b, q + 1, q + 1 + DATE_KEY.length, DATE_KEY)) return -1;
+      q += DATE_KEY.length + 1;
+      if (b[q] !== QUOTE) return -1;
+      q = skipSpace(b, q + 1, limit);
+      if (b[q] !== COLON) return -1;
+      q = skipSpace(b, q + 1, limit);
+      if (b[q] !== QUOTE) return -1;
+      q = skipSpace(b, this.#isoTime(b, text, q, limit), limit);
+      return q >= 0 && b[q] === CLOSE_BRACE ? q + 1 : -1;
+    }
+    if (c === MINUS || (c !== undefined && c >= DIGIT_0 && c <= DIGIT_9)) {
+      const end = this.#number(b, p, limit);
+      if (end < 0) return -1;
+      const t = this.#numberValue(text, p, end);
+      if (!Number.isFinite(t)) return -1;
+      this.time = t;
+      return end;
+    }
+    return -1;
+  }
+
+  /** An ISO time string; the last text seen is remembered, as consecutive lines often share it. */
+  #isoTime(b: Uint8Array, text: string, p: number, limit: number): number {
+    const start = p + 1;
+    let q = start;
+    for (; q < limit; q++) {
+      const c = b[q]!;
+      if (c === QUOTE) break;
+      if (c === BACKSLASH || c < 0x20 || c > 0x7e) return -1;
+    }
+    if (q >= limit) return -1;
+    if (sameBytes(b, start, q, this.#lastTimeBytes)) {
+      this.time = this.#lastTime;
+      return q + 1;
+    }
+    let t: number;
+    try {
+      t = parseIsoTimestamp(text.slice(start, q));
+    } catch {
+      // The exact path reports the document with the parser's own message.
+      return -1;
+    }
+    this.#lastTimeBytes = Uint8Array.prototype.slice.call(b, start, q);
+    this.#lastTime = t;
+    this.time = t;
+    return q + 1;
+  }
+
+  /** A metric value: a number is read, a string or literal is a bad value (NaN), an object or array is unusual. */
+  #metric(b: Uint8Array, text: string, p: number, limit: number, metric: number): number {
+    const c = b[p];
+    if (c === MINUS || (c !== undefined && c >= DIGIT_0 && c <= DIGIT_9)) {
+      const end = this.#number(b, p, limit);
+      if (end >= 0) this.values[metric] = this.#numberValue(text, p, end);
+      return end;
+    }
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) return -1;
+    return this.#skipValue(b, p, limit, 1);
+  }
+
+  /**
+   * Validates a JSON value and returns the position after it, or -1 when it is not valid JSON
+   * (or nests deeper than the scanner follows).
+   */
+  #skipValue(b: Uint8Array, p: number, limit: number, depth: number): number {
+    const c = b[p];
+    if (c === QUOTE) return skipString(b, p, limit);
+    if (c === MINUS || (c !== undefined && c >= DIGIT_0 && c <= DIGIT_9)) return this.#number(b, p, limit);
+    if (c === 0x74) return literal(b, p, limit, TRUE);
+    if (c === 0x66) return literal(b, p, limit, FALSE);
+    if (c === 0x6e) return literal(b, p, limit, NULL);
+    if (depth > MAX_DEPTH) return -1;
+    if (c === OPEN_BRACE) {
+      let q = skipSpace(b, p + 1, limit);
+      if (b[q] === CLOSE_BRACE) return q + 1;
+      for (;;) {
+        if (b[q] !== QUOTE) return -1;
+        q = skipSpace(b, skipString(b, q, limit), limit);
+        if (q < 0 || b[q] !== COLON) return -1;
+        q = this.#skipValue(b, skipSpace(b, q + 1, limit), limit, depth + 1);
+        if (q < 0) return -1;
+        q = skipSpace(b, q, limit);
+        if (b[q] === COMMA) q = skipSpace(b, q + 1, limit);
+        else return b[q] === CLOSE_BRACE ? q + 1 : -1;
+      }
+    }
+    if (c === OPEN_BRACKET) {
+      let q = skipSpace(b, p + 1, limit);
+      if (b[q] === CLOSE_BRACKET) return q + 1;
+      for (;;) {
+        q = this.#skipValue(b, q, limit, depth + 1);
+        if (q < 0) return -1;
+        q = skipSpace(b, q, limit);
+        if (b[q] === COMMA) q = skipSpace(b, q + 1, limit);
+        else return b[q] === CLOSE_BRACKET ? q + 1 : -1;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Validates a JSON number at `p` and keeps its digits as an integer and its power of ten.
+   * Returns the position after it, or -1 when it is not a JSON number.
+   */
+  #number(b: Uint8Array, p: number, limit: number): number {
+    let q = p;
+    if (b[q] === MINUS) q++;
+    if (q >= limit) return -1;
+    let mantissa = 0;
+    let exponent = 0;
+    let c = b[q];
+    if (c === DIGIT_0) {
+      c = b[++q];
+    } else if (c !== undefined && c > DIGIT_0 && c <= DIGIT_9) {
+      do {
+        mantissa = mantissa * 10 + (c - DIGIT_0);
+        c = b[++q];
+      } while (q < limit && c !== undefined && c >= DIGIT_0 && c <= DIGIT_9);
+    } else return -1;
+    if (q < limit && c === DOT) {
+      c = b[++q];
+      if (q >= limit || c === undefined || c < DIGIT_0 || c > DIGIT_9) return -1;
+      do {
+        mantissa = mantissa * 10 + (c - DIGIT_0);
+        exponent--;
+        c = b[++q];
+      } while (q < limit && c !== undefined && c >= DIGIT_0 && c <= DIGIT_9);
+    }
+    if (q < limit && (c === 0x65 || c === 0x45)) {
+      c = b[++q];
+      let sign = 1;
+      if (c === MINUS || c === PLUS) {
+        if (c === MINUS) sign = -1;
+        c = b[++q];
+      }
+      if (q >= limit || c === undefined || c < DIGIT_0 || c > DIGIT_9) return -1;
+      let e = 0;
+      do {
+        // Past a few digits the value is 0 or Infinity either way; `Number()` decides which.
+        if (e < 100_000) e = e * 10 + (c - DIGIT_0);
+        c = b[++q];
+      } while (q < limit && c !== undefined && c >= DIGIT_0 && c <= DIGIT_9);
+      exponent += sign * e;
+    }
+    this.#mantissa = mantissa;
+    this.#exponent = exponent;
+    return q > limit ? -1 : q;
+  }
+
+  /** The value of the number {@link #number} just validated at `[start, end)`. */
+  #numberValue(text: string, start: number, end: number): number {
+    const m = this.#mantissa;
+    const e = this.#exponent;
+    // Clinger's fast path: an exact integer and an exact power of ten, so one rounding, as JSON.parse.
+    if (m < TWO_53 && e >= -22 && e <= 22) {
+      const v = e >= 0 ? m * POW10[e]! : m / POW10[-e]!;
+      return text.charCodeAt(start) === MINUS ? -v : v;
+    }
+    return Number(text.slice(start, end));
+  }
+}
+
+const TRUE = Uint8Array.from('true', (c) => c.charCodeAt(0));
+const FALSE = Uint8Array.from('false', (c) => c.charCodeAt(0));
+const NULL = Uint8Array.from('null', (c) => c.charCodeAt(0));
+
+/** JSON whitespace other than the newline that ends the line. */
+function skipSpace(b: Uint8Array, p: number, limit: number): number {
+  while (p < limit) {
+    const c = b[p]!;
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) break;
+    p++;
+  }
+  return p;
+}
+
+function sameBytes(b: Uint8Array, start: number, end: number, expected: Uint8Array): boolean {
+  if (end - start !== expected.length) return false;
+  for (let i = 0; i < expected.length; i++) if (b[start + i] !== expected[i]) return false;
+  return true;
+}
+
+function literal(b: Uint8Array, p: number, limit: number, word: Uint8Array): number {
+  return p + word.length <= limit && sameBytes(b, p, p + word.length, word) ? p + word.length : -1;
+}
+
+/** A JSON string at `p` (escapes validated; any byte from 0x20 up allowed); the position after it, or -1. */
+function skipString(b: Uint8Array, p: number, limit: number): number {
+  if (p < 0) return -1;
+  for (let q = p + 1; q < limit; q++) {
+    const c = b[q]!;
+    if (c === QUOTE) return q + 1;
+    if (c < 0x20) return -1;
+    if (c === BACKSLASH) {
+      const e = b[++q];
+      if (e === 0x75) {
+        if (q + 4 >= limit) return -1;
+        for (let k = 1; k <= 4; k++) if (!isHex(b[q + k]!)) return -1;
+        q += 4;
+      } else if (
+        !(
+          e === QUOTE ||
+          e === BACKSLASH ||
+          e === 0x2f ||
+          e === 0x62 ||
+          e === 0x66 ||
+          e === 0x6e ||
+          e === 0x72 ||
+          e === 0x74
+        )
+      ) {
+        return -1;
+      }
+    }
+  }
+  return -1;
+}
+
+function isHex(c: number): boolean {
+  return (c >= DIGIT_0 && c <= DIGIT_9) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}

@@ -1,0 +1,221 @@
+import { type FileHandle, open } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { FieldMapping } from '../core/document-reader.ts';
+import type { SeriesBuilder, SeriesSlot } from '../core/series.ts';
+import { canScanFields, FieldScanner, LineVerdict } from './field-scanner.ts';
+import { formatFromPath, InputFormat } from './input-format.ts';
+import type { InputProblem } from './input-problem.ts';
+import type { LoadSeriesOptions } from './load-series.ts';
+import { STDIN_SOURCE } from './text-source.ts';
+
+/** What one pass over an input, or a byte range of it, added to a series builder. */
+export interface RecordPass {
+  /** Documents read (parsed objects), including those rejected for their asset or time. */
+  readonly documents: number;
+  /** Skipped lines and documents, in input order; lines numbered from the start of the pass. */
+  readonly problems: InputProblem[];
+  /** With `keepIds`: the `_id` of each document, by ref minus the pass's first ref. */
+  readonly ids: unknown[] | undefined;
+  readonly format: InputFormat;
+  /** Lines read (NDJSON, CSV). */
+  readonly lines: number;
+}
+
+/**
+ * The exact path: every document parsed with `JSON.parse` and read by the
+ * document reader, added to `builder` with refs from `firstRef` on.
+ */
+export type ExactPass = (
+  source: string,
+  mapping: FieldMapping,
+  options: LoadSeriesOptions,
+  builder: SeriesBuilder,
+  firstRef: number,
+) => Promise<RecordPass>;
+
+// Bytes read per step; a line longer than MAX_SCANNED_LINE is handed to the exact path whole.
+const CHUNK_BYTES = 4 * 1024 * 1024;
+const MAX_SCANNED_LINE = 1024 * 1024;
+// Past this many lines handed over one by one, the rest of the range goes to the exact path at
+// once: each hand-over opens the file again, which only pays while unusual lines are rare.
+const MAX_HANDOVERS = 64;
+const NEWLINE = 0x0a;
+
+/**
+ * Whether {@link scanNdjson} may read this input: a regular NDJSON file by
+ * name or explicit format (not stdin, not a `.json` file that turns out to be
+ * NDJSON), without `keepIds`, and a mapping the field scanner reads exactly.
+ *
+ * @example
+ * canScanNdjson('docs.ndjson', { assetField: 'coin_id', timeField: 'timestamp', metrics: ['volume'] }, {}); // true
+ */
+export function canScanNdjson(source: string, mapping: FieldMapping, options: LoadSeriesOptions): boolean {
+  return (
+    source !== STDIN_SOURCE &&
+    !options.keepIds &&
+    (options.format ?? formatFromPath(source)) === InputFormat.Ndjson &&
+    canScanFields(mapping)
+  );
+}
+
+/**
+ * Reads an NDJSON file (or `options.range` of it) into `builder` with the
+ * field scanner: bytes straight into the builder's arrays, no string per line
+ * and no document objects. Every line the scanner declares unusual is read by
+ * `exact` over that line's bytes alone, so messages, line numbers and values
+ * stay exactly those of the exact path; after 64 such lines the rest of the
+ * range is read by `exact` in one go. A file that cannot be opened or read is
+ * handed to `exact` too, which reports it as it always does.
+ *
+ * @param source - a path relative to `options.cwd`
+ * @param mapping - a mapping {@link canScanNdjson} accepts
+ * @param options - cwd, range and progress (format and keepIds as {@link canScanNdjson} requires)
+ * @param builder - receives every observation, refs from 0 in input order
+ * @param exact - the exact path, for the lines the scanner leaves to it
+ * @returns documents, problems and lines of the range, as the exact path would count them
+ *
+ * Complexity: O(bytes); memory O(chunk) besides the builder.
+ *
+ * @example
+ * await scanNdjson('docs.ndjson', mapping, {}, new SeriesBuilder(mapping.metrics), readExactly);
+ */
+export async function scanNdjson(
+  source: string,
+  mapping: FieldMapping,
+  options: LoadSeriesOptions,
+  builder: SeriesBuilder,
+  exact: ExactPass,
+): Promise<RecordPass> {
+  let file: FileHandle;
+  try {
+    file = await open(resolve(options.cwd ?? process.cwd(), source), 'r');
+  } catch {
+    return exact(source, mapping, options, builder, 0);
+  }
+  try {
+    const info = await file.stat();
+    if (!info.isFile()) return await exact(source, mapping, options, builder, 0);
+    return await scanFile(file, info.size, { source, mapping, options, builder, exact });
+  } finally {
+    await file.close();
+  }
+}
+
+interface ScanContext {
+  readonly source: string;
+  readonly mapping: FieldMapping;
+  readonly options: LoadSeriesOptions;
+  readonly builder: SeriesBuilder;
+  readonly exact: ExactPass;
+}
+
+async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promise<RecordPass> {
+  const { options, builder } = ctx;
+  const rangeStart = options.range?.start ?? 0;
+  const rangeEnd = Math.min(options.range?.end ?? size, size);
+  // Room for a carried unfinished line, a chunk, and the newline sentinel after the last line.
+  const buffer = Buffer.allocUnsafe(MAX_SCANNED_LINE + CHUNK_BYTES + 1);
+  const scanner = new FieldScanner(ctx.mapping);
+  const slots: SeriesSlot[] = [];
+  const problems: InputProblem[] = [];
+  let documents = 0;
+  let lines = 0;
+  let handovers = 0;
+  let carry = 0;
+  let position = rangeStart;
+  // File offset of buffer[0].
+  let offset = rangeStart;
+
+  /** The exact path over `[start, end)`, whose first line is line `linesBefore + 1` of this range. */
+  const handOver = async (start: number, end: number, linesBefore: number) => {
+    // Starting at the newline before the line keeps the exact reader from taking the line for the
+    // start of the file, where it would drop a byte-order mark that is data anywhere else.
+    const from = start > 0 ? start - 1 : 0;
+    const extra = start - from;
+    const { range: _range, onProgress: _onProgress, ...rest } = options;
+    const pass = await ctx.exact(
+      ctx.source,
+      ctx.mapping,
+      { ...rest, format: InputFormat.Ndjson, range: { start: from, end } },
+      builder,
+      documents,
+    );
+    for (const p of pass.problems) problems.push({ ...p, line: p.line + linesBefore - extra });
+    documents += pass.documents;
+    lines = linesBefore + pass.lines - extra;
+  };
+  const result = (): RecordPass => ({
+    documents,
+    problems,
+    ids: undefined,
+    format: InputFormat.Ndjson,
+    lines,
+  });
+
+  for (;;) {
+    const want = Math.min(CHUNK_BYTES, rangeEnd - position);
+    let bytesRead = 0;
+    if (want > 0) {
+      try {
+        ({ bytesRead } = await file.read(buffer, carry, want, position));
+      } catch {
+        // The exact path reads the rest again and reports the failure in its own words.
+        await handOver(offset, rangeEnd, lines);
+        return result();
+      }
+    }
+    position += bytesRead;
+    options.onProgress?.(position - rangeStart, size);
+    const total = carry + bytesRead;
+    const atEnd = bytesRead === 0 || position >= rangeEnd;
+    let limit: number;
+    if (atEnd) {
+      limit = total;
+      buffer[total] = NEWLINE;
+    } else {
+      limit = buffer.lastIndexOf(NEWLINE, total - 1);
+      if (limit < 0) {
+        if (total > MAX_SCANNED_LINE) {
+          await handOver(offset, rangeEnd, lines);
+          return result();
+        }
+        carry = total;
+        continue;
+      }
+    }
+    const stop = atEnd ? total : limit + 1;
+    const text = buffer.toString('latin1', 0, limit + 1);
+    let s = 0;
+    while (s < stop) {
+      lines++;
+      const verdict = scanner.scan(buffer, text, s, limit);
+      if (verdict === LineVerdict.Observation) {
+        const asset = scanner.asset;
+        let slot = slots[asset];
+        if (slot === undefined) {
+          slot = builder.slot(scanner.assetName(asset));
+          slots[asset] = slot;
+        }
+        builder.addTo(slot, scanner.time, scanner.values, documents++);
+        s = scanner.next;
+      } else if (verdict === LineVerdict.Blank) {
+        s = scanner.next;
+      } else if (++handovers > MAX_HANDOVERS) {
+        await handOver(offset + s, rangeEnd, lines - 1);
+        return result();
+      } else {
+        const next = buffer.indexOf(NEWLINE, s) + 1;
+        await handOver(offset + s, Math.min(offset + next, rangeEnd), lines - 1);
+        s = next;
+      }
+    }
+    if (atEnd) return result();
+    carry = total - stop;
+    offset += stop;
+    if (carry > MAX_SCANNED_LINE) {
+      await handOver(offset, rangeEnd, lines);
+      return result();
+    }
+    buffer.copyWithin(0, stop, total);
+  }
+}
