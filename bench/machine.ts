@@ -10,12 +10,15 @@ export interface Machine {
   readonly node: string;
   readonly python: string;
   readonly pandas: string;
+  readonly polars: string;
+  readonly duckdb: string;
   readonly os: string;
 }
 
 /**
  * Describes this machine: CPU model (from /proc/cpuinfo where present), cores,
- * memory, and the Node.js, Python and pandas versions used by the benchmark.
+ * memory, and the Node.js, Python, pandas, polars and DuckDB versions used by the benchmark
+ * (`unavailable` for a library that is not installed).
  *
  * @example
  * describeMachine().cpu; // 'AMD EPYC'
@@ -27,7 +30,9 @@ export function describeMachine(): Machine {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     python: command('python3', ['-c', 'import platform; print(platform.python_version())']),
-    pandas: command('python3', ['-c', 'import pandas; print(pandas.__version__)']),
+    pandas: pythonModuleVersion('pandas'),
+    polars: pythonModuleVersion('polars'),
+    duckdb: pythonModuleVersion('duckdb'),
     os: `${process.platform} ${process.arch}`,
   };
 }
@@ -40,6 +45,10 @@ function cpuModel(): string {
     // Not Linux: fall back to what Node.js reports.
   }
   return cpus()[0]?.model ?? 'unknown';
+}
+
+function pythonModuleVersion(name: string): string {
+  return command('python3', ['-c', `import ${name}; print(${name}.__version__)`]);
 }
 
 function command(file: string, args: readonly string[]): string {

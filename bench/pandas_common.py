@@ -1,31 +1,12 @@
-"""Shared loading and reporting of the pandas baselines (bench/pandas_window.py, bench/pandas_rolling.py).
+"""Shared loading and fence counting of the pandas peers (bench/pandas_window.py, bench/pandas_rolling.py).
 
-The baselines are the fastest plain pandas we know for the detector's work on
+The peers are the fastest plain pandas we know for the detector's work on
 mongoexport NDJSON: one vectorized read, no per-row Python.
 """
-import json
-import resource
-import sys
-import time
-
 import numpy as np
 import pandas as pd
 
-METRICS = ["latest_price", "market_cap_score", "liquidity_risk_score",
-           "volatility_risk_score", "volume", "market_cap", "volatility_index"]
-
-
-class Phases:
-    """Wall-clock phases in milliseconds, measured with perf_counter."""
-
-    def __init__(self):
-        self.ms = {}
-        self._t = time.perf_counter()
-
-    def mark(self, name):
-        now = time.perf_counter()
-        self.ms[name] = (now - self._t) * 1000
-        self._t = now
+from peer_common import METRICS, report as peer_report
 
 
 def load(path, phases):
@@ -54,11 +35,6 @@ def count_flags(x, q1, q3, k):
     return int(high.sum() + low.sum())
 
 
-def report(mode, rows, flags, phases, extra=None):
-    """Prints one JSON line: phases, flag count and peak RSS (ru_maxrss is KiB on Linux)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    out = {"mode": mode, "pandas": pd.__version__, "rows": int(rows), "flags": int(flags),
-           "phasesMs": phases.ms, "totalMs": sum(phases.ms.values()), "peakRssBytes": peak}
-    out.update(extra or {})
-    json.dump(out, sys.stdout)
-    sys.stdout.write("\n")
+def report(mode, rows, flags, phases):
+    """The peer report line, engine pandas."""
+    peer_report(mode, "pandas", pd.__version__, rows, flags, phases)

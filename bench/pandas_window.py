@@ -1,4 +1,4 @@
-"""Window mode in plain pandas, as fast as we can make it: the baseline of `npm run bench`.
+"""Window mode in plain pandas, as fast as we can make it: a peer of `npm run bench`.
 
   python3 bench/pandas_window.py INPUT.ndjson --as-of ISO [--timeframes 3,7,30] [--k 1.5]
 
@@ -10,7 +10,8 @@ import argparse
 
 import pandas as pd
 
-from pandas_common import METRICS, Phases, count_flags, load, report
+from pandas_common import count_flags, load, report
+from peer_common import METRICS, Phases
 
 
 def main():

@@ -1,15 +1,19 @@
 /**
- * `npm run bench`: riskfence against the fastest plain pandas on generated hourly
- * data, the Lambda record path, and the deployment bundle. Prints a table and
+ * `npm run bench`: riskfence against its peers — pandas, polars and DuckDB, each
+ * in its fastest form — on generated hourly data, plus start-up, the rolling JSON
+ * report, the Lambda record path and the deployment bundle. Builds the CLI first
+ * (tools/build-cli.mjs), prints the peer table and the other figures, and
  * rewrites the figures section of docs/benchmarks.md (see that file for what is
- * measured and how).
+ * measured and how). A peer that is not installed is skipped with a note saying
+ * how to install it.
  *
  *   npm run bench                        everything, 3 runs each, docs updated
- *   npm run bench -- --only window,rolling   a subset: core, window, rolling, handler, bundle
+ *   npm run bench -- --only window,rolling   a subset: core, startup, window, rolling, rolling-json, handler, bundle
  *   npm run bench -- --quick             small data, one run, docs untouched (a smoke run)
  *   npm run bench -- --runs 5 --no-write
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleBench } from './bundle-bench.ts';
@@ -18,8 +22,9 @@ import { type DatasetSpec, datasetEnd, ensureDataset } from './generate.ts';
 import type { HandlerBenchResult } from './handler-bench.ts';
 import { describeMachine } from './machine.ts';
 import { median, type ProcessRun, runNode, runProcess } from './measure.ts';
+import { PEERS, type Peer, type PeerRun, runPeer } from './peers.ts';
 
-const PARTS = ['core', 'window', 'rolling', 'handler', 'bundle'] as const;
+const PARTS = ['core', 'startup', 'window', 'rolling', 'rolling-json', 'handler', 'bundle'] as const;
 type Part = (typeof PARTS)[number];
 
 const DOCS = 'docs/benchmarks.md';
@@ -53,30 +58,58 @@ const SIZES = quick
       handler: { assets: 100, hours: 720 },
     };
 
-/** One comparison row of the report. */
+/** One row of the other figures: riskfence alone, or against a target. */
 interface Row {
   readonly what: string;
   readonly ours: string;
-  readonly baseline: string;
-  readonly ratio: string;
+  readonly target: string;
 }
 
+/** One row of the peer table. */
+interface PeerRow {
+  readonly work: string;
+  readonly ours: string;
+  /** One cell per entry of {@link PEERS}. */
+  readonly peers: readonly string[];
+  readonly versusFastest: string;
+}
+
+const STARTUP_RUNS = 10;
 const rows: Row[] = [];
+const peerRows: PeerRow[] = [];
 const notes: string[] = [];
 const started = new Date();
+const loadAtStart = loadavg()
+  .map((l) => l.toFixed(2))
+  .join(', ');
 const machine = describeMachine();
 log(
-  `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; node ${machine.node}, pandas ${machine.pandas}`,
+  `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; node ${machine.node}, ` +
+    `pandas ${machine.pandas}, polars ${machine.polars}, DuckDB ${machine.duckdb}`,
 );
+const peers = PEERS.filter((peer) => {
+  if (machine[peer.engine] !== 'unavailable') return true;
+  const note = `${peer.label} is not installed, so it was skipped; install it with \`${peer.install}\`.`;
+  log(note);
+  notes.push(note);
+  return false;
+});
+// The CLI as users run it: built JavaScript of the current sources, never an older build.
+log('building the CLI (tools/build-cli.mjs)');
+runProcess(process.execPath, ['tools/build-cli.mjs']);
 
 if (only.has('core')) coreBench();
-if (only.has('window')) endToEnd('window', SIZES.window);
-if (only.has('rolling')) endToEnd('rolling', SIZES.rolling);
+if (only.has('startup')) startupBench();
+if (only.has('window')) versusPeers('window', SIZES.window);
+if (only.has('rolling')) versusPeers('rolling', SIZES.rolling);
+if (only.has('rolling-json')) rollingJson(SIZES.rolling);
 if (only.has('handler')) handlerBench();
 if (only.has('bundle')) await bundle();
 
-const table = markdownTable(rows);
-process.stdout.write(`\n${table}\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
+const table = [peerRows.length > 0 ? peerTable(peerRows) : '', rows.length > 0 ? markdownTable(rows) : '']
+  .filter((t) => t !== '')
+  .join('\n\n');
+process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
 if (!quick && !flags['no-write']) {
   writeFigures(table);
   log(`figures written to ${DOCS}`);
@@ -104,74 +137,114 @@ function coreBench(): void {
     rows.push({
       what: `core ${mode}: ${describe(spec)} (in-process, loaded series)`,
       ours: `${fmtMs(ms)} (${fmtRate(r.judged / ms)} values/s judged)`,
-      baseline: '',
-      ratio: '',
+      target: '',
     });
     notes.push(`core ${mode}: ${r.flags} flags; loading the series took ${fmtMs(r.loadMs)} (not included).`);
   }
 }
 
-function endToEnd(mode: 'window' | 'rolling', spec: DatasetSpec): void {
+function startupBench(): void {
+  const help = (env: Readonly<Record<string, string>> = {}) =>
+    median(
+      Array.from(
+        { length: STARTUP_RUNS },
+        () => runProcess(process.execPath, ['bin/riskfence.js', '--help'], { env }).wallMs,
+      ),
+    );
+  const node = median(
+    Array.from({ length: STARTUP_RUNS }, () => runProcess(process.execPath, ['-e', '0']).wallMs),
+  );
+  const built = help();
+  const sources = help({ RISKFENCE_FROM_SOURCE: '1' });
+  const npx = median(Array.from({ length: 5 }, () => runProcess('npx', ['riskfence', '--help']).wallMs));
+  rows.push({
+    what: '`node bin/riskfence.js --help` (start-up), built CLI',
+    ours: `${fmtMs(built)} (Node.js alone \`node -e 0\`: ${fmtMs(node)}; from the TypeScript sources through tsx: ${fmtMs(sources)})`,
+    target: 'aim ≤ 100 ms',
+  });
+  rows.push({ what: '`npx riskfence --help`', ours: fmtMs(npx), target: '' });
+}
+
+function versusPeers(mode: 'window' | 'rolling', spec: DatasetSpec): void {
   const file = dataset(spec);
   const asOf = new Date(datasetEnd(spec)).toISOString();
-  // The default table output: every value judged and every flag counted, as the pandas script does.
-  const summaryFile = join(CACHE, `summary-${mode}.txt`);
-  const modeArgs = mode === 'window' ? ['--as-of', asOf] : ['--mode', 'rolling'];
-  const pandasArgs =
-    mode === 'window' ? ['bench/pandas_window.py', file, '--as-of', asOf] : ['bench/pandas_rolling.py', file];
+  // What the issue's table compares: window mode's JSON report (fences and every flagged value),
+  // rolling mode's flagged values as NDJSON; each peer materialises its flagged values too.
+  const ourArgs =
+    mode === 'window'
+      ? ['detect', '--input', file, '--as-of', asOf, '--format', 'json']
+      : ['detect', '--input', file, '--mode', 'rolling', '--format', 'ndjson'];
+  const peerArgs = mode === 'window' ? ['--as-of', asOf] : [];
+  const outFile = join(CACHE, `out-${mode}.txt`);
   const ours: ProcessRun[] = [];
-  const theirs: PandasRun[] = [];
-  // Alternate the two so that load from other processes on the machine hits both alike.
+  const theirs = new Map<Peer, PeerRun[]>(peers.map((peer) => [peer, []]));
+  // Alternate the sides so that load from other processes on the machine hits all alike.
   for (let i = 0; i < runs; i++) {
     log(`${mode} ${describe(spec)}: run ${i + 1}/${runs}`);
-    theirs.push(pandasRun(pandasArgs));
-    ours.push(
-      runNode(['bin/riskfence.js', 'detect', '--input', file, ...modeArgs], {
-        stdoutFile: summaryFile,
-      }),
+    for (const peer of peers) theirs.get(peer)!.push(runPeer(peer, mode, file, peerArgs));
+    ours.push(runNode(['bin/riskfence.js', ...ourArgs], { stdoutFile: outFile }));
+  }
+  const ourFlags = mode === 'window' ? windowReportFlags(outFile) : lineCount(outFile);
+  const oursMs = median(ours.map((r) => r.wallMs));
+  const peerMs = new Map(peers.map((peer) => [peer, median(theirs.get(peer)!.map((r) => r.wallMs))]));
+  const fastest = [...peerMs].sort((a, b) => a[1] - b[1])[0];
+  peerRows.push({
+    work: `${mode}, ${describe(spec)} (${fmtMB(statSync(file).size)} NDJSON), \`--format ${mode === 'window' ? 'json' : 'ndjson'}\``,
+    ours: `${fmtMs(oursMs)}, ${fmtMiB(Math.max(...ours.map((r) => r.peakRssBytes)))}`,
+    peers: PEERS.map((peer) => {
+      const list = theirs.get(peer);
+      if (!list) return 'not installed';
+      const cell = `${fmtMs(peerMs.get(peer)!)}, ${fmtMiB(Math.max(...list.map((r) => r.report.peakRssBytes)))}`;
+      return peer === fastest?.[0] ? `**${cell}**` : cell;
+    }),
+    versusFastest: fastest
+      ? `**${(fastest[1] / oursMs).toFixed(2)}×** ${fastest[1] >= oursMs ? 'ahead of' : 'behind'} ${fastest[0].label}`
+      : '',
+  });
+  const counts = [
+    `riskfence ${ourFlags}`,
+    ...peers.map((peer) => `${peer.label} ${theirs.get(peer)![0]!.report.flags}`),
+  ];
+  notes.push(`${mode}: flags counted — ${counts.join(', ')}.`);
+  for (const peer of peers) {
+    const last = theirs.get(peer)!.at(-1)!.report;
+    notes.push(
+      `${mode}: ${peer.label} ${last.version} phases (last run): ${Object.entries(last.phasesMs)
+        .map(([k, v]) => `${k} ${fmtMs(v)}`)
+        .join(
+          ', ',
+        )}; wall time includes ${fmtMs(peerMs.get(peer)! - median(theirs.get(peer)!.map((r) => r.report.totalMs)))} of Python start and import.`,
     );
   }
-  const ourFlags = flagTotal(summaryFile);
-  const oursMs = median(ours.map((r) => r.wallMs));
-  const pandasMs = median(theirs.map((r) => r.wallMs));
-  const pandasWorkMs = median(theirs.map((r) => r.report.totalMs));
-  rows.push({
-    what: `\`riskfence detect\` ${mode}, ${describe(spec)}, end to end`,
-    ours: `${fmtMs(oursMs)}, peak RSS ${fmtMiB(Math.max(...ours.map((r) => r.peakRssBytes)))}`,
-    baseline: `${fmtMs(pandasMs)}, peak RSS ${fmtMiB(Math.max(...theirs.map((r) => r.report.peakRssBytes)))}`,
-    ratio: `**${(pandasMs / oursMs).toFixed(2)}×** (${(pandasWorkMs / oursMs).toFixed(2)}× vs pandas' own work)`,
+}
+
+function rollingJson(spec: DatasetSpec): void {
+  const file = dataset(spec);
+  const outFile = join(CACHE, 'out-rolling-json.txt');
+  const list = Array.from({ length: runs }, (_, i) => {
+    log(`rolling --format json ${describe(spec)}: run ${i + 1}/${runs}`);
+    return runNode(['bin/riskfence.js', 'detect', '--input', file, '--mode', 'rolling', '--format', 'json'], {
+      stdoutFile: outFile,
+    });
   });
-  const phases = theirs[theirs.length - 1]!.report.phasesMs;
-  notes.push(
-    `${mode}: riskfence counted ${ourFlags} flags, pandas counted ${theirs[0]!.report.flags} flags; ` +
-      `pandas phases (last run): ${Object.entries(phases)
-        .map(([k, v]) => `${k} ${fmtMs(v)}`)
-        .join(', ')}.`,
-  );
+  rows.push({
+    what: `\`riskfence detect --mode rolling --format json\`, ${describe(spec)} (every point's fences)`,
+    ours: `${fmtMs(median(list.map((r) => r.wallMs)))}, ${fmtMiB(Math.max(...list.map((r) => r.peakRssBytes)))}; ${fmtMB(statSync(outFile).size)} written`,
+    target: '',
+  });
 }
 
-/** The flag total from the summary table of `riskfence detect` (`flags: N (d3 …)`). */
-function flagTotal(summaryFile: string): number {
-  const match = /^flags: (\d+)/m.exec(readFileSync(summaryFile, 'utf8'));
-  if (!match) throw new Error(`no flag total in ${summaryFile}`);
-  return Number(match[1]);
+/** Flagged values in a window-mode JSON report. */
+function windowReportFlags(path: string): number {
+  const report = JSON.parse(readFileSync(path, 'utf8')) as { results: { flags: unknown[] }[] };
+  return report.results.reduce((sum, r) => sum + r.flags.length, 0);
 }
 
-interface PandasReport {
-  readonly flags: number;
-  readonly totalMs: number;
-  readonly peakRssBytes: number;
-  readonly phasesMs: Readonly<Record<string, number>>;
-}
-
-interface PandasRun {
-  readonly wallMs: number;
-  readonly report: PandasReport;
-}
-
-function pandasRun(args: readonly string[]): PandasRun {
-  const run = runProcess('python3', args);
-  return { wallMs: run.wallMs, report: JSON.parse(run.stdout) as PandasReport };
+function lineCount(path: string): number {
+  const text = readFileSync(path, 'latin1');
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
 }
 
 function handlerBench(): void {
@@ -194,8 +267,7 @@ function handlerBench(): void {
   rows.push({
     what: `one SQS record through the handler, file store, ${describe(spec)} (read, detect, write)`,
     ours: `${fmtMs(median(r.recordMs))}; rerun (nothing to write) ${fmtMs(median(r.rerunMs))}`,
-    baseline: '',
-    ratio: '',
+    target: '',
   });
   notes.push(
     `handler: ${r.documents} documents; first record wrote ${r.flagsWritten} documents' flags ` +
@@ -208,14 +280,12 @@ async function bundle(): Promise<void> {
   rows.push({
     what: 'deployment bundle (esbuild, minified ESM, node22, as the CDK stack builds it)',
     ours: `${(r.bundleBytes / 1e6).toFixed(2)} MB (+ ${(r.sourceMapBytes / 1e6).toFixed(1)} MB source map)`,
-    baseline: 'aim < 1.5 MB',
-    ratio: '',
+    target: 'aim < 1.5 MB',
   });
   rows.push({
     what: 'module initialisation (import of the bundle in a fresh Node.js process)',
     ours: `${fmtMs(r.initMedianMs)} (whole process ${fmtMs(median(r.processMs))})`,
-    baseline: '',
-    ratio: '',
+    target: '',
   });
 }
 
@@ -238,7 +308,8 @@ function writeFigures(tableText: string): void {
       `\`npm run bench${parts === PARTS.join(',') ? '' : ` -- --only ${parts}`}\` (median of ${runs} runs).`,
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM, ${machine.os}; ` +
-      `Node.js ${machine.node}, Python ${machine.python}, pandas ${machine.pandas}.`,
+      `Node.js ${machine.node}, Python ${machine.python}, pandas ${machine.pandas}, polars ${machine.polars}, ` +
+      `DuckDB ${machine.duckdb}. Load average at the start: ${loadAtStart}.`,
     '',
     tableText,
     '',
@@ -250,8 +321,18 @@ function writeFigures(tableText: string): void {
 }
 
 function markdownTable(list: readonly Row[]): string {
-  const lines = ['| what | riskfence | pandas / target | pandas ÷ riskfence |', '|---|---|---|---|'];
-  for (const r of list) lines.push(`| ${r.what} | ${r.ours} | ${r.baseline} | ${r.ratio} |`);
+  const lines = ['| what | riskfence | target |', '|---|---|---|'];
+  for (const r of list) lines.push(`| ${r.what} | ${r.ours} | ${r.target} |`);
+  return lines.join('\n');
+}
+
+/** Wall time and peak RSS of every side, and riskfence against the fastest peer of the same run. */
+function peerTable(list: readonly PeerRow[]): string {
+  const lines = [
+    `| work | riskfence | ${PEERS.map((p) => p.label).join(' | ')} | riskfence vs fastest peer |`,
+    `|---|---|${PEERS.map(() => '---|').join('')}---|`,
+  ];
+  for (const r of list) lines.push(`| ${r.work} | ${r.ours} | ${r.peers.join(' | ')} | ${r.versusFastest} |`);
   return lines.join('\n');
 }
 
@@ -265,6 +346,10 @@ function fmtMs(ms: number): string {
 
 function fmtMiB(bytes: number): string {
   return `${Math.round(bytes / 2 ** 20)} MiB`;
+}
+
+function fmtMB(bytes: number): string {
+  return `${Math.round(bytes / 1e6)} MB`;
 }
 
 function fmtRate(perMs: number): string {
