@@ -15,7 +15,7 @@ export interface EvaluationOptions {
   readonly minRelativeIqrs: readonly number[];
   readonly timeframes: readonly number[];
   readonly minSamples: number;
-  /** Days between an event and the rows that show it (CoinGecko 00:00 UTC snapshots: 1), 0 to 365. @default 1 */
+  /** Days between an event and the rows that show it (CoinGecko 00:00 UTC snapshots: 1), 0 to 3650. @default 1 */
   readonly lagDays?: number;
 }
 
@@ -75,7 +75,7 @@ export interface Evaluation {
  * @param set - the history; not modified
  * @param options - the grid of configurations and the events
  * @returns one row per mode × k × floor × timeframe, in that nesting order
- * @throws `UsageError` (`--lag-days: …`) for a lag that is not a whole number of days from 0 to 365
+ * @throws `UsageError` (`--lag-days: …`) for a lag that is not a whole number of days from 0 to 3650
  *
  * Complexity: rolling O(n log n) per series per (k, floor); window O(n · w log w)
  * per series, shared by all (k, floor).

@@ -62,8 +62,8 @@ export const MARKET_EVENTS: readonly MarketEvent[] = [
   },
 ];
 
-/** The longest snapshot lag, in days, that events may be shifted by: a year. */
-export const MAX_LAG_DAYS = 365;
+/** The longest snapshot lag, in days, that events may be shifted by: ten years (the CLI allows as much). */
+export const MAX_LAG_DAYS = 3650;
 
 /** Thrown for a lag that is not a whole number of days from 0 to {@link MAX_LAG_DAYS}. */
 export class InvalidLagError extends Error {
