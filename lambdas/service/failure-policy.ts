@@ -2,6 +2,8 @@ import { redactSecrets } from '../config/redact.ts';
 import { InvalidOptionsError } from '../core/detector-options.ts';
 import { InvalidMessageError } from '../requests/invalid-message-error.ts';
 import { PermanentStoreError, TransientStoreError } from '../stores/store-errors.ts';
+import { FanOutSendError, FanOutUnavailableError } from './fan-out.ts';
+import { DeadlineError } from './process-record.ts';
 
 /** What happens to a failed record (SPEC section 4). */
 export const FailureKind = {
@@ -30,6 +32,12 @@ export const ServiceErrorCode = {
   StoreRejected: 'STORE_REJECTED',
   /** The store could not be reached or timed out (transient). */
   StoreUnavailable: 'STORE_UNAVAILABLE',
+  /** An all-asset request where no request queue is configured (permanent: a configuration to fix). */
+  FanOutUnavailable: 'FAN_OUT_UNAVAILABLE',
+  /** Some chunk requests of a fan-out could not be sent (transient: the retry sends the same bodies). */
+  FanOutFailed: 'FAN_OUT_FAILED',
+  /** Too little of the invocation was left to start a read (transient). */
+  Deadline: 'DEADLINE',
   /** Anything unexpected (transient: a retry may succeed, and SQS dead-letters it after maxReceiveCount). */
   Internal: 'INTERNAL_ERROR',
 } as const;
@@ -61,6 +69,13 @@ export function classifyFailure(error: unknown): Failure {
       message: `${error.reason}: ${message}`,
     };
   }
+  if (error instanceof FanOutUnavailableError) {
+    return { kind: FailureKind.Permanent, code: ServiceErrorCode.FanOutUnavailable, message };
+  }
+  if (error instanceof FanOutSendError)
+    return { kind: FailureKind.Transient, code: ServiceErrorCode.FanOutFailed, message };
+  if (error instanceof DeadlineError)
+    return { kind: FailureKind.Transient, code: ServiceErrorCode.Deadline, message };
   if (error instanceof TransientStoreError) {
     return { kind: FailureKind.Transient, code: ServiceErrorCode.StoreUnavailable, message };
   }

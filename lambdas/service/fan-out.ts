@@ -13,6 +13,11 @@ export interface RequestSink {
   send(bodies: readonly string[]): Promise<void>;
 }
 
+/** Thrown by a {@link RequestSink} when some chunk requests could not be sent: the record is retried (transient). */
+export class FanOutSendError extends Error {
+  override readonly name = 'FanOutSendError';
+}
+
 /** Thrown when fan-out is needed but no request queue is configured. */
 export class FanOutUnavailableError extends Error {
   override readonly name = 'FanOutUnavailableError';

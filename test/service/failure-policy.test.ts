@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { InvalidOptionsError } from '../../lambdas/core/detector-options.ts';
 import { InvalidMessageError } from '../../lambdas/requests/invalid-message-error.ts';
 import { classifyFailure } from '../../lambdas/service/failure-policy.ts';
+import { FanOutSendError, FanOutUnavailableError } from '../../lambdas/service/fan-out.ts';
+import { DeadlineError } from '../../lambdas/service/process-record.ts';
 import { PermanentStoreError, TransientStoreError } from '../../lambdas/stores/store-errors.ts';
 
 describe('classifyFailure(error)', () => {
@@ -21,6 +23,9 @@ describe('classifyFailure(error)', () => {
       'MONGO_28: PathNotViable',
     ],
     [new TransientStoreError('network'), 'transient', 'STORE_UNAVAILABLE', 'network'],
+    [new FanOutUnavailableError('no queue'), 'permanent', 'FAN_OUT_UNAVAILABLE', 'no queue'],
+    [new FanOutSendError('3 of 9 not sent'), 'transient', 'FAN_OUT_FAILED', '3 of 9 not sent'],
+    [new DeadlineError('only 900 ms left'), 'transient', 'DEADLINE', 'only 900 ms left'],
     [new TypeError('x is undefined'), 'transient', 'INTERNAL_ERROR', 'TypeError: x is undefined'],
     ['a string', 'transient', 'INTERNAL_ERROR', 'a string'],
   ])('%s → %s %s', (error, kind, code, message) => {
