@@ -29,6 +29,9 @@ export interface RecordStreamSummary {
 }
 
 const MAX_REASON = 160;
+// The usual way a careless input goes wrong: `JSON.stringify(doc, null, 2)` or a `jq .` without `-c`.
+const PRETTY_PRINTED_HINT =
+  ' (a document spread over lines? NDJSON needs one per line; or give a JSON array)';
 
 /**
  * Streams every document of an NDJSON, JSON-array or CSV input to a sink, one
@@ -75,7 +78,7 @@ export async function streamRecords(
       doc = JSON.parse(text);
     } catch (e) {
       // The engine's message quotes the text; `problem` escapes it.
-      problem(line, `invalid JSON: ${(e as Error).message}`);
+      problem(line, `invalid JSON: ${(e as Error).message}${text.trim() === '{' ? PRETTY_PRINTED_HINT : ''}`);
       return;
     }
     // Described from its text: serialising a value nested 100,000 levels deep would overflow the stack.

@@ -208,6 +208,19 @@ describe('streamRecords on hostile inputs', () => {
     expect(problems).toEqual([[blankLines + 2, expect.stringMatching(/^invalid JSON/)]]);
   });
 
+  it('hints at one document per line when a line holds only the opening brace of a pretty-printed one', async () => {
+    const { problems } = await problemsOf('pretty.json', '{\n  "coin_id": "b"\n}\n');
+    expect(problems[0]).toEqual([
+      1,
+      expect.stringMatching(
+        /\(a document spread over lines\? NDJSON needs one per line; or give a JSON array\)$/,
+      ),
+    ]);
+    expect(problems.slice(1).map(([, r]) => r)).not.toContainEqual(
+      expect.stringMatching(/spread over lines/),
+    );
+  });
+
   it('reads CRLF lines and a UTF-8 byte-order mark', async () => {
     const { docs, problems } = await problemsOf('crlf.ndjson', `\uFEFF${DOC}\r\n${DOC}\r\n`);
     expect([docs.length, problems]).toEqual([2, []]);
