@@ -354,6 +354,32 @@ describe('MongoDetectionStore on the wire: authentication', () => {
     }
   });
 
+  it('a streamed read refused at its first batch is restarted on the reconnected client', async () => {
+    const docs = asBson(dailyDocuments(['bitcoin'], '2022-05-01', 3));
+    responder.script(FIND, { reply: cursorReply(SOURCE_NS, docs) });
+    const opened: MongoClient[] = [];
+    const store = await createReconnectingStore(async (fresh) => {
+      const { client: c, store: s } = wireStore(responder, {}, {}, fresh ? undefined : 'riskfence:old');
+      opened.push(c);
+      return { store: s, close: () => c.close() };
+    });
+    try {
+      const handles: unknown[] = [];
+      for await (const batch of store.read({
+        assets: ['bitcoin'],
+        from: 0,
+        to: AS_OF,
+        metrics: ['volume'],
+      })) {
+        handles.push(...batch.handles);
+      }
+      expect(handles).toEqual(docs.map((d) => d._id));
+      expect(responder.commands('find', 'risk_scores')).toHaveLength(1);
+    } finally {
+      await Promise.all(opened.map((c) => c.close()));
+    }
+  });
+
   it('credentials refused again after reconnecting fail transiently', async () => {
     const opened: MongoClient[] = [];
     const store = await createReconnectingStore(async () => {
