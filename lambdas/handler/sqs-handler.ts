@@ -9,6 +9,7 @@ import { createReconnectingStore, type StoreConnection } from '../stores/reconne
 import { createSqsHandler } from './create-sqs-handler.ts';
 import { SqsDeadLetterSink } from './dead-letter-sink.ts';
 import { createServiceLogger } from './service-logger.ts';
+import { SqsRequestSink } from './sqs-request-sink.ts';
 
 // Cold start: configuration is validated once; a bad setting fails the init with a message naming it.
 const config = loadServiceConfig(process.env);
@@ -49,6 +50,10 @@ export const handler = createSqsHandler({
   // a rotated secret is re-read and the client reconnected once before a record fails transiently.
   store: () => createReconnectingStore(connectStore),
   deadLetters: new SqsDeadLetterSink(sqs, config.deadLetterQueueUrl),
+  // All-asset requests fan out to the function's own queue; without one they fail permanently, saying so.
+  ...(config.requestQueueUrl === undefined
+    ? {}
+    : { requests: new SqsRequestSink(sqs, config.requestQueueUrl) }),
   processor,
   logger,
   metrics,
