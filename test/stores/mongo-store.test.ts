@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { BSON, type MongoClient } from 'mongodb';
 import { afterAll } from 'vitest';
 import { createMongoClient, MongoDetectionStore } from '../../lambdas/stores/mongo-store.ts';
+import { mongodbUnderTest } from '../support/mongodb-uri.ts';
 import { CONTRACT_FIELDS, describeStoreContract } from './store-contract.ts';
 
 // Runs against a real MongoDB only; a mock is never passed off as one.
-const uri = process.env.MONGODB_URI;
+const { uri, skipReason } = mongodbUnderTest();
 let client: MongoClient | undefined;
 
 afterAll(async () => {
@@ -42,5 +43,5 @@ describeStoreContract(
       },
     };
   },
-  uri === undefined ? 'set MONGODB_URI to run the MongoDB adapter against a real server' : undefined,
+  skipReason,
 );

@@ -3,9 +3,10 @@ import type { Document, MongoClient } from 'mongodb';
 
 /**
  * A query-semantics harness for `MongoDetectionStore`: the few collection
- * methods the adapter calls (`find` with projection and sort, `findOne`,
- * `distinct`, `bulkWrite` of `updateOne`s with filters, pipeline updates and
- * upserts, `listIndexes`, `createIndex`, `insertMany`) evaluated by mingo, a
+ * methods the adapter and its tests call (`find` with projection and sort,
+ * `findOne`, `distinct`, `bulkWrite` of `updateOne`s with filters, pipeline
+ * updates and upserts, `listIndexes`, `createIndex`, `insertMany`,
+ * `insertOne`, `countDocuments`, `dropDatabase`) evaluated by mingo, a
  * maintained implementation of MongoDB's query language.
  *
  * It checks what the adapter's filters and updates MEAN — operators, dotted
@@ -23,6 +24,9 @@ import type { Document, MongoClient } from 'mongodb';
 export function mingoClient(): MongoClient {
   const databases = new Map<string, Map<string, MingoCollection>>();
   return {
+    async close() {
+      databases.clear();
+    },
     db(name: string) {
       let collections = databases.get(name);
       if (!collections) {
@@ -31,6 +35,9 @@ export function mingoClient(): MongoClient {
       }
       const db = collections;
       return {
+        async dropDatabase() {
+          db.clear();
+        },
         collection(collectionName: string) {
           let c = db.get(collectionName);
           if (!c) {
@@ -60,6 +67,15 @@ export class MingoCollection {
 
   async insertMany(docs: readonly Document[]): Promise<void> {
     for (const d of docs) this.documents.push(structuredClone(d));
+  }
+
+  async insertOne(doc: Document): Promise<void> {
+    await this.insertMany([doc]);
+  }
+
+  async countDocuments(filter: Document = {}): Promise<number> {
+    const query = new Query(filter);
+    return this.documents.filter((d) => query.test(d)).length;
   }
 
   find(filter: Document, options: { projection?: Document; sort?: Document } = {}) {
