@@ -174,6 +174,18 @@ describe('MongoDetectionStore on the wire: flag writes', () => {
     expect(updatedIds(retry!)).toEqual(IDS);
   });
 
+  it('a connection the server closed after the read (a stepdown) does not fail the write', async () => {
+    responder.script(FIND, { closeAfterReply: true });
+    const store = open();
+    await readAll(store);
+    expect(await store.writeFlags(flagsFor(...IDS))).toEqual({ written: 3, rejected: 0 });
+    // Either the driver saw the close first, or it wrote on the closed connection and retried the write.
+    const [find] = responder.commands('find', 'risk_scores');
+    const updates = responder.commands('update', 'risk_scores');
+    expect(updates.at(-1)!.connection).not.toBe(find!.connection);
+    expect(new Set(updates.map((u) => String(u.body.txnNumber))).size).toBe(1);
+  });
+
   it('a failover outlasting the driver retry is transient, and wraps the network error', async () => {
     responder.script(SOURCE, { drop: true }, 2);
     const error = await failure(open().writeFlags(flagsFor(...IDS)));

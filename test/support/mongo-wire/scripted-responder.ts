@@ -41,6 +41,8 @@ export interface Step {
   readonly delayMs?: number;
   /** Close the connection instead of replying (a network failure, a node going away). */
   readonly drop?: boolean;
+  /** Close the connection right after replying (the node went away between two operations). */
+  readonly closeAfterReply?: boolean;
 }
 
 /** Which commands a step applies to. */
@@ -202,7 +204,11 @@ export class ScriptedResponder {
   }
 
   async #handle(socket: Socket, frame: Buffer, connection: number): Promise<void> {
-    if (socket.destroyed) return;
+    // A request arriving after the responder closed its side never reached a server: not recorded.
+    if (socket.destroyed || socket.writableEnded) {
+      socket.destroy();
+      return;
+    }
     let request: DecodedRequest;
     try {
       request = decodeRequest(frame);
@@ -231,6 +237,7 @@ export class ScriptedResponder {
     const reply =
       typeof step.reply === 'function' ? step.reply(command) : (step.reply ?? defaultReply(command));
     socket.write(encodeReply(request, reply));
+    if (step.closeAfterReply) socket.end();
   }
 
   #next(command: ReceivedCommand): Step {
