@@ -17,13 +17,11 @@ export const AxisKind = {
 /** One of {@link AxisKind}. */
 export type AxisKind = (typeof AxisKind)[keyof typeof AxisKind];
 
-/** One timeframe's fence steps, column-wise (step `j` is `[from[j], to[j])` at `lower[j]`, `upper[j]`). */
+/** One timeframe's fences at each point, aligned with {@link ChartPayload.times}; `null` = none (or not finite). */
 export interface BandPayload {
   readonly timeframe: number;
-  readonly from: readonly number[];
-  readonly to: readonly number[];
-  readonly lower: readonly number[];
-  readonly upper: readonly number[];
+  readonly lower: readonly (number | null)[];
+  readonly upper: readonly (number | null)[];
 }
 
 /** One flag as the page draws it: a marker at `(time, value)`. */
@@ -77,7 +75,7 @@ export function chartId(chart: Pick<ChartModel, 'asset' | 'metric'>): string {
 
 /**
  * Turns one chart of the report model into the JSON its page script draws:
- * plain arrays instead of typed arrays, NaN as `null`, the axis decision
+ * plain arrays instead of typed arrays, NaN and ±Infinity as `null`, the axis decision
  * (log when a USD series spans more than two decades, 0–100 for scores) and
  * the market events to shade.
  *
@@ -108,13 +106,11 @@ export function chartPayload(chart: ChartModel, period: { from: number; to: numb
     title: axisTitle(chart.metric, axis === AxisKind.Log),
     exponent: plotExponent(finite),
     times: Array.from(chart.times),
-    values: Array.from(chart.values, (v) => (Number.isFinite(v) ? v : null)),
+    values: finiteOrNull(chart.values),
     bands: chart.bands.map((b) => ({
       timeframe: b.timeframe,
-      from: b.steps.map((s) => s.from),
-      to: b.steps.map((s) => s.to),
-      lower: b.steps.map((s) => s.lower),
-      upper: b.steps.map((s) => s.upper),
+      lower: finiteOrNull(b.lower),
+      upper: finiteOrNull(b.upper),
     })),
     flags: chart.flags.map(({ timeframe, time, value, direction, score }) => ({
       timeframe,
@@ -141,4 +137,8 @@ export function plotExponent(values: readonly number[]): number {
   const top = Math.max(Math.abs(min), Math.abs(max));
   if (!(top > 0) || (top >= PLAIN_MAGNITUDE.from && top < PLAIN_MAGNITUDE.below)) return 0;
   return Math.floor(Math.log10(top));
+}
+
+function finiteOrNull(values: Float64Array): (number | null)[] {
+  return Array.from(values, (v) => (Number.isFinite(v) ? v : null));
 }

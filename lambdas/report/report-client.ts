@@ -62,13 +62,6 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
     return e;
   }
 
-  /** Index of the fence step holding time t, or -1 (steps are sorted and do not overlap). */
-  function stepAt(band, t) {
-    let lo = 0, hi = band.from.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (band.from[mid] <= t) lo = mid + 1; else hi = mid; }
-    return lo > 0 && t <= band.to[lo - 1] ? lo - 1 : -1;
-  }
-
   /** Fences overflowed to ±Infinity arrive as null; on a log axis a fence at or below 0 has no place. */
   const drawable = (v, log) => v !== null && (!log || v > 0);
 
@@ -85,11 +78,10 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
       const span = hi0 - lo0 || Math.abs(hi0) || 1;
       let lo = lo0, hi = hi0;
       for (const b of c.bands) {
-        for (let j = 0; j < b.from.length; j++) {
-          if (b.to[j] < t0 || b.from[j] > t1) continue;
-          const l = b.lower[j] / scale, h = b.upper[j] / scale;
-          if (drawable(b.lower[j], log)) lo = Math.min(lo, Math.max(f(l), lo0 - 0.15 * span));
-          if (drawable(b.upper[j], log)) hi = Math.max(hi, Math.min(f(h), hi0 + 0.15 * span));
+        for (let i = 0; i < c.times.length; i++) {
+          if (c.times[i] < t0 || c.times[i] > t1) continue;
+          if (drawable(b.lower[i], log)) lo = Math.min(lo, Math.max(f(b.lower[i] / scale), lo0 - 0.15 * span));
+          if (drawable(b.upper[i], log)) hi = Math.max(hi, Math.min(f(b.upper[i] / scale), hi0 + 0.15 * span));
         }
       }
       if (log) return [10 ** Math.floor(lo), 10 ** Math.max(Math.ceil(hi), Math.floor(lo) + 1)];
@@ -174,12 +166,18 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
     });
   }
 
+  /**
+   * Each point's fences as a horizontal step reaching half-way to its
+   * neighbours, so a marker sits in the middle of the fences that judged it.
+   */
   function drawFences(c, scale) {
     const log = c.axis === 'log';
+    const n = c.times.length;
     return (u) => clipped(u, (ctx, bbox) => {
       const top = bbox.top - 4 * pr(), bottom = bbox.top + bbox.height + 4 * pr();
       const y = (v) => Math.min(Math.max(u.valToPos(v / scale, 'y', true), top), bottom);
       const x = (t) => u.valToPos(t, 'x', true);
+      const edge = (i, j) => (j < 0 || j >= n ? x(c.times[i]) : x((c.times[i] + c.times[j]) / 2));
       ctx.lineWidth = 1.4 * pr();
       for (const b of c.bands) {
         const p = position(b.timeframe);
@@ -189,12 +187,13 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
         for (const side of [b.upper, b.lower]) {
           ctx.beginPath();
           let pen = false;
-          for (let j = 0; j < b.from.length; j++) {
-            if (!inView(u, b.from[j], b.to[j]) || !drawable(side[j], log)) { pen = false; continue; }
-            const py = y(side[j]);
-            if (pen && b.from[j] === b.to[j - 1]) ctx.lineTo(x(b.from[j]), py);
-            else ctx.moveTo(x(b.from[j]), py);
-            ctx.lineTo(x(b.to[j]), py);
+          for (let i = 0; i < n; i++) {
+            const x0 = edge(i, i - 1), x1 = edge(i, i + 1);
+            if (x1 < bbox.left || x0 > bbox.left + bbox.width || !drawable(side[i], log)) { pen = false; continue; }
+            const py = y(side[i]);
+            if (pen) ctx.lineTo(x0, py);
+            else ctx.moveTo(x0, py);
+            ctx.lineTo(x1, py);
             pen = true;
           }
           ctx.stroke();
@@ -258,11 +257,11 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
       const parts = [el('b', {}, when(t)), document.createTextNode(' ' + c.metric + ' '), el('b', { class: 'value' }, fmt(c.values[i], c.unit)), el('br', {})];
       for (const b of c.bands) {
         const p = position(b.timeframe);
-        const j = stepAt(b, t);
+        const none = b.lower[i] === null && b.upper[i] === null;
         const span = el('span', { class: 'tf', 'data-timeframe': String(b.timeframe) });
         const swatch = el('i', {});
         swatch.style.background = data.colours.timeframes[p];
-        span.append(swatch, b.timeframe + '-day ' + (j < 0 ? 'no fences' : fmt(b.lower[j], c.unit) + ' \u2026 ' + fmt(b.upper[j], c.unit)));
+        span.append(swatch, b.timeframe + '-day ' + (none ? 'no fences' : fmt(b.lower[i], c.unit) + ' \u2026 ' + fmt(b.upper[i], c.unit)));
         const flag = (flagsAt.get(t) || []).find((f) => f.timeframe === b.timeframe);
         if (flag) {
           const score = flag.score === null ? 'IQR 0' : 'score ' + fmt(flag.score, '');

@@ -27,19 +27,16 @@ export interface ReportOptions extends DetectorOptions {
   readonly asOf?: number;
 }
 
-/** Fences that hold over `[from, to)`; a band is drawn as a run of such steps. */
-export interface FenceStep {
-  readonly from: number;
-  readonly to: number;
-  readonly lower: number;
-  readonly upper: number;
-}
-
-/** The fences of one timeframe over the shown period. */
+/**
+ * The fences of one timeframe over the shown period: for each shown point, the
+ * fences it was judged against, aligned with {@link ChartModel.times}.
+ */
 export interface FenceBand {
   readonly timeframe: number;
-  /** Steps in time order; a gap (no fences) ends a run. */
-  readonly steps: readonly FenceStep[];
+  /** Lower fence per shown point; NaN where there are none (too few values, or outside window mode's window). */
+  readonly lower: Float64Array;
+  /** Upper fence per shown point; NaN exactly where `lower` is. */
+  readonly upper: Float64Array;
 }
 
 /** One flagged point for one timeframe: one marker in the chart. */
@@ -81,14 +78,14 @@ export interface ReportModel {
 
 /**
  * Runs the detector for a report and keeps what the charts need: the shown
- * observations, each timeframe's fences as steps, and the flags of the shown
- * period (one per flagged point per timeframe).
+ * observations, for each timeframe the fences every shown point was judged
+ * against, and the flags of the shown period (one per flagged point per
+ * timeframe).
  *
  * Rolling mode judges every point against its own trailing window, computed
- * on the whole history so the first shown points have real fences; a point's
- * step spans half-way to its neighbours so its marker sits in the middle of
- * the fences it was judged against. Window mode computes one set of fences per
- * timeframe over `[asOf - T, asOf)`; unless `from` is given, the shown period
+ * on the whole history so the first shown points have real fences. Window
+ * mode computes one set of fences per timeframe over `[asOf - T, asOf)`, which
+ * the points of that window share; unless `from` is given, the shown period
  * starts three longest windows before `asOf` for context.
  *
  * @param set - series, already narrowed to the wanted assets and metrics; not modified
@@ -139,27 +136,16 @@ function rollingCharts(set: SeriesSet, options: ReportOptions, from: number, to:
         ...shownValues(series, m, start, end),
         asset: series.asset,
         metric,
-        bands: results.map((r) => ({ timeframe: r.timeframe, steps: rollingSteps(r, start, end) })),
+        bands: results.map((r) => ({
+          timeframe: r.timeframe,
+          lower: r.lower.slice(start, end),
+          upper: r.upper.slice(start, end),
+        })),
         flags: results.flatMap((r) => chartFlags(r, start, end)),
       });
     });
   }
   return charts;
-}
-
-function rollingSteps(r: RollingResult, start: number, end: number): FenceStep[] {
-  const { times } = r.series;
-  const steps: FenceStep[] = [];
-  for (let i = start; i < end; i++) {
-    if (Number.isNaN(r.lower[i]!)) continue;
-    steps.push({
-      from: i === start ? times[i]! : (times[i - 1]! + times[i]!) / 2,
-      to: i === end - 1 ? times[i]! : (times[i]! + times[i + 1]!) / 2,
-      lower: r.lower[i]!,
-      upper: r.upper[i]!,
-    });
-  }
-  return steps;
 }
 
 function chartFlags(r: RollingResult, start: number, end: number): ChartFlag[] {
@@ -194,7 +180,7 @@ function windowCharts(
         ...shownValues(series, m, start, end),
         asset: series.asset,
         metric,
-        bands: mine.map((r) => ({ timeframe: r.timeframe, steps: windowSteps(r, asOf) })),
+        bands: mine.map((r) => windowBand(r, series.times.subarray(start, end), asOf)),
         flags: mine.flatMap((r) =>
           r.fences === null
             ? []
@@ -217,9 +203,20 @@ function windowCharts(
   return charts;
 }
 
-function windowSteps(r: WindowResult, asOf: number): FenceStep[] {
-  if (r.fences === null) return [];
-  return [{ from: asOf - r.timeframe * DAY_MS, to: asOf, lower: r.fences.lower, upper: r.fences.upper }];
+/** The window's fences at the shown points inside `[asOf - T, asOf)`, none elsewhere. */
+function windowBand(r: WindowResult, times: Float64Array, asOf: number): FenceBand {
+  const lower = new Float64Array(times.length).fill(Number.NaN);
+  const upper = new Float64Array(times.length).fill(Number.NaN);
+  if (r.fences !== null) {
+    const windowStart = asOf - r.timeframe * DAY_MS;
+    times.forEach((t, i) => {
+      if (t >= windowStart && t < asOf) {
+        lower[i] = r.fences!.lower;
+        upper[i] = r.fences!.upper;
+      }
+    });
+  }
+  return { timeframe: r.timeframe, lower, upper };
 }
 
 function shownRange(series: AssetSeries, from: number, to: number): [number, number] {

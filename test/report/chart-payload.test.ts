@@ -12,7 +12,15 @@ function chart(metric: string, values: readonly number[], asset = 'bitcoin'): Ch
     metric,
     times: Float64Array.from(values, (_, i) => T0 + i * DAY),
     values: Float64Array.from(values),
-    bands: [{ timeframe: 7, steps: [{ from: T0, to: T0 + DAY, lower: 1, upper: 2 }] }],
+    bands: [
+      {
+        timeframe: 7,
+        lower: Float64Array.from(values, (_, i) => (i === 1 ? Number.NaN : 1)),
+        upper: Float64Array.from(values, (_, i) =>
+          i === 1 ? Number.NaN : i === 2 ? Number.POSITIVE_INFINITY : 2,
+        ),
+      },
+    ],
     flags: [
       {
         timeframe: 7,
@@ -59,7 +67,7 @@ describe('chartPayload', () => {
     expect(chartPayload(chart(metric, values), PERIOD)).toMatchObject({ axis, title });
   });
 
-  it('writes missing values as null, bands column-wise and flags without their fences', () => {
+  it('writes missing values and fences as null, fences per point and flags without their fences', () => {
     const p = chartPayload(chart('volume', [5, Number.NaN, 7]), PERIOD);
     expect(p).toMatchObject({
       id: 'chart-bitcoin-volume',
@@ -67,7 +75,7 @@ describe('chartPayload', () => {
       exponent: 0,
       times: [T0, T0 + DAY, T0 + 2 * DAY],
       values: [5, null, 7],
-      bands: [{ timeframe: 7, from: [T0], to: [T0 + DAY], lower: [1], upper: [2] }],
+      bands: [{ timeframe: 7, lower: [1, null, 1], upper: [2, null, null] }],
       flags: [{ timeframe: 7, time: T0, value: 5, direction: 'high', score: 1.5 }],
     });
     expect(Object.keys(p.flags[0]!)).toEqual(['timeframe', 'time', 'value', 'direction', 'score']);

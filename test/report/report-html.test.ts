@@ -136,21 +136,28 @@ describe('renderReportHtml(buildReportModel(...))', () => {
     expect(count(html, /<ul class="events">/g)).toBe(1);
   });
 
-  it('draws window-mode bands as one horizontal step per timeframe', async () => {
+  it("window mode: the points of [asOf − T, asOf) share the window's fences, the others have none", async () => {
     const set = await sampleSet();
     const model = buildReportModel(set, { ...BASE, mode: 'window' });
-    expect(model.asOf).toBe(Date.UTC(2022, 6, 1));
-    const bands = model.charts.flatMap((c) => c.bands);
-    expect(bands.filter((b) => b.steps.length === 1).length).toBeGreaterThan(0);
-    for (const band of bands) {
-      expect(band.steps.length).toBeLessThanOrEqual(1); // none where the window has no values
-      for (const step of band.steps) {
-        expect([step.from, step.to]).toEqual([
-          Date.UTC(2022, 6, 1) - band.timeframe * 86_400_000,
-          Date.UTC(2022, 6, 1),
-        ]);
+    const asOf = Date.UTC(2022, 6, 1);
+    expect(model.asOf).toBe(asOf);
+    let inside = 0;
+    for (const chart of model.charts) {
+      for (const band of chart.bands) {
+        const start = asOf - band.timeframe * 86_400_000;
+        const shared = new Set<number>();
+        chart.times.forEach((t, i) => {
+          if (t >= start && t < asOf) {
+            shared.add(band.lower[i]!);
+            inside++;
+          } else {
+            expect([band.lower[i], band.upper[i]]).toEqual([Number.NaN, Number.NaN]);
+          }
+        });
+        expect(shared.size).toBeLessThanOrEqual(1);
       }
     }
+    expect(inside).toBe(ASSETS.length * METRICS.length * (3 + 7 + 30)); // daily rows, none missing in June
   });
 
   it('escapes asset names taken from the input, in the markup and in the embedded data', async () => {
