@@ -126,8 +126,11 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
   // File offset of buffer[0].
   let offset = rangeStart;
 
-  /** The exact path over `[start, end)`, whose first line is line `linesBefore + 1` of this range. */
-  const handOver = async (start: number, end: number, linesBefore: number) => {
+  /**
+   * The exact path over `[start, end)`, whose first line is line `linesBefore + 1` of this range;
+   * `oneLine` when that is all it holds (the exact path counts no lines in text that is all blank).
+   */
+  const handOver = async (start: number, end: number, linesBefore: number, oneLine = false) => {
     // Starting at the newline before the line keeps the exact reader from taking the line for the
     // start of the file, where it would drop a byte-order mark that is data anywhere else.
     const from = start > 0 ? start - 1 : 0;
@@ -142,7 +145,7 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
     );
     for (const p of pass.problems) problems.push({ ...p, line: p.line + linesBefore - extra });
     documents += pass.documents;
-    lines = linesBefore + pass.lines - extra;
+    lines = oneLine ? linesBefore + 1 : linesBefore + pass.lines - extra;
   };
   const result = (): RecordPass => ({
     documents,
@@ -205,7 +208,7 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
         return result();
       } else {
         const next = buffer.indexOf(NEWLINE, s) + 1;
-        await handOver(offset + s, Math.min(offset + next, rangeEnd), lines - 1);
+        await handOver(offset + s, Math.min(offset + next, rangeEnd), lines - 1, true);
         s = next;
       }
     }
