@@ -1,23 +1,5 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InvalidTimestampError, parseIsoTimestamp } from '../core/timestamp.ts';
 import { UsageError } from './command.ts';
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-/**
- * `util.parseArgs` in strict mode, with its errors turned into {@link UsageError}
- * so that every command reports bad flags the same way (exit 2).
- *
- * @example
- * const { values } = parseFlags(argv, { input: { type: 'string', short: 'i' } });
- */
-export function parseFlags<const O extends Options>(argv: readonly string[], options: O) {
-  try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
 
 /**
  * Parses a comma-separated list of positive numbers (`3,7,30`).

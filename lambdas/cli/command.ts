@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { CommandSpec, OptionValues } from './options/option-spec.ts';
 
 /** What a command may touch: streams, environment and working directory, injectable for tests. */
 export interface CliIo {
@@ -11,19 +12,34 @@ export interface CliIo {
   readonly stderrIsTTY: boolean;
 }
 
-/** One `riskfence <name>` subcommand. */
+/** Parsed option values as the dispatcher hands them over (typed per command by {@link defineCommand}). */
+export type RawValues = Readonly<Record<string, string | boolean | undefined>>;
+
+/** One `riskfence <name>` subcommand: its option table and what it does with the parsed values. */
 export interface Command {
-  readonly name: string;
-  /** Full usage text for `riskfence <name> --help` and usage errors. */
-  readonly usage: string;
-  /** Runs the command; resolves to the process exit code. */
-  run(argv: readonly string[], io: CliIo): Promise<number>;
+  readonly spec: CommandSpec;
+  /** Runs the command on values already parsed against `spec`; resolves to the exit code. */
+  run(values: RawValues, io: CliIo, positional: string | undefined): Promise<number>;
+}
+
+/**
+ * A command whose `run` sees its values typed from its own option table.
+ *
+ * @example
+ * export const demoCommand = defineCommand(DEMO_SPEC, async (values, io) => (values.keep ? 0 : 0));
+ */
+export function defineCommand<const S extends CommandSpec>(
+  spec: S,
+  run: (values: OptionValues<S>, io: CliIo, positional: string | undefined) => Promise<number>,
+): Command {
+  // The dispatcher parsed `values` with this very spec, so the cast restates what parsing guaranteed.
+  return { spec, run: (values, io, positional) => run(values as OptionValues<S>, io, positional) };
 }
 
 /** Exit codes of every command. */
 export const ExitCode = { Ok: 0, InputError: 1, UsageError: 2 } as const;
 
-/** Bad flags or arguments: exit 2, with the command's usage. */
+/** Bad flags or arguments: exit 2, with a pointer to the command's help. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
@@ -51,26 +67,35 @@ export function processIo(): CliIo {
 }
 
 /**
- * Writes text to a stream and waits until it is flushed, so large outputs and
- * pipes to `head` behave.
+ * The reader of an output went away (`riskfence detect | head -1`): the
+ * command stops quietly with exit 0, as other Unix tools do.
+ */
+export class OutputClosedError extends Error {
+  override readonly name = 'OutputClosedError';
+}
+
+/** Error codes of a write to a pipe or socket whose reader has gone. */
+const CLOSED_CODES = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
+
+/**
+ * Writes text to a stream and waits until the stream has taken it (so large
+ * outputs honour backpressure). A reader that closed the pipe becomes an
+ * {@link OutputClosedError}; other write errors are rethrown.
  *
  * @example
  * await write(io.stdout, 'done\n');
  */
 export function write(stream: Writable, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (stream.write(text)) {
-      resolve();
+    if (stream.destroyed || stream.writableEnded) {
+      reject(new OutputClosedError('output closed'));
       return;
     }
-    // Both listeners go once either fires, so long outputs never pile up listeners.
-    const done = (error?: Error) => {
-      stream.off('drain', done);
-      stream.off('error', done);
-      if (error) reject(error);
-      else resolve();
-    };
-    stream.on('drain', done);
-    stream.on('error', done);
+    stream.write(text, (error) => {
+      if (!error) resolve();
+      else if (CLOSED_CODES.has((error as NodeJS.ErrnoException).code ?? '')) {
+        reject(new OutputClosedError(error.message));
+      } else reject(error);
+    });
   });
 }

@@ -1,35 +1,18 @@
+import type { ServiceConfig } from '../config/service-config.ts';
 import {
   assertDetectorOptions,
   Closed,
-  DEFAULT_TIMEFRAMES,
   type DetectorOptions,
   InvalidOptionsError,
   Mode,
 } from '../core/detector-options.ts';
-import { numberFlag, numberList, oneOf, timeFlag } from './args.ts';
+import { numberFlag, timeFlag } from './args.ts';
 import { UsageError } from './command.ts';
+import type { OptionListValues } from './options/option-spec.ts';
+import type { DETECTOR_OPTIONS } from './specs/shared-options.ts';
 
-/** The `parseFlags` definitions of the detector's flags, shared by `detect` and `report`. */
-export const DETECTOR_FLAGS = {
-  mode: { type: 'string' },
-  'as-of': { type: 'string' },
-  closed: { type: 'string' },
-  timeframes: { type: 'string' },
-  'deviation-limit': { type: 'string' },
-  'min-samples': { type: 'string' },
-  'min-relative-iqr': { type: 'string' },
-} as const;
-
-/** Parsed values of {@link DETECTOR_FLAGS}. */
-export interface DetectorFlagValues {
-  readonly mode?: string;
-  readonly 'as-of'?: string;
-  readonly closed?: string;
-  readonly timeframes?: string;
-  readonly 'deviation-limit'?: string;
-  readonly 'min-samples'?: string;
-  readonly 'min-relative-iqr'?: string;
-}
+/** Parsed values of the detector's options (`DETECTOR_OPTIONS`). */
+export type DetectorFlagValues = Partial<OptionListValues<typeof DETECTOR_OPTIONS>>;
 
 /** The detector's settings from the command line, validated. */
 export interface DetectorSettings extends DetectorOptions {
@@ -41,24 +24,24 @@ export interface DetectorSettings extends DetectorOptions {
   readonly minRelativeIqr: number;
 }
 
-/** What a command chooses when a flag is absent. */
-export interface DetectorFlagDefaults {
-  readonly mode: Mode;
-  /** Called only when `--deviation-limit` is absent (detect reads an environment variable then). */
-  readonly deviationLimit: () => number;
-}
-
 /**
- * Parses and validates the detector's flags: mode, `--as-of` (window mode only),
- * `--closed` (rolling mode only), timeframes, deviation limit, minimum samples
- * and the opt-in IQR floor.
+ * The detector's settings of `detect` and `report`: mode (window unless
+ * `--mode`), `--as-of` (window mode only), `--closed` (rolling mode only),
+ * the opt-in IQR floor, and timeframes, deviation limit and minimum samples
+ * from the command's configuration (the service's environment with the
+ * options in its place; see `commandConfig`).
  *
- * @throws {@link UsageError} for a bad value, a flag of the other mode, or options out of range
+ * @param v - parsed option values (choices of `--mode`/`--closed` already checked)
+ * @param config - the command's configuration
+ * @throws {@link UsageError} for a bad value, an option of the other mode, or options out of range
+ *
+ * Complexity: O(timeframes).
+ *
  * @example
- * parseDetectorFlags({ timeframes: '7' }, { mode: 'window', deviationLimit: () => 1.5 }).timeframes; // [7]
+ * parseDetectorFlags({ mode: 'rolling' }, loadServiceConfig({ TIMEFRAMES: '7' })).timeframes; // [7]
  */
-export function parseDetectorFlags(v: DetectorFlagValues, defaults: DetectorFlagDefaults): DetectorSettings {
-  const mode = oneOf('--mode', v.mode ?? defaults.mode, Object.values(Mode));
+export function parseDetectorFlags(v: DetectorFlagValues, config: ServiceConfig): DetectorSettings {
+  const mode = (v.mode ?? Mode.Window) as Mode;
   if (mode === Mode.Window && v.closed !== undefined)
     throw new UsageError('--closed applies to --mode rolling');
   if (mode === Mode.Rolling && v['as-of'] !== undefined)
@@ -66,14 +49,10 @@ export function parseDetectorFlags(v: DetectorFlagValues, defaults: DetectorFlag
   return validDetectorOptions({
     mode,
     asOf: timeFlag('--as-of', v['as-of']),
-    closed: oneOf('--closed', v.closed ?? Closed.Left, Object.values(Closed)),
-    timeframes:
-      v.timeframes === undefined ? [...DEFAULT_TIMEFRAMES] : numberList('--timeframes', v.timeframes),
-    deviationLimit:
-      v['deviation-limit'] === undefined
-        ? defaults.deviationLimit()
-        : numberFlag('--deviation-limit', v['deviation-limit']),
-    minSamples: v['min-samples'] === undefined ? 1 : numberFlag('--min-samples', v['min-samples']),
+    closed: (v.closed ?? Closed.Left) as Closed,
+    timeframes: config.timeframes,
+    deviationLimit: config.deviationLimit,
+    minSamples: config.minSamples,
     minRelativeIqr:
       v['min-relative-iqr'] === undefined ? 0 : numberFlag('--min-relative-iqr', v['min-relative-iqr']),
   });

@@ -1,17 +1,65 @@
-import { type CliIo, type Command, ExitCode, InputError, processIo, UsageError, write } from './command.ts';
-import { COMMANDS } from './commands/index.ts';
+import { readFileSync } from 'node:fs';
+import {
+  type CliIo,
+  ExitCode,
+  InputError,
+  OutputClosedError,
+  processIo,
+  UsageError,
+  write,
+} from './command.ts';
+import { COMMANDS, type CommandEntry } from './commands/index.ts';
+import type { CommandSpec } from './options/option-spec.ts';
+import { parseOptions } from './options/parse-options.ts';
+import { paragraphs, renderCommandHelp } from './options/render-help.ts';
+import { suggest } from './options/suggest.ts';
 
-const OVERVIEW = `riskfence — flags crypto risk metrics outside Tukey IQR fences
+/** Set to print the stack of an unexpected error (a bug) instead of its one-line message. */
+const DEBUG_ENV = 'RISKFENCE_DEBUG';
 
-Usage: riskfence <command> [options]     riskfence <command> --help
+/**
+ * The overview `riskfence --help` prints, from the command tables.
+ *
+ * @example
+ * overview().startsWith('riskfence'); // true
+ */
+export function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;
+  return `riskfence ${version()} — flags crypto risk metrics outside Tukey IQR fences
+
+Usage: riskfence <command> [options]
+       riskfence help <command>       (or riskfence <command> --help)
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(11)}${c.summary}`).join('\n')}
+${COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary}`).join('\n')}
+
+Options:
+  -V, --version  print the version and exit
+  -h, --help     show this help and exit
+
+${paragraphs('Exit status: 0 success, 1 input error, 2 usage error (every command; see its help for details).')}
 `;
+}
+
+/**
+ * The package's version, read from `package.json` beside the sources.
+ *
+ * @example
+ * version(); // '0.1.0'
+ */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
 
 /**
  * Runs one CLI invocation and resolves to its exit code: 0 success, 1 input
- * error, 2 usage error. Every error message names the problem.
+ * error, 2 usage error. A usage error is one line naming the problem (with a
+ * "did you mean" hint when a command or option is mistyped) and a pointer to
+ * the command's help. A reader that closes the output early (`| head -1`)
+ * ends the command quietly with 0.
  *
  * @param argv - arguments after the program name
  * @param io - streams and environment; the real process's by default
@@ -20,35 +68,88 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(11)}${c.summary}`).join('\n')}
  * process.exitCode = await main(['detect', '--input', 'docs.ndjson']);
  */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    await write(name === undefined ? io.stderr : io.stdout, OVERVIEW);
-    return name === undefined ? ExitCode.UsageError : ExitCode.Ok;
+  // Write errors reach each write's callback; without a listener the stream's 'error' event would crash.
+  const ignore = () => {};
+  io.stdout.on('error', ignore);
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    if (e instanceof OutputClosedError) return ExitCode.Ok;
+    throw e;
+  } finally {
+    io.stdout.off('error', ignore);
   }
-  const entry = COMMANDS.find((c) => c.name === name);
-  if (!entry) {
-    await write(io.stderr, `riskfence: unknown command '${name}'\n\n${OVERVIEW}`);
-    return ExitCode.UsageError;
-  }
-  return runCommand(await entry.load(), rest, io);
 }
 
-async function runCommand(command: Command, argv: readonly string[], io: CliIo): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    await write(io.stdout, command.usage);
-    return ExitCode.Ok;
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    await write(io.stderr, overview());
+    return ExitCode.UsageError;
   }
+  if (name === '--help' || name === '-h') return print(io, overview());
+  if (name === '--version' || name === '-V') return print(io, `${version()}\n`);
+  if (name === 'help') {
+    if (rest.length === 0) return print(io, overview());
+    const entry = findCommand(rest[0]!);
+    if (entry && rest.length === 1) return print(io, renderCommandHelp(entry.spec));
+    return usageError(io, 'help', entry ? `unexpected argument '${rest[1]}'` : unknownCommand(rest[0]!));
+  }
+  const entry = findCommand(name);
+  if (!entry) return usageError(io, undefined, unknownCommand(name));
+  return runCommand(entry, rest, io);
+}
+
+function findCommand(name: string): CommandEntry | undefined {
+  return COMMANDS.find((c) => c.spec.name === name);
+}
+
+function unknownCommand(name: string): string {
+  const hint = suggest(
+    name,
+    COMMANDS.map((c) => c.spec.name),
+  );
+  return `unknown command '${name}'${hint === undefined ? '' : `; did you mean ${hint}?`}`;
+}
+
+async function print(io: CliIo, text: string): Promise<number> {
+  await write(io.stdout, text);
+  return ExitCode.Ok;
+}
+
+async function usageError(
+  io: CliIo,
+  spec: CommandSpec | 'help' | undefined,
+  message: string,
+): Promise<number> {
+  const where = typeof spec === 'object' ? `riskfence ${spec.name}` : 'riskfence';
+  const usage =
+    typeof spec === 'object'
+      ? `Usage: riskfence ${spec.name} ${spec.synopsis}  (see \`riskfence ${spec.name} --help\`)`
+      : 'Usage: riskfence <command> [options]  (see `riskfence --help`)';
+  await write(io.stderr, `${where}: ${message}\n${usage}\n`);
+  return ExitCode.UsageError;
+}
+
+async function runCommand(entry: CommandEntry, argv: readonly string[], io: CliIo): Promise<number> {
+  const { spec } = entry;
   try {
-    return await command.run(argv, io);
+    const parsed = parseOptions(spec, argv);
+    if (parsed.help) return await print(io, renderCommandHelp(spec));
+    const command = await entry.load();
+    return await command.run(parsed.values, io, parsed.positional);
   } catch (e) {
-    if (e instanceof UsageError) {
-      await write(io.stderr, `riskfence ${command.name}: ${e.message}\n\n${command.usage}`);
-      return ExitCode.UsageError;
-    }
+    if (e instanceof UsageError) return usageError(io, spec, e.message);
     if (e instanceof InputError) {
-      await write(io.stderr, `riskfence ${command.name}: ${e.message}\n`);
+      await write(io.stderr, `riskfence ${spec.name}: ${e.message}\n`);
       return ExitCode.InputError;
     }
-    throw e;
+    if (e instanceof OutputClosedError || io.env[DEBUG_ENV]) throw e;
+    // A bug, not the user's doing: one line still, with the way to see more.
+    await write(
+      io.stderr,
+      `riskfence ${spec.name}: unexpected error: ${(e as Error).message ?? String(e)} (set ${DEBUG_ENV}=1 for the stack)\n`,
+    );
+    return ExitCode.InputError;
   }
 }

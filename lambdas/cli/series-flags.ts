@@ -1,113 +1,202 @@
-import { DEFAULT_METRICS } from '../core/detector-options.ts';
+import type { ServiceConfig } from '../config/service-config.ts';
 import type { FieldMapping } from '../core/document-reader.ts';
 import type { SeriesSet } from '../core/series.ts';
-import { type InputFormat, isInputFormat } from '../loaders/input-format.ts';
-import { formatProblem } from '../loaders/input-problem.ts';
-import { loadSeries } from '../loaders/load-series.ts';
+import type { InputFormat } from '../loaders/input-format.ts';
+import { formatProblem, type InputProblem } from '../loaders/input-problem.ts';
+import { type LoadSeriesOptions, type LoadSeriesResult, loadSeries } from '../loaders/load-series.ts';
+import { sourceName } from '../loaders/text-source.ts';
 import { nameList } from './args.ts';
 import { type CliIo, InputError, UsageError, write } from './command.ts';
+import type { OptionListValues } from './options/option-spec.ts';
+import type { INPUT_OPTIONS } from './specs/shared-options.ts';
 
-/** The `parseFlags` definitions of the flags that choose the input and its series. */
-export const SERIES_FLAGS = {
-  input: { type: 'string', short: 'i' },
-  'input-format': { type: 'string' },
-  assets: { type: 'string' },
-  metrics: { type: 'string' },
-  'asset-field': { type: 'string', default: 'coin_id' },
-  'time-field': { type: 'string', default: 'timestamp' },
-} as const;
+/** Parsed values of the input options (`INPUT_OPTIONS`). */
+export type InputValues = Partial<OptionListValues<typeof INPUT_OPTIONS>>;
 
-/** Usage lines of {@link SERIES_FLAGS}. */
-export const SERIES_FLAGS_USAGE = `  -i, --input FILE       NDJSON (mongoexport), JSON array or CSV; '-' for stdin (required)
-  --input-format F       ndjson | json | csv (default: from the extension, or sniffed)
-  --assets a,b           only these assets, in this order (default: all)
-  --metrics m,n          metric fields (default: the seven of the original service)
-  --asset-field PATH     asset field (default coin_id)
-  --time-field PATH      time field (default timestamp)
-`;
-
-/** Parsed values of {@link SERIES_FLAGS}. */
-export interface SeriesFlagValues {
-  readonly input?: string;
-  readonly 'input-format'?: string;
-  readonly assets?: string;
-  readonly metrics?: string;
-  readonly 'asset-field'?: string;
-  readonly 'time-field'?: string;
+/** Documents from a file (or stdin). */
+export interface FileInput {
+  readonly kind: 'file';
+  /** Path or `-`. */
+  readonly path: string;
+  readonly format: InputFormat | undefined;
 }
 
-/** The input's series, narrowed to the wanted assets. */
-export interface LoadedSeries {
-  readonly set: SeriesSet;
-  readonly documents: number;
-  readonly input: string;
+/** Documents from a MongoDB collection, read with the service's query and projection. */
+export interface MongoInput {
+  readonly kind: 'mongo';
+  /** Connection string; never printed. */
+  readonly uri: string;
 }
+
+/** Where a command's documents come from. */
+export type DocumentInput = FileInput | MongoInput;
 
 /**
- * Loads the series chosen by {@link SERIES_FLAGS} with `loadSeries`, reports
- * skipped lines on stderr (count and the first five), and keeps only the
- * `--assets` given, in that order.
+ * Where documents come from: `--input` (a file or `-`), else `--mongodb-uri`
+ * or `$MONGODB_URI` (database and collection from the command's configuration).
  *
- * @param values - parsed flags
- * @param io - streams and working directory
- * @returns the series, the number of documents read and the input's name
- * @throws {@link UsageError} without `--input` or with a bad `--input-format`
- * @throws {@link InputError} for a missing file, or `--assets` naming assets without data
- *
- * Complexity: that of `loadSeries`.
- *
+ * @throws {@link UsageError} for both `--input` and `--mongodb-uri`, or neither source
  * @example
- * const { set } = await loadSelectedSeries(values, io);
+ * documentInput({ input: 'docs.ndjson' }, {}); // { kind: 'file', path: 'docs.ndjson', format: undefined }
  */
-export async function loadSelectedSeries(values: SeriesFlagValues, io: CliIo): Promise<LoadedSeries> {
-  const input = values.input;
-  if (input === undefined || input === '') throw new UsageError('--input FILE is required');
-  const format = inputFormatFlag(values['input-format']);
-  const mapping: FieldMapping = {
-    assetField: values['asset-field'] ?? 'coin_id',
-    timeField: values['time-field'] ?? 'timestamp',
-    metrics: metricsFlag(values.metrics),
-  };
-  const loaded = await loadSeries(input, mapping, { cwd: io.cwd, stdin: io.stdin, format });
-  if (loaded.problems.length > 0) {
-    const shown = loaded.problems.slice(0, 5).map((p) => `  ${formatProblem(p)}\n`);
-    await write(
-      io.stderr,
-      `warning: skipped ${loaded.problems.length} line(s) or document(s):\n${shown.join('')}`,
-    );
+export function documentInput(values: InputValues, env: CliIo['env']): DocumentInput {
+  if (values.input !== undefined && values['mongodb-uri'] !== undefined)
+    throw new UsageError('give --input or --mongodb-uri, not both');
+  if (values.input !== undefined) {
+    if (values.input === '') throw new UsageError('--input: empty value');
+    return { kind: 'file', path: values.input, format: values['input-format'] as InputFormat | undefined };
   }
-  if (values.assets === undefined) return { set: loaded.set, documents: loaded.documents, input };
-  const wanted = nameList(values.assets);
-  const byName = new Map(loaded.set.series.map((s) => [s.asset, s]));
-  const missing = wanted.filter((a) => !byName.has(a));
-  if (missing.length > 0) throw new InputError(`no data for asset(s) ${missing.join(', ')} in ${input}`);
-  const series = [...new Set(wanted)].map((a) => byName.get(a)!);
-  return { set: { ...loaded.set, series }, documents: loaded.documents, input };
+  const uri = (values['mongodb-uri'] ?? env.MONGODB_URI)?.trim();
+  if (!uri) throw new UsageError('--input FILE is required (or --mongodb-uri URI, or $MONGODB_URI)');
+  return { kind: 'mongo', uri };
+}
+
+/** What the MongoDB path reads: a time range (epoch ms, `[from, to)`) of the wanted assets. */
+export interface ReadRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Earliest and latest instants a JavaScript date holds: "no bound". */
+export const ALL_TIME: ReadRange = Object.freeze({ from: -8.64e15, to: 8.64e15 });
+
+/** A loaded input, with the name to show for it. */
+export interface LoadedInput extends LoadSeriesResult {
+  /** The file as named, or `database.collection` (never the URI). */
+  readonly name: string;
+  /** `ndjson`/`json`/`csv`, or `mongodb`. */
+  readonly formatName: string;
 }
 
 /**
- * Parses `--input-format`.
+ * The name to show for an input: the file as named (`<stdin>` for `-`), or
+ * `database.collection` (never the URI).
  *
- * @returns the format, or `undefined` to take it from the extension or the content
- * @throws {@link UsageError} for anything but ndjson, json or csv
  * @example
- * inputFormatFlag('csv'); // 'csv'
+ * inputName({ kind: 'file', path: 'docs.ndjson', format: undefined }, config); // 'docs.ndjson'
  */
-export function inputFormatFlag(text: string | undefined): InputFormat | undefined {
-  if (text === undefined || isInputFormat(text)) return text;
-  throw new UsageError(`--input-format: '${text}' is not one of ndjson, json, csv`);
+export function inputName(input: DocumentInput, config: ServiceConfig): string {
+  return input.kind === 'file' ? sourceName(input.path) : `${config.database}.${config.sourceCollection}`;
 }
 
 /**
- * Parses `--metrics` (comma-separated field paths).
+ * Loads the series of a command's input: a file through `loadSeries`, or a
+ * MongoDB collection through the service's store (`--assets` and `range`
+ * narrow the query there). Metrics, asset and time fields come from the
+ * configuration (the service's environment, options in its place).
  *
- * @returns the metrics; the seven of the original service when the flag is absent
+ * @param input - where the documents are
+ * @param config - the command's configuration
+ * @param query - assets wanted (`undefined` = all) and, for MongoDB, the time range to read
+ * @param options - loader options for files (progress, `_id`s, stdin, cwd)
+ * @throws {@link InputError} for a missing file, or a server that cannot be read
+ *
+ * Complexity: that of `loadSeries`, or one `find` plus `seriesFromDocuments`.
+ *
+ * @example
+ * const loaded = await loadInput(input, config, { assets: undefined, range: ALL_TIME }, { cwd });
+ */
+export async function loadInput(
+  input: DocumentInput,
+  config: ServiceConfig,
+  query: { readonly assets: readonly string[] | undefined; readonly range: ReadRange },
+  options: LoadSeriesOptions,
+): Promise<LoadedInput> {
+  const mapping: FieldMapping = config.mapping;
+  if (input.kind === 'file') {
+    const loaded = await loadSeries(input.path, mapping, { ...options, format: input.format });
+    return { ...loaded, name: inputName(input, config), formatName: loaded.format };
+  }
+  // Loaded here so that file commands never pay for the driver.
+  const { readMongoSeries } = await import('./mongo-input.ts');
+  return readMongoSeries(input.uri, config, query);
+}
+
+/**
+ * Keeps only the `--assets` given, in that order (duplicates once).
+ *
+ * @throws {@link InputError} naming the assets without data
+ * @example
+ * selectAssets(set, ['bitcoin'], 'docs.ndjson').series.map((s) => s.asset); // ['bitcoin']
+ */
+export function selectAssets(set: SeriesSet, assets: readonly string[] | undefined, name: string): SeriesSet {
+  if (assets === undefined) return set;
+  const byName = new Map(set.series.map((s) => [s.asset, s]));
+  const missing = assets.filter((a) => !byName.has(a));
+  if (missing.length > 0) throw new InputError(`no data for asset(s) ${missing.join(', ')} in ${name}`);
+  return { ...set, series: [...new Set(assets)].map((a) => byName.get(a)!) };
+}
+
+/**
+ * Parses `--assets` (comma-separated names).
+ *
  * @throws {@link UsageError} when the list is empty
  * @example
- * metricsFlag('volume, latest_price'); // ['volume', 'latest_price']
+ * assetsFlag('bitcoin, ethereum'); // ['bitcoin', 'ethereum']
  */
-export function metricsFlag(text: string | undefined): string[] {
-  const metrics = text === undefined ? [...DEFAULT_METRICS] : nameList(text);
-  if (metrics.length === 0) throw new UsageError('--metrics: at least one metric is needed');
-  return metrics;
+export function assetsFlag(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const assets = nameList(text);
+  if (assets.length === 0) throw new UsageError('--assets: at least one asset is needed');
+  return assets;
+}
+
+/** Skipped lines listed on stderr before the rest are only counted. */
+const MAX_LISTED_PROBLEMS = 20;
+
+/**
+ * Reports skipped lines on stderr as `file:line: reason` (the first 20), then their count.
+ *
+ * @example
+ * await reportProblems(io, 'detect', loaded.problems);
+ */
+export async function reportProblems(
+  io: CliIo,
+  command: string,
+  problems: readonly InputProblem[],
+): Promise<void> {
+  if (problems.length === 0) return;
+  const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `${formatProblem(p)}\n`);
+  const more = problems.length - listed.length;
+  await write(
+    io.stderr,
+    `${listed.join('')}${more > 0 ? `… and ${more} more\n` : ''}riskfence ${command}: skipped ${problems.length} ` +
+      `line${problems.length === 1 ? '' : 's'}\n`,
+  );
+}
+
+/**
+ * Metrics of a series set with no numeric value in any document: a misspelt
+ * `--metrics nope`, a field of another deployment, or a field that only ever
+ * holds strings. (Missing and bad values are counted alike by the loaders, so
+ * "absent" and "never numeric" are one case here.)
+ *
+ * Complexity: O(observations · metrics) in the worst case, stopping at the first number of each metric.
+ *
+ * @example
+ * metricsWithoutNumbers(loadedSet); // ['nope']
+ */
+export function metricsWithoutNumbers(set: SeriesSet): string[] {
+  return set.metrics.filter((_, m) => !set.series.some((s) => s.values[m]!.some((v) => !Number.isNaN(v))));
+}
+
+/**
+ * Warns on stderr, whatever the output format, about metrics with no numeric value in any document.
+ *
+ * @example
+ * await warnMetricsWithoutNumbers(io, 'detect', set, 'docs.ndjson');
+ */
+export async function warnMetricsWithoutNumbers(
+  io: CliIo,
+  command: string,
+  set: SeriesSet,
+  name: string,
+): Promise<void> {
+  const absent = metricsWithoutNumbers(set);
+  if (absent.length === 0 || set.observations === 0) return;
+  await write(
+    io.stderr,
+    `riskfence ${command}: warning: no document in ${name} has a numeric value for ` +
+      `${absent.join(', ')} (check --metrics or METRICS)\n`,
+  );
 }

@@ -24,9 +24,28 @@ export interface SendReport {
   /** Message IDs of the bodies that were sent, by position. */
   readonly sent: readonly { readonly index: number; readonly messageId: string }[];
   readonly failed: readonly FailedMessage[];
-  /** SendMessageBatch calls made. */
+  /** SendMessageBatch calls made, retries included. */
   readonly calls: number;
+  /** Entries sent again after a failure without a sender fault. */
+  readonly retried: number;
 }
+
+/** How {@link sendRequests} retries entries that failed without a sender fault. */
+export interface RetryPolicy {
+  /** Attempts after the first one, per entry. @default 4 */
+  readonly retries: number;
+  /** Backoff before retry `n` (from 0) is a random delay in `[0, baseDelayMs · 2^n)` ("full jitter"). @default 100 */
+  readonly baseDelayMs: number;
+  /** Waits; tests pass one that does not. @default setTimeout */
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+/** The retry policy of {@link sendRequests} unless one is given. */
+export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
+  retries: 4,
+  baseDelayMs: 100,
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+});
 
 /**
  * Groups message bodies into SendMessageBatch calls: at most 10 entries and
@@ -66,14 +85,22 @@ export function batchIndexes(
 /**
  * Sends message bodies to a queue with SendMessageBatch (see {@link batchIndexes}).
  *
- * Entries SQS rejects are reported and the rest goes on. If a call itself
- * fails (unknown queue, no credentials, network), its entries and every later
- * one are reported as failed with that error, and nothing more is sent.
+ * As AWS documents for batch calls, an entry that failed with
+ * `SenderFault: false` (throttling, an internal error) is sent again, alone
+ * with the other such entries of its batch, after an exponential backoff with
+ * full jitter, up to `retry.retries` times; an entry with a sender fault (bad
+ * body, bad attribute) is reported at once. If a call itself fails (unknown
+ * queue, no credentials, network: the SDK has retried it already), its
+ * entries and every later one are reported as failed with that error, and
+ * nothing more is sent.
  *
  * @param sqs - an `SQSClient`
  * @param queueUrl - the queue
  * @param bodies - message bodies
+ * @param retry - the retry policy of entries without sender fault
  * @returns what was sent and what failed; every body is in exactly one of the two
+ *
+ * Complexity: O(bodies · (retries + 1)) entries sent at most.
  *
  * @example
  * const report = await sendRequests(new SQSClient({}), queueUrl, bodies);
@@ -83,34 +110,48 @@ export async function sendRequests(
   sqs: BatchSender,
   queueUrl: string,
   bodies: readonly string[],
+  retry: RetryPolicy = DEFAULT_RETRY,
 ): Promise<SendReport> {
   const sent: { index: number; messageId: string }[] = [];
   const failed: FailedMessage[] = [];
   let calls = 0;
+  let retried = 0;
   const batches = batchIndexes(bodies);
-  for (const [b, batch] of batches.entries()) {
-    calls++;
-    let output: SendMessageBatchCommandOutput;
-    try {
-      output = await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: batch.map((i) => ({ Id: String(i), MessageBody: bodies[i]! })),
-        }),
-      );
-    } catch (e) {
-      const error = e as Error;
-      for (const i of batches.slice(b).flat())
-        failed.push({ index: i, code: error.name, message: error.message });
-      break;
-    }
-    for (const entry of output.Successful ?? [])
-      sent.push({ index: Number(entry.Id), messageId: entry.MessageId! });
-    for (const entry of output.Failed ?? []) {
-      failed.push({ index: Number(entry.Id), code: entry.Code ?? 'Failed', message: entry.Message ?? '' });
+  sending: for (const [b, batch] of batches.entries()) {
+    let pending = batch;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) {
+        retried += pending.length;
+        await retry.sleep(Math.random() * retry.baseDelayMs * 2 ** (attempt - 1));
+      }
+      calls++;
+      let output: SendMessageBatchCommandOutput;
+      try {
+        output = await sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: pending.map((i) => ({ Id: String(i), MessageBody: bodies[i]! })),
+          }),
+        );
+      } catch (e) {
+        const error = e as Error;
+        const rest = [...pending, ...batches.slice(b + 1).flat()];
+        for (const i of rest) failed.push({ index: i, code: error.name, message: error.message });
+        break sending;
+      }
+      for (const entry of output.Successful ?? [])
+        sent.push({ index: Number(entry.Id), messageId: entry.MessageId! });
+      const again: number[] = [];
+      for (const entry of output.Failed ?? []) {
+        const index = Number(entry.Id);
+        const senderFault = entry.SenderFault !== false;
+        if (!senderFault && attempt < retry.retries) again.push(index);
+        else failed.push({ index, code: entry.Code ?? 'Failed', message: entry.Message ?? '' });
+      }
+      pending = again;
     }
   }
   sent.sort((x, y) => x.index - y.index);
   failed.sort((x, y) => x.index - y.index);
-  return { sent, failed, calls };
+  return { sent, failed, calls, retried };
 }

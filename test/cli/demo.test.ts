@@ -25,7 +25,13 @@ describe('riskfence demo', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     const out = run.stdout;
-    expect(out).toContain('Batch: 6 SQS messages → 5 processed, 1 dead-lettered, 0 failed');
+    const batch =
+      /Batch: 6 SQS messages \(\+(\d+) chunk requests[^)]*\) → (\d+) records processed, 1 dead-lettered, 0 failed/.exec(
+        out,
+      );
+    expect(batch).not.toBeNull();
+    // Five valid messages, plus the chunk requests the all-asset ones were fanned out into.
+    expect(Number(batch![2])).toBe(5 + Number(batch![1]));
     expect(out).toMatch(
       /Terra\/LUNA collapse[^\n]*\n[^\n]*\n[^\n]*\n {4}terra-luna:\n {6}latest_price +30d low ×5/,
     );

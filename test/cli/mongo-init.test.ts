@@ -8,7 +8,7 @@ describe('riskfence mongo-init', () => {
   it('exits 1 with a clear message when no connection string is given', async () => {
     const run = await runCli(['mongo-init']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('pass --uri or set MONGODB_URI');
+    expect(run.stderr).toContain('pass --mongodb-uri or set MONGODB_URI');
   });
 
   it('exits 1 quickly when the server is unreachable, never printing the credentials', async () => {
@@ -21,8 +21,9 @@ describe('riskfence mongo-init', () => {
   });
 
   it.each([
-    [['mongo-init', '--timeout', '-1', '--uri', 'mongodb://h'], 2],
-    [['mongo-init', '--uri', 'http://h'], 1],
+    [['mongo-init', '--timeout', '-1', '--mongodb-uri', 'mongodb://h'], 2],
+    [['mongo-init', '--mongodb-uri', 'http://h'], 1],
+    [['mongo-init', '--uri', 'mongodb://h'], 2],
   ])('%j exits %i', async (argv, code) => {
     expect((await runCli(argv)).code).toBe(code);
   });

@@ -41,7 +41,7 @@ const ctx = {
 
 describe('riskfence send: flags', () => {
   it.each([
-    [['send', '--assets', 'bitcoin'], /--queue-url is required/],
+    [['send', '--assets', 'bitcoin'], /--queue-url URL is required/],
     [['send', '--queue-url', 'not a url', '--all'], /--queue-url: 'not a url' is not a URL/],
     [['send', '--queue-url', 'http://127.0.0.1:9/q'], /which assets\?/],
     [['send', '--queue-url', 'http://127.0.0.1:9/q', '--all', '--assets', 'a'], /--all cannot be combined/],
@@ -51,15 +51,15 @@ describe('riskfence send: flags', () => {
     ],
     [
       ['send', '--queue-url', 'http://127.0.0.1:9/q', '--all', '--timeframes', '0'],
-      /rejected: timeframes\[0\]: Too small/,
+      /--timeframes '0': each of --timeframes must be at least 1 day/,
     ],
     [
       ['send', '--queue-url', 'http://127.0.0.1:9/q', '--all', '--timeframes', '1.5'],
-      /timeframes\[0\]: .*expected int/,
+      /--timeframes '1.5': each of --timeframes must be a whole number of days/,
     ],
     [
       ['send', '--queue-url', 'http://127.0.0.1:9/q', '--all', '--deviation-limit', '101'],
-      /deviationLimit: Too big/,
+      /--deviation-limit '101': must be <= 100/,
     ],
     [
       ['send', '--queue-url', 'http://127.0.0.1:9/q', '--all', '--as-of', '2022-02-30'],
@@ -67,7 +67,7 @@ describe('riskfence send: flags', () => {
     ],
     [
       ['send', '--queue-url', 'http://127.0.0.1:9/q', '--all', '--mode', 'sliding'],
-      /--mode: 'sliding' is neither/,
+      /--mode: 'sliding' is not one of window, rolling/,
     ],
     [['send', '--queue-url', 'http://127.0.0.1:9/q', '--all', '--region'], /--region/],
     [['send', '--queue-url', 'http://127.0.0.1:9/q', '--all', '--bogus'], /bogus/],

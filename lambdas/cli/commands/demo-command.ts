@@ -11,27 +11,17 @@ import { eventRowDays, MARKET_EVENTS, type MarketEvent } from '../../events/mark
 import { MemoryDeadLetterSink } from '../../handler/dead-letter-sink.ts';
 import { invokeLocally, sqsRecord } from '../../handler/local-invocation.ts';
 import { StreamLogger } from '../../handler/service-logger.ts';
+import { parseRequest } from '../../requests/parse-request.ts';
 import type { Anomaly } from '../../service/detect-job.ts';
 import { FileDetectionStore } from '../../stores/file-store.ts';
-import { parseFlags } from '../args.ts';
-import { type Command, ExitCode, InputError, write } from '../command.ts';
+import { defineCommand, ExitCode, InputError, write } from '../command.ts';
+import { ALL_TIME } from '../series-flags.ts';
+import { DEMO_SPEC } from '../specs/demo-spec.ts';
 
 const SAMPLE = fileURLToPath(new URL('../../../sample/risk-scores-2022-2023.ndjson', import.meta.url));
 
 /** Send time of every demo message, fixed so the demo prints the same every time. */
 const SENT = Date.parse('2023-05-01T00:00:00Z');
-
-const USAGE = `Usage: riskfence demo [--keep]
-
-Runs the Lambda handler in-process on the bundled sample of real market data
-(${'sample/risk-scores-2022-2023.ndjson'}, copied to a temporary store) with a generated SQS
-batch: one request per known market event in the sample, one message in each of
-the original Python producer's formats and one malformed message. Prints what
-was flagged around each event and what was dead-lettered.
-
-Options:
-  --keep   keep the temporary store (flags merged into the documents) and print its path
-`;
 
 /** A demo message: what it asks and, for event messages, the event it looks at. */
 export interface DemoMessage {
@@ -86,81 +76,99 @@ export function demoMessages(first: number, last: number): DemoMessage[] {
   ];
 }
 
-/** `riskfence demo` (what `npm start` runs). */
-export const demoCommand: Command = {
-  name: 'demo',
-  usage: USAGE,
-  async run(argv, io) {
-    const { values } = parseFlags(argv, { keep: { type: 'boolean' } });
-    // The demo's store is the sample's format, whatever the caller's environment configures.
-    const config = loadServiceConfig({});
-    const dir = await mkdtemp(join(tmpdir(), 'riskfence-demo-'));
-    try {
-      const path = join(dir, 'risk-scores.ndjson');
-      await copyFile(SAMPLE, path).catch((e: Error) => {
-        throw new InputError(`cannot copy the bundled sample: ${e.message}`);
-      });
-      const store = await FileDetectionStore.open(path, {
-        assetField: config.mapping.assetField,
-        timeField: config.mapping.timeField,
-        anomaliesField: config.anomaliesField,
-      });
-      const all = await store.read({ assets: null, from: -8.64e15, to: 8.64e15, metrics: [] });
-      const times = all.documents.map((d) => toEpochMillis((d as Record<string, unknown>).timestamp));
-      const assets = new Set(all.documents.map((d) => (d as Record<string, unknown>).coin_id));
-      const [first, last] = extent(times);
-      const messages = demoMessages(first, last);
-      const event: SQSEvent = {
-        Records: messages.map((m) =>
-          sqsRecord({ messageId: m.messageId, body: m.body, sentTimestamp: SENT }),
-        ),
-      };
-      const deadLetters = new MemoryDeadLetterSink();
-      const started = performance.now();
-      const run = await invokeLocally(event, {
-        config,
-        store,
-        deadLetters,
-        logger: new StreamLogger(io.stderr, { serviceName: config.serviceName, logLevel: 'SILENT' }),
-      });
-      const seconds = (performance.now() - started) / 1000;
-      const reports = new Map(run.reports.map((r) => [r.messageId, r]));
-      const out: string[] = [
-        'riskfence demo — the Lambda handler in-process on real market data',
-        `Sample: ${all.documents.length.toLocaleString('en')} daily documents of ${assets.size} assets, ` +
-          `${day(first)}..${day(last)} (CoinGecko snapshots at 00:00 UTC: a move on day D shows in the row of D+1)`,
-        `Batch: ${messages.length} SQS messages → ${run.tally.recordsProcessed} processed, ` +
-          `${run.tally.invalidMessages} dead-lettered, ${run.tally.recordsFailed} failed; ` +
-          `flags written to ${run.tally.flagsWritten.toLocaleString('en')} documents in ${seconds.toFixed(1)} s`,
-        '',
-      ];
-      for (const m of messages) {
-        const report = reports.get(m.messageId);
-        if (report?.status !== 'processed') continue;
-        const anomalies = report.outcome.jobs.flatMap((j) => j.anomalies);
-        const asOfs = [...new Set(report.outcome.jobs.map((j) => day(j.job.asOf)))].join(', ');
-        out.push(...(m.event ? eventSection(m, anomalies, asOfs) : otherSection(m, anomalies, asOfs)), '');
+/**
+ * `riskfence demo` (what `npm start` runs): the handler in-process on a
+ * temporary copy of the bundled sample, with the batch of {@link demoMessages}.
+ *
+ * @example
+ * await main(['demo', '--keep']);
+ */
+export const demoCommand = defineCommand(DEMO_SPEC, async (values, io) => {
+  // The demo's store is the sample's format, whatever the caller's environment configures.
+  const config = loadServiceConfig({});
+  const dir = await mkdtemp(join(tmpdir(), 'riskfence-demo-'));
+  let store: FileDetectionStore | undefined;
+  try {
+    const path = join(dir, 'risk-scores.ndjson');
+    await copyFile(SAMPLE, path).catch((e: Error) => {
+      throw new InputError(`cannot copy the bundled sample: ${e.message}`);
+    });
+    store = await FileDetectionStore.open(path, {
+      assetField: config.mapping.assetField,
+      timeField: config.mapping.timeField,
+      anomaliesField: config.anomaliesField,
+    });
+    const times: number[] = [];
+    const assets = new Set<unknown>();
+    for await (const batch of store.read({ assets: null, ...ALL_TIME, metrics: [] })) {
+      for (const d of batch.documents as Record<string, unknown>[]) {
+        times.push(toEpochMillis(d[config.mapping.timeField]));
+        assets.add(d[config.mapping.assetField]);
       }
-      out.push('Dead-lettered (sent to the DLQ at once, with errorCode and errorMessage attributes):');
-      for (const d of deadLetters.entries) out.push(`  ${d.messageId}: ${d.errorCode} — ${d.errorMessage}`);
-      if (deadLetters.entries.length === 0) out.push('  none');
-      for (const r of run.reports) {
-        if (r.status === 'failed')
-          out.push(`Failed (would be retried): ${r.messageId}: ${r.failure.message}`);
-      }
-      out.push(
-        '',
-        values.keep
-          ? `Store kept: ${path} (flags under "anomalies"), run summaries: ${store.runsPath}`
-          : 'The temporary store was removed; run `riskfence demo --keep` to inspect the flags written.',
-      );
-      await write(io.stdout, `${out.join('\n')}\n`);
-      return run.fullBatchFailure ? ExitCode.InputError : ExitCode.Ok;
-    } finally {
-      if (!values.keep) await rm(dir, { recursive: true, force: true });
     }
-  },
-};
+    const [first, last] = extent(times);
+    const messages = demoMessages(first, last);
+    const event: SQSEvent = {
+      Records: messages.map((m) => sqsRecord({ messageId: m.messageId, body: m.body, sentTimestamp: SENT })),
+    };
+    const deadLetters = new MemoryDeadLetterSink();
+    const started = performance.now();
+    const run = await invokeLocally(event, {
+      config,
+      store,
+      deadLetters,
+      logger: new StreamLogger(io.stderr, { serviceName: config.serviceName, logLevel: 'SILENT' }),
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const reports = new Map(run.reports.map((r) => [r.messageId, r]));
+    const out: string[] = [
+      'riskfence demo — the Lambda handler in-process on real market data',
+      `Sample: ${times.length.toLocaleString('en')} daily documents of ${assets.size} assets, ` +
+        `${day(first)}..${day(last)} (CoinGecko snapshots at 00:00 UTC: a move on day D shows in the row of D+1)`,
+      `Batch: ${messages.length} SQS messages (+${run.chunkRequests} chunk requests fanned out from the ` +
+        `all-asset ones) → ${run.tally.recordsProcessed} records processed, ` +
+        `${run.tally.invalidMessages} dead-lettered, ${run.tally.recordsFailed} failed; ` +
+        `flags written to ${run.tally.flagsWritten.toLocaleString('en')} documents in ${seconds.toFixed(1)} s`,
+      '',
+    ];
+    // An all-asset request is fanned out into chunk requests: their jobs carry the request's asOf.
+    const own = new Set(messages.map((m) => m.messageId));
+    const chunkJobs = run.reports.flatMap((r) =>
+      r.status === 'processed' && !own.has(r.messageId) ? r.outcome.jobs : [],
+    );
+    const ctx = {
+      sentTimestamp: SENT,
+      metrics: config.mapping.metrics,
+      defaults: { timeframes: config.timeframes, deviationLimit: config.deviationLimit },
+    };
+    for (const m of messages) {
+      const report = reports.get(m.messageId);
+      if (report?.status !== 'processed') continue;
+      const asOfs = new Set(parseRequest(m.body, ctx).map((j) => j.asOf));
+      const jobs = [...report.outcome.jobs, ...chunkJobs.filter((j) => asOfs.has(j.job.asOf))];
+      const anomalies = jobs.flatMap((j) => j.anomalies);
+      const days = [...asOfs].map(day).join(', ');
+      out.push(...(m.event ? eventSection(m, anomalies, days) : otherSection(m, anomalies, days)), '');
+    }
+    out.push('Dead-lettered (sent to the DLQ at once, with errorCode and errorMessage attributes):');
+    for (const d of deadLetters.entries) out.push(`  ${d.messageId}: ${d.errorCode} — ${d.errorMessage}`);
+    if (deadLetters.entries.length === 0) out.push('  none');
+    for (const r of run.reports) {
+      if (r.status === 'failed') out.push(`Failed (would be retried): ${r.messageId}: ${r.failure.message}`);
+    }
+    out.push(
+      '',
+      values.keep
+        ? `Store kept: ${path} (flags under "anomalies"), run summaries: ${store.runsPath}`
+        : 'The temporary store was removed; run `riskfence demo --keep` to inspect the flags written.',
+    );
+    await write(io.stdout, `${out.join('\n')}\n`);
+    return run.fullBatchFailure ? ExitCode.InputError : ExitCode.Ok;
+  } finally {
+    await store?.close();
+    if (!values.keep) await rm(dir, { recursive: true, force: true });
+  }
+});
 
 function eventSection(m: DemoMessage, anomalies: readonly Anomaly[], asOf: string): string[] {
   const event = m.event!;

@@ -2,106 +2,118 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { rollingReport, rollingResultJson, windowReport } from '../../core/detect-json.ts';
-import { Mode } from '../../core/detector-options.ts';
+import { DAY_MS, Mode } from '../../core/detector-options.ts';
 import { rollingDocumentFlags, windowDocumentFlags } from '../../core/document-flags.ts';
 import type { RollingResult } from '../../core/rolling-detector.ts';
 import { detectRolling } from '../../core/rolling-detector.ts';
 import type { SeriesSet } from '../../core/series.ts';
 import { detectWindow } from '../../core/window-detector.ts';
-import { formatProblem, type InputProblem } from '../../loaders/input-problem.ts';
-import { type LoadSeriesResult, loadSeries } from '../../loaders/load-series.ts';
-import { sourceName } from '../../loaders/text-source.ts';
-import { type CliIo, type Command, ExitCode, InputError, write } from '../command.ts';
-import {
-  DETECT_USAGE,
-  type DetectSettings,
-  OutputFormat,
-  parseDetectSettings,
-} from '../detect/detect-settings.ts';
+import { type CliIo, defineCommand, ExitCode, InputError, write } from '../command.ts';
+import { type DetectSettings, parseDetectSettings } from '../detect/detect-settings.ts';
 import { DetectTally } from '../detect/detect-tally.ts';
 import { type FlagRow, flagRowLine, rollingFlagRows, windowFlagRows } from '../detect/flag-row.ts';
+import { OutputFormat } from '../detect/output-format.ts';
 import { createProgress } from '../detect/progress.ts';
 import { renderSummaryTable } from '../detect/summary-table.ts';
 import { TextSink } from '../detect/text-sink.ts';
 import { writeBackLines } from '../detect/write-back.ts';
-
-/** Skipped lines listed on stderr before the rest are only counted. */
-const MAX_LISTED_PROBLEMS = 20;
+import { assertWritable } from '../output-path.ts';
+import {
+  ALL_TIME,
+  inputName,
+  type LoadedInput,
+  loadInput,
+  type ReadRange,
+  reportProblems,
+  selectAssets,
+  warnMetricsWithoutNumbers,
+} from '../series-flags.ts';
+import { DETECT_SPEC } from '../specs/detect-spec.ts';
 
 /**
- * `riskfence detect`: reads observations from a file or stdin, runs the
- * detector in window or rolling mode and prints a table, the JSON report or
- * one NDJSON line per flag; `--out` writes per-document flag updates for
- * `mongoimport --mode merge`. See {@link DETECT_USAGE} for the flags.
+ * `riskfence detect`: reads observations from a file, stdin or a MongoDB
+ * collection, runs the detector in window or rolling mode and prints a
+ * table, the JSON report or one NDJSON line per flag; `--out` writes
+ * per-document flag updates for `mongoimport --mode merge`. See
+ * `DETECT_SPEC` for the options.
  *
  * @example
  * await main(['detect', '--input', 'sample/risk-scores-2022-2023.ndjson', '--as-of', '2022-05-15']);
  */
-export const detectCommand: Command = {
-  name: 'detect',
-  usage: DETECT_USAGE,
-  async run(argv, io) {
-    const settings = parseDetectSettings(argv, io.env);
-    const name = sourceName(settings.input);
-    const progress = createProgress(io, `reading ${name}`);
-    const loaded = await loadSeries(
-      settings.input,
-      { assetField: settings.assetField, timeField: settings.timeField, metrics: settings.metrics },
-      {
-        format: settings.inputFormat,
-        stdin: io.stdin,
-        cwd: io.cwd,
-        onProgress: progress.bytes,
-        keepIds: settings.out !== undefined,
-      },
+export const detectCommand = defineCommand(DETECT_SPEC, async (values, io) => {
+  const settings = parseDetectSettings(values, io.env);
+  const outPath = settings.out === undefined ? undefined : resolve(io.cwd, settings.out);
+  if (outPath !== undefined) await assertWritable('--out', outPath);
+  const progress = createProgress(io, `reading ${inputName(settings.input, settings.config)}`);
+  const loaded = await loadInput(
+    settings.input,
+    settings.config,
+    { assets: settings.assets, range: readRange(settings) },
+    { stdin: io.stdin, cwd: io.cwd, onProgress: progress.bytes, keepIds: settings.out !== undefined },
+  );
+  progress.done();
+  await reportProblems(io, 'detect', loaded.problems);
+  const { assetField, timeField } = settings.config.mapping;
+  if (loaded.set.observations === 0) {
+    throw new InputError(
+      `no usable documents in ${loaded.name} (${loaded.documents} read, ${loaded.problems.length} skipped; ` +
+        `asset field '${assetField}', time field '${timeField}')`,
     );
-    progress.done();
-    await reportProblems(io, loaded.problems);
-    if (loaded.set.observations === 0) {
-      throw new InputError(
-        `no usable documents in ${name} (${loaded.documents} read, ${loaded.problems.length} lines skipped; ` +
-          `asset field '${settings.assetField}', time field '${settings.timeField}')`,
+  }
+  const set = selectAssets(loaded.set, settings.assets, loaded.name);
+  await warnMetricsWithoutNumbers(io, 'detect', set, loaded.name);
+  const out = outPath === undefined ? undefined : await openOut(outPath, settings.out!);
+  const stdout = new TextSink(io.stdout);
+  try {
+    const run = { settings, set, loaded, io, stdout, out };
+    const { tally, asOf, missingIds } =
+      settings.mode === Mode.Window ? await runWindow(run) : await runRolling(run);
+    if (settings.format === OutputFormat.Table) {
+      await stdout.push(
+        renderSummaryTable({
+          ...settings,
+          metrics: set.metrics,
+          asOf,
+          input: loaded.name,
+          format: loaded.formatName,
+          documents: loaded.documents,
+          observations: set.observations,
+          assets: set.series.length,
+          skipped: loaded.problems.length,
+          badValues: set.badValues,
+          tally,
+        }),
       );
     }
-    const out = settings.out === undefined ? undefined : await openOut(io, settings.out);
-    const stdout = new TextSink(io.stdout);
-    try {
-      const run = { settings, loaded, io, stdout, out };
-      const { tally, asOf, missingIds } =
-        settings.mode === Mode.Window ? await runWindow(run) : await runRolling(run);
-      if (settings.format === OutputFormat.Table) {
-        await stdout.push(
-          renderSummaryTable({
-            ...settings,
-            asOf,
-            input: name,
-            format: loaded.format,
-            documents: loaded.documents,
-            observations: loaded.set.observations,
-            assets: loaded.set.series.length,
-            skipped: loaded.problems.length,
-            badValues: loaded.set.badValues,
-            tally,
-          }),
-        );
-      }
-      await stdout.close();
-      if (out) {
-        await out.sink.close();
-        await out.close();
-        const note = missingIds > 0 ? `; ${missingIds} documents without _id were not written` : '';
-        await write(io.stderr, `riskfence detect: flags written to ${settings.out}${note}\n`);
-      }
-    } finally {
-      await out?.close();
+    await stdout.close();
+    if (out) {
+      await out.sink.close();
+      await out.close();
+      const note = missingIds > 0 ? `; ${missingIds} documents without _id were not written` : '';
+      await write(io.stderr, `riskfence detect: flags written to ${settings.out}${note}\n`);
     }
-    return ExitCode.Ok;
-  },
-};
+  } finally {
+    await out?.close();
+  }
+  return ExitCode.Ok;
+});
+
+/**
+ * What the MongoDB path reads: window mode with `--as-of`, the longest
+ * window before it (the service's own query); otherwise every document of
+ * the assets, since the newest one sets the default asOf and rolling mode
+ * judges the whole history. Files are always read whole.
+ */
+function readRange(s: DetectSettings): ReadRange {
+  if (s.mode !== Mode.Window || s.asOf === undefined) return ALL_TIME;
+  return { from: s.asOf - Math.max(...s.timeframes) * DAY_MS, to: s.asOf };
+}
 
 interface Run {
   readonly settings: DetectSettings;
-  readonly loaded: LoadSeriesResult;
+  /** The series after `--assets`. */
+  readonly set: SeriesSet;
+  readonly loaded: LoadedInput;
   readonly io: CliIo;
   readonly stdout: TextSink;
   readonly out: OutFile | undefined;
@@ -115,8 +127,7 @@ interface RunOutcome {
   readonly missingIds: number;
 }
 
-async function runWindow({ settings: s, loaded, stdout, out }: Run): Promise<RunOutcome> {
-  const { set } = loaded;
+async function runWindow({ settings: s, set, loaded, stdout, out }: Run): Promise<RunOutcome> {
   const asOf = s.asOf ?? newestTime(set) + 1;
   const options = {
     asOf,
@@ -128,6 +139,7 @@ async function runWindow({ settings: s, loaded, stdout, out }: Run): Promise<Run
   const tally = newTally(s);
   for (const r of results) {
     tally.judged++;
+    tally.addWindow(r.timeframe, r.n);
     if (!r.fences) tally.insufficient++;
   }
   for (const row of windowFlagRows(results)) await emitFlag(row, s.format, tally, stdout);
@@ -139,8 +151,7 @@ async function runWindow({ settings: s, loaded, stdout, out }: Run): Promise<Run
   return { tally, asOf, missingIds };
 }
 
-async function runRolling({ settings: s, loaded, io, stdout, out }: Run): Promise<RunOutcome> {
-  const { set } = loaded;
+async function runRolling({ settings: s, set, loaded, io, stdout, out }: Run): Promise<RunOutcome> {
   const options = {
     closed: s.closed,
     timeframes: s.timeframes,
@@ -207,28 +218,17 @@ function newestTime(set: SeriesSet): number {
   return newest;
 }
 
-async function reportProblems(io: CliIo, problems: readonly InputProblem[]): Promise<void> {
-  if (problems.length === 0) return;
-  const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `${formatProblem(p)}\n`);
-  const more = problems.length - listed.length;
-  await write(
-    io.stderr,
-    `${listed.join('')}${more > 0 ? `… and ${more} more\n` : ''}riskfence detect: skipped ${problems.length} ` +
-      `line${problems.length === 1 ? '' : 's'}\n`,
-  );
-}
-
 interface OutFile {
   readonly sink: TextSink;
   close(): Promise<void>;
 }
 
-async function openOut(io: CliIo, path: string): Promise<OutFile> {
+async function openOut(path: string, named: string): Promise<OutFile> {
   let file: FileHandle;
   try {
-    file = await open(resolve(io.cwd, path), 'w');
+    file = await open(path, 'w');
   } catch (e) {
-    throw new InputError(`cannot write --out ${path}: ${(e as Error).message}`);
+    throw new InputError(`cannot write --out ${named}: ${(e as Error).message}`);
   }
   const stream = file.createWriteStream();
   let closed = false;
@@ -249,7 +249,7 @@ async function writeFlags(
   ids: readonly unknown[] | undefined,
   s: DetectSettings,
 ): Promise<number> {
-  const { lines, missingIds } = writeBackLines(flags, ids ?? [], s.anomaliesField);
+  const { lines, missingIds } = writeBackLines(flags, ids ?? [], s.config.anomaliesField);
   for (const line of lines) await out.sink.push(`${line}\n`);
   return missingIds;
 }

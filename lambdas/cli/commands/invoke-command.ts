@@ -1,7 +1,7 @@
-import { appendFile, readFile } from 'node:fs/promises';
+import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { ConfigError, loadServiceConfig, type ServiceConfig } from '../../config/service-config.ts';
+import type { ServiceConfig } from '../../config/service-config.ts';
 import { MemoryDeadLetterSink } from '../../handler/dead-letter-sink.ts';
 import {
   InvalidEventError,
@@ -10,74 +10,54 @@ import {
   toSqsEvent,
 } from '../../handler/local-invocation.ts';
 import { StreamLogger } from '../../handler/service-logger.ts';
+import type { DetectionStore } from '../../stores/detection-store.ts';
 import { FileDetectionStore } from '../../stores/file-store.ts';
-import { parseFlags } from '../args.ts';
-import { type CliIo, type Command, ExitCode, InputError, UsageError, write } from '../command.ts';
+import { type CliIo, defineCommand, ExitCode, InputError, UsageError, write } from '../command.ts';
+import { specOptions } from '../options/option-spec.ts';
+import { assertWritable } from '../output-path.ts';
+import { commandConfig } from '../service-env.ts';
+import { INVOKE_SPEC } from '../specs/invoke-spec.ts';
 
-const USAGE = `Usage: riskfence invoke --event EVENT.json --store DOCS.ndjson [--dead-letter FILE] [--log-level LEVEL]
-
-Runs the Lambda handler in-process on an SQS event as Lambda delivers it
-({"Records": [{"messageId", "body", "attributes": {"SentTimestamp"}, ...}]}),
-reading and writing the documents of an NDJSON file (flags are merged into it;
-run summaries go to DOCS.ndjson.runs.ndjson). Configuration comes from the same
-environment variables as the Lambda (METRICS, TIMEFRAMES, ANOMALIES_FIELD, ...).
-
-Prints JSON: {"batchItemFailures", "deadLettered", "flagsWritten", "recordsProcessed", ...}.
-Running it twice on the same store writes nothing the second time.
-
-Options:
-  --event FILE         the SQS event (JSON)
-  --store FILE         NDJSON documents (mongoexport format); updated in place
-  --dead-letter FILE   also append dead-lettered records (NDJSON, original body included)
-  --log-level LEVEL    handler logs on stderr: DEBUG, INFO, WARN (default), ERROR, SILENT
-Exit status: 0 when the handler returned, 1 when the whole batch failed or input is invalid.
-`;
-
-const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
-
-/** `riskfence invoke`: the Lambda handler on a local SQS event and an NDJSON store. */
-export const invokeCommand: Command = {
-  name: 'invoke',
-  usage: USAGE,
-  async run(argv, io) {
-    const { values } = parseFlags(argv, {
-      event: { type: 'string' },
-      store: { type: 'string' },
-      'dead-letter': { type: 'string' },
-      'log-level': { type: 'string' },
-    });
-    if (values.event === undefined) throw new UsageError('--event is required');
-    if (values.store === undefined) throw new UsageError('--store is required');
-    const logLevel = (values['log-level'] ?? 'WARN').toUpperCase();
-    if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-      throw new UsageError(`--log-level: '${values['log-level']}' is not one of ${LOG_LEVELS.join(', ')}`);
-    }
-    const config = configFrom(io);
-    const event = await readEvent(resolve(io.cwd, values.event), io);
-    const store = await FileDetectionStore.open(resolve(io.cwd, values.store), {
-      assetField: config.mapping.assetField,
-      timeField: config.mapping.timeField,
-      anomaliesField: config.anomaliesField,
-    });
-    if (store.problems.length > 0) {
-      await write(
-        io.stderr,
-        `riskfence invoke: ${store.problems.length} unreadable lines in the store are kept as they are\n`,
-      );
-    }
+/**
+ * `riskfence invoke`: the Lambda handler on a local SQS event, against an
+ * NDJSON store or a MongoDB database. Every output (store, dead-letter file,
+ * server) is checked before the handler runs, so a bad `--dead-letter` never
+ * leaves a rewritten store and lost dead letters behind.
+ *
+ * @example
+ * await main(['invoke', '--event', 'event.json', '--store', 'docs.ndjson']);
+ */
+export const invokeCommand = defineCommand(INVOKE_SPEC, async (values, io) => {
+  if (values.store !== undefined && values['mongodb-uri'] !== undefined)
+    throw new UsageError('give --store or --mongodb-uri, not both');
+  const uri = values.store === undefined ? (values['mongodb-uri'] ?? io.env.MONGODB_URI)?.trim() : undefined;
+  if (values.store === undefined && !uri)
+    throw new UsageError('--store FILE is required (or --mongodb-uri URI, or $MONGODB_URI)');
+  const config = commandConfig(specOptions(INVOKE_SPEC), values, io.env);
+  const event = await readEvent(resolve(io.cwd, values.event!), io);
+  const deadLetterPath =
+    values['dead-letter'] === undefined ? undefined : resolve(io.cwd, values['dead-letter']);
+  if (deadLetterPath !== undefined) await assertWritable('--dead-letter', deadLetterPath);
+  const deadLetterFile = deadLetterPath === undefined ? undefined : await openForAppend(deadLetterPath);
+  try {
     const deadLetters = new MemoryDeadLetterSink();
-    const run = await invokeLocally(event, {
-      config,
-      store,
-      deadLetters,
-      logger: new StreamLogger(io.stderr, {
-        serviceName: config.serviceName,
-        logLevel: logLevel as LogLevel,
-      }),
-    });
-    if (values['dead-letter'] !== undefined && deadLetters.entries.length > 0) {
-      const lines = deadLetters.entries.map((e) => `${JSON.stringify(e)}\n`).join('');
-      await appendFile(resolve(io.cwd, values['dead-letter']), lines);
+    const handle = (store: DetectionStore) =>
+      invokeLocally(event, {
+        config,
+        store,
+        deadLetters,
+        logger: new StreamLogger(io.stderr, {
+          serviceName: config.serviceName,
+          logLevel: (values['log-level'] ?? 'WARN') as LogLevel,
+        }),
+      });
+    const run =
+      uri === undefined
+        ? await withFileStore(resolve(io.cwd, values.store!), config, io, handle)
+        : await withMongoStore(uri, config, handle);
+    // Dead letters first: they are the only copy of the rejected messages once the event is gone.
+    if (deadLetterFile && deadLetters.entries.length > 0) {
+      await deadLetterFile.appendFile(deadLetters.entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
     }
     await write(io.stdout, `${JSON.stringify(invocationJson(run, deadLetters), null, 2)}\n`);
     if (run.fullBatchFailure) {
@@ -88,16 +68,59 @@ export const invokeCommand: Command = {
       return ExitCode.InputError;
     }
     return ExitCode.Ok;
-  },
-};
-
-function configFrom(io: CliIo): ServiceConfig {
-  try {
-    return loadServiceConfig(io.env);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new InputError(e.message);
-    throw e;
+  } finally {
+    await deadLetterFile?.close();
   }
+});
+
+async function openForAppend(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'a');
+  } catch (e) {
+    throw new InputError(`cannot write --dead-letter ${path}: ${(e as Error).message}`);
+  }
+}
+
+async function withFileStore(
+  path: string,
+  config: ServiceConfig,
+  io: CliIo,
+  use: (store: DetectionStore) => Promise<LocalInvocation>,
+): Promise<LocalInvocation> {
+  await assertWritable('--store', path);
+  const store = await FileDetectionStore.open(path, {
+    assetField: config.mapping.assetField,
+    timeField: config.mapping.timeField,
+    anomaliesField: config.anomaliesField,
+  });
+  try {
+    if (store.problems.length > 0) {
+      await write(
+        io.stderr,
+        `riskfence invoke: ${store.problems.length} unreadable lines in the store are kept as they are\n`,
+      );
+    }
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function withMongoStore(
+  uri: string,
+  config: ServiceConfig,
+  use: (store: DetectionStore) => Promise<LocalInvocation>,
+): Promise<LocalInvocation> {
+  // Loaded here so that the file path never pays for the driver.
+  const [{ withMongoClient }, { MongoDetectionStore, mongoStoreOptions }] = await Promise.all([
+    import('../mongo-client.ts'),
+    import('../../stores/mongo-store.ts'),
+  ]);
+  return withMongoClient(uri, `use MongoDB database ${config.database}`, {}, async (client) => {
+    // An unreachable server is one clear line before the handler runs, not a batch of retried records.
+    await client.db(config.database).command({ ping: 1 });
+    return use(new MongoDetectionStore(client, mongoStoreOptions(config)));
+  });
 }
 
 async function readEvent(path: string, io: CliIo) {
@@ -124,15 +147,19 @@ async function readEvent(path: string, io: CliIo) {
 
 /**
  * The JSON `riskfence invoke` prints: the handler's response, the dead
- * letters and the invocation's counts.
+ * letters, then every count of the invocation's tally as it stands (so a
+ * count the handler gains is printed without a change here), the anomalies
+ * detected over all timeframes and the chunk requests fanned out.
+ *
+ * Complexity: O(dead letters + timeframes + counts).
  *
  * @example
  * invocationJson(run, sink).flagsWritten; // documents updated
  */
 export function invocationJson(run: LocalInvocation, deadLetters: MemoryDeadLetterSink) {
-  const { tally } = run;
+  const counts = Object.fromEntries(Object.entries(run.tally).filter(([, v]) => typeof v === 'number'));
   let anomaliesDetected = 0;
-  for (const n of tally.anomaliesByTimeframe.values()) anomaliesDetected += n;
+  for (const n of run.tally.anomaliesByTimeframe.values()) anomaliesDetected += n;
   return {
     batchItemFailures: run.response.batchItemFailures,
     deadLettered: deadLetters.entries.map(({ messageId, errorCode, errorMessage }) => ({
@@ -140,14 +167,9 @@ export function invocationJson(run: LocalInvocation, deadLetters: MemoryDeadLett
       errorCode,
       errorMessage,
     })),
-    flagsWritten: tally.flagsWritten,
-    recordsProcessed: tally.recordsProcessed,
-    recordsFailed: tally.recordsFailed,
-    invalidMessages: tally.invalidMessages,
-    assetsEvaluated: tally.assetsEvaluated,
-    documentsRead: tally.documentsRead,
+    ...counts,
     anomaliesDetected,
-    dataQualityIssues: tally.dataQualityIssues,
+    chunkRequests: run.chunkRequests,
     ...(run.fullBatchFailure ? { fullBatchFailure: true } : {}),
   };
 }

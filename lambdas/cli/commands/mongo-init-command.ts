@@ -1,60 +1,72 @@
-import { redactSecrets } from '../../config/redact.ts';
-import { ConfigError, loadServiceConfig } from '../../config/service-config.ts';
-import { numberFlag, parseFlags } from '../args.ts';
-import { type Command, ExitCode, InputError, UsageError, write } from '../command.ts';
+import type { MongoClient } from 'mongodb';
+import type { ServiceConfig } from '../../config/service-config.ts';
+import { indexPlans } from '../../stores/mongo-queries.ts';
+import { MongoDetectionStore, mongoStoreOptions } from '../../stores/mongo-store.ts';
+import { integerFlag } from '../args.ts';
+import { defineCommand, ExitCode, InputError, write } from '../command.ts';
+import { type ExistingIndex, explainIndexConflicts, INDEX_CONFLICT_CODES } from '../index-conflict.ts';
+import { withMongoClient } from '../mongo-client.ts';
+import { specOptions } from '../options/option-spec.ts';
+import { commandConfig } from '../service-env.ts';
+import { DEFAULT_SERVER_TIMEOUT_MS, MONGO_INIT_SPEC } from '../specs/mongo-init-spec.ts';
 
-const USAGE = `Usage: riskfence mongo-init [--uri URI] [--timeout MS]
-
-Creates, idempotently, the indexes the service relies on: (asset, time) on the
-source collection and the unique run key (asset, asOf, paramsHash) on the runs
-collection. Database, collections and fields come from the same environment
-variables as the Lambda (MONGODB_DATABASE, SOURCE_COLLECTION, RUNS_COLLECTION,
-ASSET_FIELD, TIME_FIELD).
-
-Options:
-  --uri URI      connection string (default: the MONGODB_URI environment variable)
-  --timeout MS   how long to wait for the server (default 5000)
-Exit status: 0 done, 1 no URI, invalid configuration or server unreachable.
-`;
-
-/** `riskfence mongo-init`: creates the service's MongoDB indexes. */
-export const mongoInitCommand: Command = {
-  name: 'mongo-init',
-  usage: USAGE,
-  async run(argv, io) {
-    const { values } = parseFlags(argv, { uri: { type: 'string' }, timeout: { type: 'string' } });
-    const timeout = values.timeout === undefined ? 5_000 : numberFlag('--timeout', values.timeout);
-    if (!(Number.isInteger(timeout) && timeout > 0))
-      throw new UsageError('--timeout must be a positive integer');
-    const uri = (values.uri ?? io.env.MONGODB_URI)?.trim();
-    if (!uri) throw new InputError('no MongoDB connection string: pass --uri or set MONGODB_URI');
-    let config: ReturnType<typeof loadServiceConfig>;
-    try {
-      config = loadServiceConfig(io.env);
-    } catch (e) {
-      if (e instanceof ConfigError) throw new InputError(e.message);
-      throw e;
-    }
-    // Loaded here so that other commands never pay for the driver.
-    const { createMongoClient, MongoDetectionStore, mongoStoreOptions } = await import(
-      '../../stores/mongo-store.ts'
+/**
+ * `riskfence mongo-init`: creates the service's MongoDB indexes. Its client
+ * has no socket timeout, since a build on a large collection may take far
+ * longer than the Lambda's 30 s and is not a failure; server selection and
+ * connecting keep `--timeout`. A conflict with an existing index (server
+ * codes 85/86) is explained: which index, how it differs, what to do.
+ *
+ * @example
+ * await main(['mongo-init', '--mongodb-uri', 'mongodb://127.0.0.1:27017']);
+ */
+export const mongoInitCommand = defineCommand(MONGO_INIT_SPEC, async (values, io) => {
+  const timeout = integerFlag('--timeout', values.timeout, 1) ?? DEFAULT_SERVER_TIMEOUT_MS;
+  const uri = (values['mongodb-uri'] ?? io.env.MONGODB_URI)?.trim();
+  if (!uri) throw new InputError('no MongoDB connection string: pass --mongodb-uri or set MONGODB_URI');
+  const config = commandConfig(specOptions(MONGO_INIT_SPEC), values, io.env);
+  const source = `${config.database}.${config.sourceCollection}`;
+  const runs = `${config.database}.${config.runsCollection}`;
+  const options = { serverSelectionTimeoutMS: timeout, connectTimeoutMS: timeout, socketTimeoutMS: 0 };
+  return withMongoClient(uri, 'create the indexes', options, async (client) => {
+    await write(
+      io.stderr,
+      `riskfence mongo-init: creating indexes on ${source} and ${runs}; a build on a large collection ` +
+        'can take minutes: waiting for it\n',
     );
-    let client: ReturnType<typeof createMongoClient>;
+    let names: string[];
     try {
-      client = createMongoClient(uri, { serverSelectionTimeoutMS: timeout, connectTimeoutMS: timeout });
+      names = await new MongoDetectionStore(client, mongoStoreOptions(config)).ensureIndexes();
     } catch (e) {
-      throw new InputError(`invalid connection string: ${redactSecrets((e as Error).message)}`);
+      if (!INDEX_CONFLICT_CODES.has(serverCode(e) ?? -1)) throw e;
+      throw new InputError(await conflictMessage(client, config, e as Error));
     }
-    try {
-      const names = await new MongoDetectionStore(client, mongoStoreOptions(config)).ensureIndexes();
-      const where = [config.sourceCollection, config.runsCollection];
-      const lines = names.map((name, i) => `  ${config.database}.${where[i]}: ${name}`);
-      await write(io.stdout, `indexes ready:\n${lines.join('\n')}\n`);
-      return ExitCode.Ok;
-    } catch (e) {
-      throw new InputError(`cannot create the indexes: ${redactSecrets((e as Error).message)}`);
-    } finally {
-      await client.close();
-    }
-  },
-};
+    const lines = names.map((name, i) => `  ${i === 0 ? source : runs}: ${name}`);
+    await write(io.stdout, `indexes ready:\n${lines.join('\n')}\n`);
+    return ExitCode.Ok;
+  });
+});
+
+/** The server's error code, on the error or on the driver error it wraps. */
+function serverCode(e: unknown): number | undefined {
+  for (let cause = e; cause instanceof Error; cause = cause.cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'number') return code;
+  }
+  return undefined;
+}
+
+async function conflictMessage(client: MongoClient, config: ServiceConfig, error: Error): Promise<string> {
+  const db = client.db(config.database);
+  const planned = await Promise.all(
+    indexPlans(mongoStoreOptions(config)).map(async (plan) => {
+      const collection = plan.collection === 'source' ? config.sourceCollection : config.runsCollection;
+      const existing = (await db.collection(collection).listIndexes().toArray()) as ExistingIndex[];
+      return { plan, collection, where: `${config.database}.${collection}`, existing };
+    }),
+  );
+  const explained = explainIndexConflicts(planned);
+  return explained.length > 0
+    ? `an existing index conflicts with riskfence's (server code ${serverCode(error)}): ${explained.join('; ')}`
+    : `an existing index conflicts with riskfence's (server code ${serverCode(error)}): ${error.message}`;
+}

@@ -6,81 +6,47 @@ import {
   DEFAULT_DEVIATION_LIMIT,
   DEFAULT_METRICS,
   DEFAULT_TIMEFRAMES,
-  Mode,
+  type Mode,
 } from '../../core/detector-options.ts';
 import { composeRequests, type RequestFields } from '../../requests/compose-requests.ts';
 import { InvalidMessageError } from '../../requests/invalid-message-error.ts';
 import { parseRequest } from '../../requests/parse-request.ts';
 import { ASSET_NAME } from '../../requests/request-schema.ts';
 import { type SendReport, sendRequests } from '../../requests/send-requests.ts';
-import { nameList, numberFlag, numberList, parseFlags } from '../args.ts';
-import { type CliIo, type Command, ExitCode, InputError, UsageError, write } from '../command.ts';
+import { nameList, numberFlag, numberList } from '../args.ts';
+import { type CliIo, defineCommand, ExitCode, InputError, UsageError, write } from '../command.ts';
+import type { OptionValues } from '../options/option-spec.ts';
+import { checkAsServiceVariable } from '../service-env.ts';
+import { SEND_SPEC } from '../specs/send-spec.ts';
 
-const USAGE = `Usage: riskfence send --queue-url URL (--assets a,b | --assets-file FILE | --all) [options]
+/**
+ * `riskfence send`: sends detection requests to a queue; entries that fail
+ * without a sender fault are retried with backoff (see `sendRequests`).
+ *
+ * @example
+ * await main(['send', '--queue-url', url, '--assets', 'bitcoin']);
+ */
+export const sendCommand = defineCommand(SEND_SPEC, async (values, io) => {
+  const queueUrl = values['queue-url']!;
+  if (!URL.canParse(queueUrl)) throw new UsageError(`--queue-url: '${queueUrl}' is not a URL`);
+  const assets = await assetList(values, io);
+  const fields = requestFields(values);
+  const messages = checkedMessages(assets, fields, io.env);
+  const sqs = sqsClient(queueUrl, values.endpoint, values.region, io.env);
+  try {
+    const report = await sendRequests(
+      sqs,
+      queueUrl,
+      messages.map((m) => m.body),
+    );
+    await printReport(report, messages, queueUrl, io);
+    return report.failed.length === 0 ? ExitCode.Ok : ExitCode.InputError;
+  } finally {
+    sqs.destroy();
+  }
+});
 
-Sends version-1 detection requests to an SQS queue (AWS, or any SQS endpoint),
-at most 1000 assets per message, 10 messages per SendMessageBatch call.
-Every message is checked with the consumer's own parser before it is sent.
-
-Options:
-  --queue-url URL         the request queue (required)
-  --endpoint URL          SQS endpoint, e.g. http://127.0.0.1:5000 for a local SQS API
-  --region R              AWS region (default: from the queue URL, then AWS_REGION)
-  --assets a,b            assets to check (names: ${ASSET_NAME.source})
-  --assets-file FILE      more assets, one per line (blank lines and lines starting with # skipped)
-  --all                   every asset with data in the longest window (one message)
-  --as-of ISO             end of the windows (default: the consumer uses each message's send time)
-  --timeframes 3,7,30     window lengths in whole days, 1..365
-  --deviation-limit K     Tukey's k, 0 < k <= 100
-  --metrics m1,m2         metrics to check; checked against METRICS when that is set
-  --mode window|rolling   how windows are placed (default window)
-
-Credentials come from the AWS SDK's default chain (AWS_ACCESS_KEY_ID, profiles, roles).
-Exit status: 0 all sent, 1 some message not sent or an unreadable assets file, 2 bad flags.
-`;
-
-const FLAGS = {
-  'queue-url': { type: 'string' },
-  endpoint: { type: 'string' },
-  region: { type: 'string' },
-  assets: { type: 'string' },
-  'assets-file': { type: 'string' },
-  all: { type: 'boolean' },
-  'as-of': { type: 'string' },
-  timeframes: { type: 'string' },
-  'deviation-limit': { type: 'string' },
-  metrics: { type: 'string' },
-  mode: { type: 'string' },
-} as const;
-
-/** `riskfence send`: sends detection requests to a queue. */
-export const sendCommand: Command = {
-  name: 'send',
-  usage: USAGE,
-  async run(argv, io) {
-    const { values } = parseFlags(argv, FLAGS);
-    const queueUrl = values['queue-url'];
-    if (queueUrl === undefined) throw new UsageError('--queue-url is required');
-    if (!URL.canParse(queueUrl)) throw new UsageError(`--queue-url: '${queueUrl}' is not a URL`);
-    const assets = await assetList(values, io);
-    const fields = requestFields(values);
-    const messages = checkedMessages(assets, fields, io.env);
-    const sqs = sqsClient(queueUrl, values.endpoint, values.region, io.env);
-    try {
-      const report = await sendRequests(
-        sqs,
-        queueUrl,
-        messages.map((m) => m.body),
-      );
-      await printReport(report, messages, queueUrl, io);
-      return report.failed.length === 0 ? ExitCode.Ok : ExitCode.InputError;
-    } finally {
-      sqs.destroy();
-    }
-  },
-};
-
-type Values = ReturnType<typeof parseFlags<typeof FLAGS>>['values'];
+type Values = OptionValues<typeof SEND_SPEC>;
 
 async function assetList(values: Values, io: CliIo): Promise<string[] | null> {
   const listed = values.assets !== undefined || values['assets-file'] !== undefined;
@@ -124,18 +90,17 @@ async function assetsFromFile(path: string): Promise<string[]> {
 }
 
 function requestFields(values: Values): RequestFields {
-  const mode = values.mode;
-  if (mode !== undefined && mode !== Mode.Window && mode !== Mode.Rolling) {
-    throw new UsageError(`--mode: '${mode}' is neither window nor rolling`);
-  }
+  const { timeframes, mode } = values;
+  const k = values['deviation-limit'];
+  // The consumer's rules, checked here so that a bad value is named as the option the user typed.
+  if (timeframes !== undefined) checkAsServiceVariable('--timeframes', 'TIMEFRAMES', timeframes);
+  if (k !== undefined) checkAsServiceVariable('--deviation-limit', 'QUANTILE_DEVIATION_LIMIT', k);
   return {
     ...(values['as-of'] === undefined ? {} : { asOf: values['as-of'] }),
-    ...(values.timeframes === undefined ? {} : { timeframes: numberList('--timeframes', values.timeframes) }),
+    ...(timeframes === undefined ? {} : { timeframes: numberList('--timeframes', timeframes) }),
     ...(values.metrics === undefined ? {} : { metrics: nameList(values.metrics) }),
-    ...(values['deviation-limit'] === undefined
-      ? {}
-      : { deviationLimit: numberFlag('--deviation-limit', values['deviation-limit']) }),
-    ...(mode === undefined ? {} : { mode }),
+    ...(k === undefined ? {} : { deviationLimit: numberFlag('--deviation-limit', k) }),
+    ...(mode === undefined ? {} : { mode: mode as Mode }),
   };
 }
 
@@ -229,7 +194,8 @@ async function printReport(
       : `${count(report.sent)} of ${count(report.sent) + count(report.failed)} assets`;
   lines.push(
     `sent ${report.sent.length} of ${messages.length} message${messages.length === 1 ? '' : 's'} (${total}) ` +
-      `in ${report.calls} SendMessageBatch call${report.calls === 1 ? '' : 's'} to ${queueUrl}\n`,
+      `in ${report.calls} SendMessageBatch call${report.calls === 1 ? '' : 's'} to ${queueUrl}` +
+      `${report.retried > 0 ? ` (${report.retried} entries retried after failures without sender fault)` : ''}\n`,
   );
   await write(io.stdout, lines.join(''));
   if (report.failed.length > 0) {

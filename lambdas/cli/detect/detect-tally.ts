@@ -20,6 +20,8 @@ export class DetectTally {
   insufficient = 0;
   /** Windows or points judged in total. */
   judged = 0;
+  /** Window mode: the most finite values any window of each timeframe held. */
+  readonly largestWindow = new Map<number, number>();
 
   /** @param limit - flags to keep; 0 keeps all */
   constructor(limit: number) {
@@ -29,6 +31,11 @@ export class DetectTally {
   /** Registers a timeframe so that it is listed even with no flags. */
   addTimeframe(timeframe: number): void {
     if (!this.flagsByTimeframe.has(timeframe)) this.flagsByTimeframe.set(timeframe, 0);
+  }
+
+  /** Window mode: records how many finite values one window of a timeframe held. */
+  addWindow(timeframe: number, values: number): void {
+    this.largestWindow.set(timeframe, Math.max(values, this.largestWindow.get(timeframe) ?? 0));
   }
 
   /** Counts one flag and keeps it if it is among the most severe. */

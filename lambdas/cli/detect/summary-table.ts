@@ -1,6 +1,5 @@
 import { timeframeKey } from '../../core/document-flags.ts';
 import { formatIso } from '../../core/timestamp.ts';
-import type { InputFormat } from '../../loaders/input-format.ts';
 import type { DetectorSettings } from '../detector-flags.ts';
 import type { DetectTally } from './detect-tally.ts';
 import type { FlagRow } from './flag-row.ts';
@@ -8,9 +7,10 @@ import type { FlagRow } from './flag-row.ts';
 /** Everything the human summary of a detect run shows. */
 export interface DetectSummary extends DetectorSettings {
   readonly metrics: readonly string[];
-  /** The input as the user named it. */
+  /** The input as the user named it (a file, or `database.collection`). */
   readonly input: string;
-  readonly format: InputFormat;
+  /** `ndjson`, `json`, `csv` or `mongodb`. */
+  readonly format: string;
   readonly documents: number;
   readonly observations: number;
   readonly assets: number;
@@ -66,6 +66,15 @@ export function renderSummaryTable(s: DetectSummary): string {
   out.push(`insufficient data: ${t.insufficient} of ${t.judged} ${unit} without fences`);
   const byTimeframe = [...t.flagsByTimeframe].map(([tf, n]) => `${timeframeKey(tf)} ${n}`).join(', ');
   out.push(`flags: ${t.flags} (${byTimeframe})`);
+  const few = [...t.largestWindow].filter(([tf, n]) => n <= 3 && t.flagsByTimeframe.get(tf) === 0);
+  if (few.length > 0 && s.deviationLimit >= 1) {
+    // Newcomers read "d3 0" on daily data as a bug: three values can never leave their own fences.
+    const keys = few.map(([tf]) => timeframeKey(tf)).join(', ');
+    out.push(
+      `note: ${keys}: at most 3 values per window (daily data?); with 3 values and k >= 1 no value can fall ` +
+        'outside the fences. Try --mode rolling or a longer timeframe.',
+    );
+  }
   const rows = t.top();
   if (rows.length === 0) return `${out.join('\n')}\n`;
   out.push('');
