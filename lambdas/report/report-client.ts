@@ -62,6 +62,23 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
     return e;
   }
 
+  /** First index whose time is >= t (binary search; times ascend). */
+  function lowerBound(times, t) {
+    let lo = 0, hi = times.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (times[mid] < t) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+
+  /**
+   * Indices [from, to) of the points in the x range shown, plus one on each
+   * side (their steps reach in); every point while the x scale is not set yet.
+   */
+  function shown(u, times) {
+    const { min, max } = u.scales.x;
+    if (min === null || min === undefined || max === null || max === undefined) return [0, times.length];
+    return [Math.max(lowerBound(times, min) - 1, 0), Math.min(lowerBound(times, max) + 1, times.length)];
+  }
+
   /** Fences overflowed to ±Infinity arrive as null; on a log axis a fence at or below 0 has no place. */
   const drawable = (v, log) => v !== null && (!log || v > 0);
 
@@ -72,14 +89,13 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
         return c.axis === 'score' ? [0, 100] : log ? [1, 10] : [0, 1];
       }
       if (c.axis === 'score') return [Math.min(0, min), Math.max(100, max)];
-      const t0 = u.scales.x.min, t1 = u.scales.x.max;
+      const [from, to] = shown(u, c.times);
       const f = (v) => (log ? Math.log10(v) : v);
       const lo0 = f(min), hi0 = f(max);
       const span = hi0 - lo0 || Math.abs(hi0) || 1;
       let lo = lo0, hi = hi0;
       for (const b of c.bands) {
-        for (let i = 0; i < c.times.length; i++) {
-          if (c.times[i] < t0 || c.times[i] > t1) continue;
+        for (let i = from; i < to; i++) {
           if (drawable(b.lower[i], log)) lo = Math.min(lo, Math.max(f(b.lower[i] / scale), lo0 - 0.15 * span));
           if (drawable(b.upper[i], log)) hi = Math.max(hi, Math.min(f(b.upper[i] / scale), hi0 + 0.15 * span));
         }
@@ -178,6 +194,7 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
       const y = (v) => Math.min(Math.max(u.valToPos(v / scale, 'y', true), top), bottom);
       const x = (t) => u.valToPos(t, 'x', true);
       const edge = (i, j) => (j < 0 || j >= n ? x(c.times[i]) : x((c.times[i] + c.times[j]) / 2));
+      const [from, to] = shown(u, c.times);
       ctx.lineWidth = 1.4 * pr();
       for (const b of c.bands) {
         const p = position(b.timeframe);
@@ -187,9 +204,9 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
         for (const side of [b.upper, b.lower]) {
           ctx.beginPath();
           let pen = false;
-          for (let i = 0; i < n; i++) {
+          for (let i = from; i < to; i++) {
+            if (!drawable(side[i], log)) { pen = false; continue; }
             const x0 = edge(i, i - 1), x1 = edge(i, i + 1);
-            if (x1 < bbox.left || x0 > bbox.left + bbox.width || !drawable(side[i], log)) { pen = false; continue; }
             const py = y(side[i]);
             if (pen) ctx.lineTo(x0, py);
             else ctx.moveTo(x0, py);
