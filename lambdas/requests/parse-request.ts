@@ -7,6 +7,7 @@ import { parseLegacyDate } from './legacy-date.ts';
 import {
   type LegacyRequest,
   legacyRequestSchema,
+  MAX_BACKFILL_DAYS,
   MAX_BODY_BYTES,
   type RequestV1,
   requestV1Schema,
@@ -26,6 +27,8 @@ export interface DetectionJob {
   readonly deviationLimit: number;
   /** `'window'` (the default) or `'rolling'`. */
   readonly mode: Mode;
+  /** Rolling mode: judge again every point from this instant (epoch ms) on, although earlier runs judged them. */
+  readonly backfillFrom?: number;
 }
 
 /** What a request is read against: the message's send time and the deployment's configuration. */
@@ -156,18 +159,37 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function versionOneJob(request: RequestV1, ctx: RequestContext): DetectionJob {
+  const asOf =
+    request.asOf === undefined
+      ? sentAsOf(ctx.sentTimestamp)
+      : readDate('asOf', request.asOf, parseIsoTimestamp);
+  const mode = request.mode ?? Mode.Window;
   return job({
     assets: request.assets === undefined ? null : distinctSorted(request.assets),
-    asOf:
-      request.asOf === undefined
-        ? sentAsOf(ctx.sentTimestamp)
-        : readDate('asOf', request.asOf, parseIsoTimestamp),
+    asOf,
     timeframes:
       request.timeframes === undefined ? ctx.defaults.timeframes : distinctAscending(request.timeframes),
     metrics: request.metrics === undefined ? ctx.metrics : configuredMetrics(request.metrics, ctx.metrics),
     deviationLimit: request.deviationLimit ?? ctx.defaults.deviationLimit,
-    mode: request.mode ?? Mode.Window,
+    mode,
+    ...(request.backfillFrom === undefined
+      ? {}
+      : { backfillFrom: backfillFrom(request.backfillFrom, asOf, mode) }),
   });
+}
+
+function backfillFrom(text: string, asOf: number, mode: Mode): number {
+  if (mode !== Mode.Rolling) {
+    throw new InvalidMessageError(ErrorCode.SchemaViolation, 'backfillFrom: only with "mode": "rolling"');
+  }
+  const from = readDate('backfillFrom', text, parseIsoTimestamp);
+  if (from >= asOf || from < asOf - MAX_BACKFILL_DAYS * DAY_MS) {
+    throw new InvalidMessageError(
+      ErrorCode.InvalidDate,
+      `backfillFrom: ${quoteInput(text)} must be before asOf and at most ${MAX_BACKFILL_DAYS} days earlier`,
+    );
+  }
+  return from;
 }
 
 function legacyJobs(items: LegacyRequest, ctx: RequestContext): DetectionJob[] {

@@ -24,6 +24,9 @@ export const ASSET_NAME = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Longest timeframe, in days. */
 export const MAX_TIMEFRAME_DAYS = 365;
 
+/** Furthest back a backfill may reach before asOf, in days (one read per asset holds at most this much history). */
+export const MAX_BACKFILL_DAYS = 366;
+
 /** Largest deviation limit `k`. */
 export const MAX_DEVIATION_LIMIT = 100;
 
@@ -46,6 +49,11 @@ const assetName = z.string().check(
  * Timeframes are whole days: each becomes a field name (`anomalies.d7`), and a
  * fractional one (`d0.5`) would turn into a nested MongoDB path.
  *
+ * `backfillFrom` (rolling mode only, an ISO instant before asOf, at most
+ * {@link MAX_BACKFILL_DAYS} days earlier): judge every point from that instant
+ * on again, although earlier runs judged them — the way documents that
+ * arrived late (older than the last judged point) get judged.
+ *
  * @example
  * requestV1Schema.parse({ version: 1, assets: ['bitcoin'], timeframes: [7] });
  */
@@ -57,6 +65,7 @@ export const requestV1Schema = z.strictObject({
   metrics: z.optional(z.array(z.string()).check(z.minLength(1))),
   deviationLimit: z.optional(z.number().check(z.gt(0), z.lte(MAX_DEVIATION_LIMIT))),
   mode: z.optional(z.enum(['window', 'rolling'])),
+  backfillFrom: z.optional(z.string().check(z.maxLength(64))),
 });
 
 /** A version-1 request body, as a producer writes it. */

@@ -61,15 +61,15 @@ export interface BatchDetection {
 }
 
 /**
- * The first instant a rolling job judges for an asset: where the last run
- * with the same parameters stopped, or one longest timeframe before asOf for
- * an asset never judged with them.
+ * The first instant a rolling job judges for an asset: a backfill's start,
+ * else where the last run with the same parameters stopped, else one longest
+ * timeframe before asOf for an asset never judged with them.
  *
  * @example
  * rollingStart(job, new Map([['bitcoin', t]]), 'bitcoin'); // t
  */
 export function rollingStart(job: DetectionJob, judged: ReadonlyMap<string, number>, asset: string): number {
-  return judged.get(asset) ?? job.asOf - longestMs(job);
+  return job.backfillFrom ?? judged.get(asset) ?? job.asOf - longestMs(job);
 }
 
 /**
@@ -95,7 +95,7 @@ export function readQueryOf(
   }
   let first = Number.POSITIVE_INFINITY;
   if (job.assets === null) {
-    first = Math.min(job.asOf - span, ...judged.values());
+    first = job.backfillFrom ?? Math.min(job.asOf - span, ...judged.values());
   } else {
     for (const asset of job.assets) first = Math.min(first, rollingStart(job, judged, asset));
   }

@@ -72,6 +72,7 @@ export function chunkRequests(job: DetectionJob, assets: readonly string[], chun
       metrics: [...job.metrics],
       deviationLimit: job.deviationLimit,
       mode: job.mode,
+      ...(job.backfillFrom === undefined ? {} : { backfillFrom: formatIso(job.backfillFrom) }),
     };
     bodies.push(JSON.stringify(body));
   }

@@ -31,18 +31,24 @@ export function request(assets: string[], extra: Record<string, unknown> = {}): 
 export async function fileStore(): Promise<{
   store: FileDetectionStore;
   path: string;
+  fields: { assetField: string; timeField: string; anomaliesField: string };
   cleanup: () => Promise<void>;
 }> {
   const docs = dailyDocuments(['bitcoin', 'ethereum'], '2022-05-01', 14, (a, d) =>
     a === 'bitcoin' && d === 12 ? 1e6 : 100 + (d % 5),
   );
   const path = writeNdjson(tempDir(), 'docs.ndjson', docs);
-  const store = await FileDetectionStore.open(path, {
-    assetField: 'coin_id',
-    timeField: 'timestamp',
-    anomaliesField: 'anomalies',
-  });
-  return { store, path, cleanup: () => rm(dirname(path), { recursive: true, force: true }) };
+  const fields = { assetField: 'coin_id', timeField: 'timestamp', anomaliesField: 'anomalies' };
+  const store = await FileDetectionStore.open(path, fields);
+  return {
+    store,
+    path,
+    fields,
+    cleanup: async () => {
+      await store.close();
+      await rm(dirname(path), { recursive: true, force: true });
+    },
+  };
 }
 
 /** Delegates to a store but fails transiently (as an unreachable MongoDB would) on reads naming `asset`. */

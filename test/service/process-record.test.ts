@@ -1,11 +1,14 @@
+import { appendFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidMessageError } from '../../lambdas/requests/invalid-message-error.ts';
 import type { DetectionJob } from '../../lambdas/requests/parse-request.ts';
 import { FanOutUnavailableError } from '../../lambdas/service/fan-out.ts';
 import { DeadlineError, type Phase, processRecord } from '../../lambdas/service/process-record.ts';
 import type { FlagUpdate, ReadQuery, RunQuery, RunSummary } from '../../lambdas/stores/detection-store.ts';
+import { FileDetectionStore } from '../../lambdas/stores/file-store.ts';
+import { tempDir, writeNdjson } from '../cli/detect-fake-io.ts';
 import { CONFIG, fileStore, request, SENT } from '../handler/handler-fixtures.ts';
-import { at } from '../stores/store-fixtures.ts';
+import { at, dailyDocuments } from '../stores/store-fixtures.ts';
 
 let fixture: Awaited<ReturnType<typeof fileStore>>;
 beforeEach(async () => {
@@ -141,5 +144,43 @@ describe('processRecord(input, deps, hooks)', () => {
     await expect(
       processRecord(input, { config: CONFIG, store, remainingMs: () => 5_500 }),
     ).rejects.toBeInstanceOf(DeadlineError);
+  });
+
+  it('rolling mode: a document arriving late is not judged by the next run, but by a backfill request', async () => {
+    const docs = dailyDocuments(['bitcoin'], '2022-05-01', 20, (_a, d) => (d === 13 ? 1e6 : 100 + (d % 5)));
+    const late = docs[13]!;
+    const path = writeNdjson(
+      tempDir(),
+      'late.ndjson',
+      docs.filter((d) => d !== late),
+    );
+    const rolling = async (asOf: string, extra: Record<string, unknown> = {}) => {
+      const store = await FileDetectionStore.open(path, fixture.fields);
+      try {
+        const body = request(['bitcoin'], {
+          mode: 'rolling',
+          timeframes: [7],
+          asOf: `${asOf}T00:00:00Z`,
+          ...extra,
+        });
+        return (
+          await processRecord(
+            { messageId: asOf, body, sentTimestamp: SENT },
+            { config: CONFIG, store, collectAnomalies: true },
+          )
+        ).jobs[0]!;
+      } finally {
+        await store.close();
+      }
+    };
+    await rolling('2022-05-20');
+    appendFileSync(path, `${JSON.stringify(late)}\n`);
+    const next = await rolling('2022-05-21');
+    expect([next.documentsRead, next.flaggedValues]).toEqual([8, 0]);
+    const backfill = await rolling('2022-05-21', { backfillFrom: '2022-05-14T00:00:00Z' });
+    expect(backfill.newFlags[7]).toBe(1);
+    expect(backfill.anomalies).toContainEqual(
+      expect.objectContaining({ time: at('2022-05-14'), metric: 'volume', direction: 'high', isNew: true }),
+    );
   });
 });
