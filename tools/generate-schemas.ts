@@ -2,6 +2,7 @@
 // consumer validates with (lambdas/requests/request-schema.ts), for producers in other languages.
 // Run after changing request-schema.ts:  npx tsx tools/generate-schemas.ts
 // test/cli/request-schemas.test.ts fails while a committed schema differs from what this writes.
+import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as z from 'zod/mini';
@@ -14,7 +15,7 @@ const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
 
 /**
  * The committed schema files, by path relative to the repository root, as
- * JSON text (two-space indent, final newline).
+ * JSON text (the generator then lets the repository's formatter lay them out).
  *
  * Complexity: O(size of the schemas).
  *
@@ -47,8 +48,11 @@ export function requestSchemaFiles(): Record<string, string> {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const [path, text] of Object.entries(requestSchemaFiles())) {
-    await writeFile(fileURLToPath(new URL(`../${path}`, import.meta.url)), text);
-    process.stdout.write(`wrote ${path}\n`);
-  }
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const files = Object.entries(requestSchemaFiles());
+  for (const [path, text] of files) await writeFile(`${root}${path}`, text);
+  // The repository's formatter has the last word on layout (the staleness test compares content, not layout).
+  const biome = spawnSync('npx', ['biome', 'format', '--write', ...files.map(([path]) => path)], { cwd: root });
+  if (biome.status !== 0) process.stderr.write('biome format failed; the schemas are written unformatted\n');
+  process.stdout.write(files.map(([path]) => `wrote ${path}\n`).join(''));
 }
