@@ -189,8 +189,22 @@ function typedTime(ms: number, value: unknown): number {
   );
 }
 
+/**
+ * Whether a bare number is a time {@link toEpochMillis} accepts: epoch
+ * milliseconds from {@link MIN_NUMERIC_TIME} (1990-01-01) to the end of 9999.
+ * Fast paths that read numbers themselves use it to leave the others to
+ * `toEpochMillis`, which says why they are refused.
+ *
+ * @example
+ * isNumericTime(1652572800000); // true
+ * isNumericTime(1652572800);    // false: epoch seconds
+ */
+export function isNumericTime(ms: number): boolean {
+  return ms >= MIN_NUMERIC_TIME && ms < END_TIME;
+}
+
 function numericTime(ms: number): number {
-  if (ms >= MIN_NUMERIC_TIME && ms < END_TIME) return ms;
+  if (isNumericTime(ms)) return ms;
   if (ms >= MIN_NUMERIC_TIME / 1000 && ms < END_TIME / 1000) {
     throw new InvalidTimestampError(
       `numeric time ${ms} looks like epoch seconds (${formatIso(ms * 1000)}); times are epoch milliseconds`,
