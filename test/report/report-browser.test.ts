@@ -75,8 +75,13 @@ async function writeReport(html: string): Promise<string> {
   return pathToFileURL(file).href;
 }
 
-async function open(browser: Browser, url: string, viewport: Viewport = DESKTOP): Promise<OpenedPage> {
-  const page = await browser.newPage({ viewport });
+async function open(
+  browser: Browser,
+  url: string,
+  viewport: Viewport = DESKTOP,
+  hasTouch = false,
+): Promise<OpenedPage> {
+  const page = await browser.newPage({ viewport, hasTouch, isMobile: hasTouch });
   const requests: string[] = [];
   const errors: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
@@ -266,15 +271,17 @@ describe.skipIf(!existsSync(CHROMIUM))(
     );
 
     it(
-      "fits a phone's width without sideways scrolling, every chart still drawn",
+      "fits a phone's width without sideways scrolling, every chart still drawn, a tap shows the readout",
       async () => {
-        const { page } = await open(browser, url, { width: 375, height: 740 });
+        const { page } = await open(browser, url, { width: 375, height: 740 }, true);
         expect(await page.$eval('html', (root) => root.scrollWidth)).toBeLessThanOrEqual(375);
         for (const c of await seriesPixels(page)) {
           expect(c.width).toBeGreaterThan(300);
           expect(c.width).toBeLessThanOrEqual(375);
           expect(c.dark).toBeGreaterThan(50);
         }
+        await page.touchscreen.tap(...(await plotPoint(page, 0, 0.5)));
+        expect((await states(page))[0]!.readout).toMatch(/^2022-\d\d-\d\d 00:00 UTC latest_price \$/);
       },
       NO_HANG_MS,
     );
