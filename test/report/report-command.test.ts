@@ -21,9 +21,12 @@ describe('riskfence report', () => {
   it.each([
     [['report'], /--input FILE is required/],
     [['report', '-i', SAMPLE, '--mode', 'sideways'], /--mode: 'sideways'/],
-    [['report', '-i', SAMPLE, '--as-of', '2022-05-01'], /--as-of applies to --mode window/],
+    [
+      ['report', '-i', SAMPLE, '--mode', 'rolling', '--as-of', '2022-05-01'],
+      /--as-of applies to --mode window/,
+    ],
     [['report', '-i', SAMPLE, '--from', 'yesterday'], /--from: not an ISO-8601 date/],
-    [['report', '-i', SAMPLE, '--deviation-limit', '0'], /deviationLimit/],
+    [['report', '-i', SAMPLE, '--deviation-limit', '0'], /deviation-?limit/i],
     [['report', '-i', SAMPLE, '--max-charts', '10'], /84 charts .* exceed --max-charts 10/],
     [['report', '--bogus'], /bogus/],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
