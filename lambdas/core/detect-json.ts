@@ -1,6 +1,7 @@
 import type { Closed } from './detector-options.ts';
 import { directionOf, type Fences } from './fences.ts';
 import type { RollingResult } from './rolling-detector.ts';
+import type { AssetSeries } from './series.ts';
 import { formatIso } from './timestamp.ts';
 import type { WindowResult } from './window-detector.ts';
 
@@ -81,6 +82,16 @@ export interface RollingReportJson {
  * JSON.stringify(windowReport(detectWindow(set, options), { ...options, metrics: set.metrics }));
  */
 export function windowReport(results: readonly WindowResult[], params: WindowReportParams): WindowReportJson {
+  // Flags of every asset share the same few instants: format each once.
+  const iso = new Map<number, string>();
+  const isoOf = (time: number) => {
+    let text = iso.get(time);
+    if (text === undefined) {
+      text = formatIso(time);
+      iso.set(time, text);
+    }
+    return text;
+  };
   return {
     mode: 'window',
     params: {
@@ -103,7 +114,7 @@ export function windowReport(results: readonly WindowResult[], params: WindowRep
         upper: r.fences.upper,
       },
       flags: r.flags.map((f) => ({
-        timestamp: formatIso(f.time),
+        timestamp: isoOf(f.time),
         value: f.value,
         direction: f.direction,
         score: f.score,
@@ -118,17 +129,19 @@ export function windowReport(results: readonly WindowResult[], params: WindowRep
  * @param r - from `detectRolling`
  * @returns every point in (time, input) order; NaN becomes `null`
  *
- * Complexity: O(points).
+ * Complexity: O(points); the series' timestamps are formatted once for all its results
+ * (cached per series while it lives).
  *
  * @example
  * for (const r of detectRolling(set, options)) console.log(rollingResultJson(r).points.length);
  */
 export function rollingResultJson(r: RollingResult): RollingResultJson {
   const values = r.series.values[r.metricIndex]!;
+  const times = isoTimes(r.series);
   const points: RollingPointJson[] = new Array(values.length);
   for (let i = 0; i < values.length; i++) {
     points[i] = {
-      timestamp: formatIso(r.series.times[i]!),
+      timestamp: times[i]!,
       value: nullIfNaN(values[i]!),
       q1: nullIfNaN(r.q1[i]!),
       q3: nullIfNaN(r.q3[i]!),
@@ -168,6 +181,18 @@ export function rollingReport(
     },
     results: Array.from(results, rollingResultJson),
   };
+}
+
+// Every timeframe and metric of an asset reports the same instants: one formatting per series.
+const ISO_TIMES = new WeakMap<AssetSeries, readonly string[]>();
+
+function isoTimes(series: AssetSeries): readonly string[] {
+  let times = ISO_TIMES.get(series);
+  if (times === undefined) {
+    times = Array.from(series.times, formatIso);
+    ISO_TIMES.set(series, times);
+  }
+  return times;
 }
 
 function nullIfNaN(v: number): number | null {

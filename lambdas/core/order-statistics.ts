@@ -44,6 +44,10 @@ export class RankSelector {
 
 /** Reorders `a[lo..hi]` so that `a[k]` holds the value of rank k, smaller ones before it, larger after. */
 function select(a: Float64Array, lo: number, hi: number, k: number): void {
+  // The neighbour of a rank already placed (R-7 reads ranks in pairs) is the extreme of its
+  // gap: one scan instead of partitioning.
+  if (k === lo) return swap(a, lo, extremeIndex(a, lo, hi, -1));
+  if (k === hi) return swap(a, hi, extremeIndex(a, lo, hi, 1));
   while (hi > lo) {
     const mid = (lo + hi) >>> 1;
     if (a[mid]! < a[lo]!) swap(a, mid, lo);
@@ -65,6 +69,13 @@ function select(a: Float64Array, lo: number, hi: number, k: number): void {
     else if (k >= i) lo = i;
     else return;
   }
+}
+
+/** Index of the smallest (`sign` -1) or largest (`sign` 1) of `a[lo..hi]`. */
+function extremeIndex(a: Float64Array, lo: number, hi: number, sign: 1 | -1): number {
+  let best = lo;
+  for (let i = lo + 1; i <= hi; i++) if (sign < 0 ? a[i]! < a[best]! : a[i]! > a[best]!) best = i;
+  return best;
 }
 
 function swap(a: Float64Array, i: number, j: number): void {

@@ -1,5 +1,13 @@
 import { DAY_MS, type WindowOptions } from './detector-options.ts';
-import { type Direction, type Fences, fencesOfRanks, judge } from './fences.ts';
+import {
+  type Direction,
+  DirectionCode,
+  directionOf,
+  type Fences,
+  fenceScore,
+  fenceSide,
+  fencesOfRanks,
+} from './fences.ts';
 import { RankSelector } from './order-statistics.ts';
 import type { AssetSeries, SeriesSet } from './series.ts';
 
@@ -92,8 +100,17 @@ function judgeWindow(
   const fences = fencesOfRanks(n, new RankSelector(scratch.subarray(0, n)).at, options);
   const flags: WindowFlag[] = [];
   for (let i = start; i < end; i++) {
-    const verdict = judge(values[i]!, fences);
-    if (verdict) flags.push({ index: i, time: series.times[i]!, value: values[i]!, ...verdict });
+    const x = values[i]!;
+    const side = fenceSide(x, fences);
+    if (side === DirectionCode.None) continue;
+    const score = fenceScore(x, side, fences);
+    flags.push({
+      index: i,
+      time: series.times[i]!,
+      value: x,
+      direction: directionOf(side)!,
+      score: Number.isNaN(score) ? null : score,
+    });
   }
   return { n, fences, flags };
 }

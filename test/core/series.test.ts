@@ -109,4 +109,21 @@ describe('mergeSeriesSets', () => {
     expect(mergeSeriesSets([first, second], [0, 3])).toEqual(whole);
     expect([snapshot(first), snapshot(second)]).toEqual(before);
   });
+
+  it('joins parts whose times follow on (time-ordered input split in ranges) as one pass does, ties included', () => {
+    const rows: [string, number, number][] = [
+      ['a', 1, 1],
+      ['b', 1, 2],
+      ['a', 2, 3],
+      ['a', 2, 4],
+      ['b', 3, 5],
+      ['a', 4, 6],
+    ];
+    const whole = part(rows);
+    for (const cut of [1, 3, 4]) {
+      const first = part(rows.slice(0, cut));
+      const second = part(rows.slice(cut));
+      expect(mergeSeriesSets([first, second], [0, cut])).toEqual(whole);
+    }
+  });
 });
