@@ -75,7 +75,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return await dispatch(argv, io);
   } catch (e) {
     if (e instanceof OutputClosedError) return ExitCode.Ok;
-    throw e;
+    if (io.env[DEBUG_ENV]) throw e;
+    return unexpected(io, 'riskfence', e);
   } finally {
     io.stdout.off('error', ignore);
   }
@@ -145,11 +146,13 @@ async function runCommand(entry: CommandEntry, argv: readonly string[], io: CliI
       return ExitCode.InputError;
     }
     if (e instanceof OutputClosedError || io.env[DEBUG_ENV]) throw e;
-    // A bug, not the user's doing: one line still, with the way to see more.
-    await write(
-      io.stderr,
-      `riskfence ${spec.name}: unexpected error: ${(e as Error).message ?? String(e)} (set ${DEBUG_ENV}=1 for the stack)\n`,
-    );
-    return ExitCode.InputError;
+    return unexpected(io, `riskfence ${spec.name}`, e);
   }
+}
+
+/** A bug or an environment failure, not the user's doing: one line still, with the way to see more. */
+async function unexpected(io: CliIo, where: string, e: unknown): Promise<number> {
+  const message = e instanceof Error ? e.message : String(e);
+  await write(io.stderr, `${where}: unexpected error: ${message} (set ${DEBUG_ENV}=1 for the stack)\n`);
+  return ExitCode.InputError;
 }

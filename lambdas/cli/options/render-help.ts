@@ -4,7 +4,7 @@ import { type CommandSpec, defaultPhrase, type OptionSpec, optionLabel } from '.
 export const HELP_WIDTH = 100;
 
 /** Labels longer than this get a line of their own, so one long option does not push every description right. */
-const MAX_LABEL = 30;
+const MAX_LABEL = 34;
 
 /** The `--help` entry every command has; listed in help like any other option. */
 export const HELP_OPTION: OptionSpec = { name: 'help', short: 'h', help: 'show this help and exit' };
@@ -64,23 +64,34 @@ function optionText(option: OptionSpec): string {
  * labelColumn([{ name: 'keep', help: '' }]); // 10
  */
 export function labelColumn(options: readonly OptionSpec[]): number {
-  return 2 + Math.min(MAX_LABEL, Math.max(0, ...options.map((o) => optionLabel(o).length))) + 2;
+  return 2 + Math.min(MAX_LABEL, Math.max(0, ...options.map((o) => helpLabel(o, options).length))) + 2;
+}
+
+/** An option's label in help: long-only options line up under the long names of those with a short one. */
+function helpLabel(option: OptionSpec, all: readonly OptionSpec[]): string {
+  const shifted = option.short === undefined && all.some((o) => o.short !== undefined);
+  return `${shifted ? '    ' : ''}${optionLabel(option)}`;
 }
 
 /**
  * Lines of an option list: labels in one aligned column, descriptions
  * wrapped beside them, every line at most {@link HELP_WIDTH} columns (a
- * label too long for the column gets a line of its own).
+ * label too long for the column gets a line of its own). `all` is the whole
+ * help's options, so that every group aligns the same way.
  *
  * Complexity: O(total text).
  *
  * @example
  * optionLines([{ name: 'keep', help: 'keep the store' }]); // ['  --keep  keep the store']
  */
-export function optionLines(options: readonly OptionSpec[], column = labelColumn(options)): string[] {
+export function optionLines(
+  options: readonly OptionSpec[],
+  column = labelColumn(options),
+  all: readonly OptionSpec[] = options,
+): string[] {
   const indent = ' '.repeat(column);
   return options.flatMap((option) => {
-    const label = `  ${optionLabel(option)}`;
+    const label = `  ${helpLabel(option, all)}`;
     const text = optionText(option);
     if (label.length + 2 > column) return [label, ...wrap(text, HELP_WIDTH, indent, indent)];
     return wrap(text, HELP_WIDTH, label.padEnd(column), indent);
@@ -103,10 +114,11 @@ export function renderCommandHelp(spec: CommandSpec): string {
     options: i === spec.groups.length - 1 ? [...g.options, HELP_OPTION] : g.options,
   }));
   if (groups.length === 0) groups.push({ title: 'Options', options: [HELP_OPTION] });
-  const column = labelColumn(groups.flatMap((g) => g.options));
+  const all = groups.flatMap((g) => g.options);
+  const column = labelColumn(all);
   const parts = [`Usage: riskfence ${spec.name} ${spec.synopsis}`];
   if (spec.description !== '') parts.push(paragraphs(spec.description));
-  for (const g of groups) parts.push(`${g.title}:\n${optionLines(g.options, column).join('\n')}`);
+  for (const g of groups) parts.push(`${g.title}:\n${optionLines(g.options, column, all).join('\n')}`);
   parts.push(wrap(`Exit status: ${spec.exitStatus}`, HELP_WIDTH, '', '  ').join('\n'));
   return `${parts.join('\n\n')}\n`;
 }
