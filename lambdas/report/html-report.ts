@@ -7,7 +7,7 @@ import { CHART_COLOURS, timeframeColour, timeframeDash } from './chart-palette.t
 import { type ChartPayload, chartPayload } from './chart-payload.ts';
 import { escapeHtml, safeId, scriptJson } from './html-escape.ts';
 import { formatValue, VALUE_FORMAT } from './metric-units.ts';
-import { REPORT_CLIENT_SCRIPT } from './report-client.ts';
+import { REPORT_CLIENT_SCRIPT, REPORT_DATA_ID } from './report-client.ts';
 import type { ReportModel } from './report-model.ts';
 import { REPORT_STYLE } from './report-style.ts';
 import { uplotAssets } from './uplot-assets.ts';
@@ -19,9 +19,6 @@ export interface ReportSource {
   /** Documents read. */
   readonly documents: number;
 }
-
-/** The id of the `<script type="application/json">` that holds the charts' data. */
-export const REPORT_DATA_ID = 'riskfence-data';
 
 /**
  * Forbids every fetch (scripts, styles, images, fonts, connections) except the

@@ -1,5 +1,13 @@
 /**
- * The report page's script: reads the embedded JSON (`#riskfence-data`) and
+ * The id of the `<script type="application/json">` that holds the charts' data.
+ *
+ * @example
+ * `<script type="application/json" id="${REPORT_DATA_ID}">${scriptJson(data)}</script>`;
+ */
+export const REPORT_DATA_ID = 'riskfence-data';
+
+/**
+ * The report page's script: reads the embedded JSON (#{@link REPORT_DATA_ID}) and
  * draws every chart with uPlot, which must be loaded first.
  *
  * uPlot draws the value series, the axes, the cursor and the drag-zoom; this
@@ -27,12 +35,17 @@
  * Plain ES2020 in a string rather than compiled TypeScript: the page must run
  * without a build step and the CLI runs from sources through tsx, whose
  * transforms would leave helper references in a serialised function.
+ *
+ * Complexity: O(points in view) per redraw; the readout is O(timeframes + events).
+ *
+ * @example
+ * `<script>${uplotAssets().script}</script><script>${REPORT_CLIENT_SCRIPT}</script>`;
  */
 export const REPORT_CLIENT_SCRIPT = String.raw`
 (() => {
   'use strict';
   const DAY = 864e5;
-  const data = JSON.parse(document.getElementById('riskfence-data').textContent);
+  const data = JSON.parse(document.getElementById('${REPORT_DATA_ID}').textContent);
   const hidden = data.timeframes.map(() => false);
   const plots = [];
   const groups = new Map();

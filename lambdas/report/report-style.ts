@@ -3,6 +3,9 @@
  * phone's width and stops at 1080 px; the legend stays in view on wide
  * screens; tables scroll sideways instead of widening the page; print drops
  * the interactive hints and keeps each chart on one page.
+ *
+ * @example
+ * `<style>${uplotAssets().style}</style><style>${REPORT_STYLE}</style>`;
  */
 export const REPORT_STYLE = `
 :root{--fg:#1d2329;--muted:#5b6670;--line:#d8dde2;--bg:#fff;--page:#f4f6f8}

@@ -5,6 +5,7 @@ import { SeriesBuilder, type SeriesSet } from '../../lambdas/core/series.ts';
 import { detectWindow } from '../../lambdas/core/window-detector.ts';
 import { loadSeries } from '../../lambdas/loaders/load-series.ts';
 import type { ChartPayload } from '../../lambdas/report/chart-payload.ts';
+import { REPORT_DATA_ID } from '../../lambdas/report/report-client.ts';
 
 /** The bundled sample of real market data. */
 export const SAMPLE = join(import.meta.dirname, '..', '..', 'sample', 'risk-scores-2022-2023.ndjson');
@@ -63,9 +64,10 @@ export interface EmbeddedData {
  * embeddedData(renderReportHtml(model, source)).charts.length;
  */
 export function embeddedData(html: string): EmbeddedData {
-  const match = html.match(/<script type="application\/json" id="riskfence-data">([^<]*)<\/script>/);
-  if (match === null) throw new Error('no embedded data in the page');
-  return JSON.parse(match[1]!) as EmbeddedData;
+  const open = `<script type="application/json" id="${REPORT_DATA_ID}">`;
+  const start = html.indexOf(open);
+  if (start < 0) throw new Error('no embedded data in the page');
+  return JSON.parse(html.slice(start + open.length, html.indexOf('</script>', start))) as EmbeddedData;
 }
 
 /** Values at the ends of the double range, mixed with ordinary ones: corrupt input a report must survive. */
