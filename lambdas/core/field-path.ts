@@ -6,7 +6,9 @@ export type FieldGetter = (doc: unknown) => unknown;
  *
  * A document that has the dotted name as a literal key (`{"a.b": 1}`) is read
  * that way first, as such keys appear in CSV headers. Missing steps give
- * `undefined`, never an exception.
+ * `undefined`, never an exception. A path naming something every object
+ * inherits (`constructor`, `__proto__`, `toString`, …) reads own fields only:
+ * `constructor.name` would otherwise give every document the value `Object`.
  *
  * @param path - field name, dots separating nested fields
  * @returns a getter; O(depth) per call
@@ -16,6 +18,7 @@ export type FieldGetter = (doc: unknown) => unknown;
  */
 export function compileFieldPath(path: string): FieldGetter {
   const steps = path.split('.');
+  if (steps.some((step) => step in Object.prototype)) return ownFieldGetter(path, steps);
   if (steps.length === 1) {
     return (doc) => (isRecord(doc) ? doc[path] : undefined);
   }
@@ -25,6 +28,20 @@ export function compileFieldPath(path: string): FieldGetter {
     let cur: unknown = doc;
     for (const step of steps) {
       if (!isRecord(cur)) return undefined;
+      cur = cur[step];
+    }
+    return cur;
+  };
+}
+
+/** The getter of a path with an inherited name in it: every step must be an own field. */
+function ownFieldGetter(path: string, steps: readonly string[]): FieldGetter {
+  return (doc) => {
+    if (!isRecord(doc)) return undefined;
+    if (Object.hasOwn(doc, path)) return doc[path];
+    let cur: unknown = doc;
+    for (const step of steps) {
+      if (!isRecord(cur) || !Object.hasOwn(cur, step)) return undefined;
       cur = cur[step];
     }
     return cur;

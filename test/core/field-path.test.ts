@@ -32,6 +32,18 @@ describe('compileFieldPath', () => {
     expect(compileFieldPath('x')(7)).toBeUndefined();
   });
 
+  it.each([
+    ['constructor.name', Object.freeze({ coin_id: 'bitcoin' }), undefined],
+    ['__proto__', Object.freeze({ coin_id: 'bitcoin' }), undefined],
+    ['toString', Object.freeze({}), undefined],
+    ['a.hasOwnProperty', Object.freeze({ a: Object.freeze({}) }), undefined],
+    ['constructor', Object.freeze({ constructor: 'own' }), 'own'],
+    ['__proto__.volume', JSON.parse('{"__proto__":{"volume":5}}'), 5],
+    ['a.constructor', Object.freeze({ a: Object.freeze({ constructor: 7 }) }), 7],
+  ])('compileFieldPath(%s) reads own fields only, never what every object inherits', (path, doc, value) => {
+    expect(compileFieldPath(path)(doc)).toBe(value);
+  });
+
   it('compileFieldPath reads through arrays by index', () => {
     expect(compileFieldPath('a.1')({ a: [10, 20] })).toBe(20);
   });

@@ -374,6 +374,12 @@ const ROWS: readonly Row[] = [
         [30, 0],
       ]),
   },
+  {
+    name: '--asset-field constructor.name: inherited names are no fields',
+    args: () => ['detect', '--input', SAMPLE, '--asset-field', 'constructor.name'],
+    code: 1,
+    problem: /:1: field 'constructor\.name' is not a non-empty string$/,
+  },
   // CSV
   {
     name: 'a CSV with a quoted newline, a ragged row and an unclosed quote at the end',
