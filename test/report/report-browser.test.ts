@@ -302,6 +302,27 @@ describe.skipIf(!existsSync(CHROMIUM))(
     );
 
     it(
+      'says "no data in the period" for a chart with nothing to draw, without a script error',
+      async () => {
+        const after = Date.UTC(2030, 0, 1);
+        const model = buildReportModel(await sampleSet(), {
+          ...OPTIONS,
+          from: after,
+          to: after + 86_400_000,
+        });
+        const { page, errors } = await open(
+          browser,
+          await writeReport(renderReportHtml(model, { input: 'x', documents: 0 })),
+        );
+        expect(await page.locator('figure.chart .plot').allTextContents()).toEqual(
+          model.charts.map(() => 'no data in the period'),
+        );
+        expect(errors).toEqual([]);
+      },
+      NO_HANG_MS,
+    );
+
+    it(
       'draws values at the ends of the double range: no script error, markers equal flags, readable readout',
       async () => {
         const model = buildReportModel(hugeSet(), OPTIONS);
