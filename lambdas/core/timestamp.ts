@@ -50,8 +50,10 @@ export function parseIsoTimestamp(text: string): number {
   const minute = Number(mi);
   const second = Number(s);
   const ms = Number(frac.slice(0, 3).padEnd(3, '0'));
-  const local = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  const check = new Date(local);
+  // Not Date.UTC, which reads the years 0 to 99 as 1900 to 1999.
+  const dayStart = new Date(0).setUTCFullYear(year, month - 1, day);
+  const local = dayStart + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
+  const check = new Date(dayStart);
   if (
     check.getUTCFullYear() !== year ||
     check.getUTCMonth() !== month - 1 ||

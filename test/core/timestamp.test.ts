@@ -70,6 +70,21 @@ describe('parseIsoTimestamp', () => {
   });
 });
 
+describe('parseIsoTimestamp in the first century', () => {
+  it.each([
+    ['0000-01-01', -62_167_219_200_000],
+    ['0001-01-01T00:00:01Z', -62_135_596_799_000],
+    ['0099-12-31', -59_011_545_600_000],
+  ])('parseIsoTimestamp(%s) is that instant, not one in the 1900s', (text, ms) => {
+    expect(parseIsoTimestamp(text)).toBe(ms);
+    expect(formatIso(ms).slice(0, 10)).toBe(text.slice(0, 10));
+  });
+
+  it('parseIsoTimestamp refuses 29 February of the common year 0001', () => {
+    expect(() => parseIsoTimestamp('0001-02-29')).toThrow(/impossible date/);
+  });
+});
+
 describe('toEpochMillis', () => {
   const MAY_12 = Date.UTC(2022, 4, 12);
   const ACCEPTED: readonly (readonly [string, unknown, number])[] = [
