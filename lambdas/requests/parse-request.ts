@@ -197,6 +197,13 @@ function legacyJobs(items: LegacyRequest, ctx: RequestContext): DetectionJob[] {
   const byAsOf = new Map<number, Set<string> | null>();
   items.forEach((item, i) => {
     const asOf = readDate(`[${i}].date`, item.date, parseLegacyDate) + DAY_MS;
+    // 9999-12-31 asks for an asOf of 10000-01-01, which no ISO text (a fanned-out request's asOf) can write.
+    if (!isIsoRepresentable(asOf)) {
+      throw new InvalidMessageError(
+        ErrorCode.InvalidDate,
+        `[${i}].date: ${quoteInput(item.date)} is the last day of 9999; its asOf, the next day, is past the year 9999`,
+      );
+    }
     const assets = byAsOf.has(asOf) ? byAsOf.get(asOf)! : new Set<string>();
     if (assets === null || item.assetName === undefined) byAsOf.set(asOf, null);
     else byAsOf.set(asOf, assets.add(item.assetName));

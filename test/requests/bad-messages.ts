@@ -288,6 +288,12 @@ export const BAD_MESSAGES: readonly BadMessage[] = [
     message: /^\[0\]\.date: "\\u001b\[2J" is neither/,
   },
   {
+    name: 'legacy date 31-12-9999, whose asOf would be in the year 10000',
+    body: '[{"date":"31-12-9999"}]',
+    errorCode: ErrorCode.InvalidDate,
+    message: /^\[0\]\.date: "31-12-9999" is the last day of 9999/,
+  },
+  {
     name: 'legacy impossible date 2022-02-30',
     body: '[{"assetName":"bitcoin","date":"2022-02-30"}]',
     errorCode: ErrorCode.InvalidDate,
