@@ -82,6 +82,8 @@ export class RiskFenceStack extends Stack {
         maxBatchingWindow,
         maxConcurrency: config.queue.maxConcurrency,
       },
+      fanOutChunkSize: config.fanOut.chunkSize,
+      recordConcurrency: config.function.recordConcurrency,
       memorySize: config.function.memoryMiB,
       timeout,
       logRetention,
@@ -99,12 +101,19 @@ export class RiskFenceStack extends Stack {
       oldestMessageAgeThreshold: Duration.seconds(config.monitoring.oldestMessageAgeAlarmSeconds),
       alarmEmail: config.monitoring.alarmEmail,
       dashboardName: config.monitoring.dashboardName,
+      // Only an enabled schedule promises an all-asset run, hence chunk requests, every day.
+      dailyFanOutAlarm: config.schedule?.enabled === true && config.schedule.fanOutAlarm,
       removalPolicy,
     });
     this.schedule =
       config.schedule === undefined
         ? undefined
-        : new RequestSchedule(this, 'Schedule', { queue: this.requests.queue, ...config.schedule });
+        : new RequestSchedule(this, 'Schedule', {
+            queue: this.requests.queue,
+            expression: config.schedule.expression,
+            timeZone: config.schedule.timeZone,
+            enabled: config.schedule.enabled,
+          });
     this.addOutputs();
   }
 

@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import {
+  DEFAULT_FAN_OUT_CHUNK_SIZE,
+  DEFAULT_RECORD_CONCURRENCY,
+} from '../../lambdas/config/service-config.ts';
+import {
   DEFAULT_DEVIATION_LIMIT,
   DEFAULT_METRICS,
   DEFAULT_TIMEFRAMES,
 } from '../../lambdas/core/detector-options.ts';
+import { MAX_ASSETS } from '../../lambdas/requests/request-schema.ts';
+import { MAX_RECORD_CONCURRENCY } from '../constructs/detector-function.ts';
 
 /** Log retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -126,6 +132,12 @@ const detectorFunction = z.strictObject({
     .literal(LOG_RETENTION_DAYS, { error: `expected one of ${LOG_RETENTION_DAYS.join(', ')}` })
     .default(30),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  /**
+   * `RECORD_CONCURRENCY`: records of one batch detected at once. A batch's peak memory is this many records'
+   * (each a chunk of at most `fanOut.chunkSize` assets), and an invocation takes about
+   * ceil(queue.batchSize / recordConcurrency) chunk times, which must stay inside `timeoutSeconds`.
+   */
+  recordConcurrency: z.int().min(1).max(MAX_RECORD_CONCURRENCY).default(DEFAULT_RECORD_CONCURRENCY),
   functionName: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
@@ -147,6 +159,16 @@ const queue = z
     path: ['maxBatchingWindowSeconds'],
   });
 
+const fanOut = z.strictObject({
+  /**
+   * `FAN_OUT_CHUNK_SIZE`: most assets per chunk request. Requests for every asset (and larger ones) are split
+   * into chunks of this size on the function's own queue; one chunk must fit the function's memory and a
+   * fraction of its timeout (docs/deploy.md, "Fan-out and record concurrency").
+   */
+  // The function's own default (measured), so that cdk.json and a bare function agree.
+  chunkSize: z.int().min(1).max(MAX_ASSETS).default(DEFAULT_FAN_OUT_CHUNK_SIZE),
+});
+
 const monitoring = z.strictObject({
   metricsNamespace: z
     .string()
@@ -160,14 +182,33 @@ const monitoring = z.strictObject({
     .optional(),
 });
 
-const schedule = z.strictObject({
-  enabled: z.boolean().default(true),
-  expression: z
-    .string()
-    .regex(/^(cron|rate)\(.+\)$/, 'expected an EventBridge Scheduler cron(...) or rate(...) expression')
-    .default('cron(15 0 * * ? *)'),
-  timeZone: z.string().min(1).default('UTC'),
-});
+const schedule = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    expression: z
+      .string()
+      .regex(/^(cron|rate)\(.+\)$/, 'expected an EventBridge Scheduler cron(...) or rate(...) expression')
+      .default('cron(15 0 * * ? *)'),
+    timeZone: z.string().min(1).default('UTC'),
+    /**
+     * Alarm when a whole day passes without a chunk request sent while the schedule is enabled (the schedule
+     * stopped, or the listing found no asset with data). Turn off for schedules that run less than daily.
+     */
+    fanOutAlarm: z.boolean().default(true),
+  })
+  .refine((s) => !(s.enabled && s.fanOutAlarm && rarerThanDaily(s.expression)), {
+    message:
+      'a schedule rarer than daily cannot satisfy the one-day fan-out alarm: set schedule.fanOutAlarm to false',
+    path: ['fanOutAlarm'],
+  });
+
+/** Whether a `rate(...)` expression runs less often than once a day (cron expressions are not judged). */
+function rarerThanDaily(expression: string): boolean {
+  const rate = /^rate\(\s*(\d+)\s+(minutes?|hours?|days?)\s*\)$/.exec(expression);
+  if (rate === null) return false;
+  const minutes = { minute: 1, hour: 60, day: 1440 }[rate[2]!.replace(/s$/, '') as 'minute' | 'hour' | 'day'];
+  return Number(rate[1]) * minutes > 1440;
+}
 
 /** Zod schema of one environment's settings (the value under `riskfence:environments.<name>` in cdk.json). */
 export const environmentConfigSchema = z.strictObject({
@@ -179,6 +220,7 @@ export const environmentConfigSchema = z.strictObject({
   detector: detector.prefault({}),
   function: detectorFunction.prefault({}),
   queue: queue.prefault({}),
+  fanOut: fanOut.prefault({}),
   monitoring: monitoring.prefault({}),
   schedule: schedule.optional(),
 });

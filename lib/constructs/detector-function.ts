@@ -8,6 +8,11 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  DEFAULT_FAN_OUT_CHUNK_SIZE,
+  DEFAULT_RECORD_CONCURRENCY,
+} from '../../lambdas/config/service-config.ts';
+import { MAX_ASSETS } from '../../lambdas/requests/request-schema.ts';
 
 /** Where the detector reads and writes in MongoDB, and how it detects (the function's environment). */
 export interface DetectorSettings {
@@ -49,7 +54,10 @@ export interface DetectorFunctionProps {
   readonly vpc: IVpc;
   /** Private subnets with egress. */
   readonly vpcSubnets: SubnetSelection;
-  /** The queue the function consumes. */
+  /**
+   * The queue the function consumes (`REQUEST_QUEUE_URL`). Requests for every asset are fanned out into chunk
+   * requests sent back to it, so the function may also `sqs:SendMessage` to it (and to no other queue but the DLQ).
+   */
   readonly queue: IQueue;
   /** Where the function sends permanently invalid requests itself (`DLQ_URL`). */
   readonly deadLetterQueue: IQueue;
@@ -59,6 +67,17 @@ export interface DetectorFunctionProps {
   readonly detector: DetectorSettings;
   /** How to consume the queue. */
   readonly eventSource: EventSourceSettings;
+  /**
+   * `FAN_OUT_CHUNK_SIZE`: most assets one detected request holds (1-1000); larger and all-asset requests are
+   * split into chunk requests of this size on {@link DetectorFunctionProps.queue}.
+   * @default 250
+   */
+  readonly fanOutChunkSize?: number;
+  /**
+   * `RECORD_CONCURRENCY`: records of one batch detected at once (1-10).
+   * @default 2
+   */
+  readonly recordConcurrency?: number;
   /** @default 1024 */
   readonly memorySize?: number;
   /** @default Duration.seconds(60) */
@@ -80,6 +99,16 @@ export interface DetectorFunctionProps {
   readonly removalPolicy?: RemovalPolicy;
   /** @default lambdas/handler/sqs-handler.ts (export `handler`) */
   readonly entry?: string;
+}
+
+/** Most records of one batch the function detects at once (the limit of its `RECORD_CONCURRENCY`). */
+export const MAX_RECORD_CONCURRENCY = 10;
+
+/** The function refuses to start outside these bounds, so the stack refuses to synthesize them. */
+function integerIn(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`DetectorFunction: ${name} must be an integer from ${min} to ${max}, got ${value}`);
+  return value;
 }
 
 /** `POWERTOOLS_SERVICE_NAME`: also the `service` dimension Powertools Metrics puts on every metric. */
@@ -107,8 +136,19 @@ export const MONGODB_OPTIONAL_MODULES = [
  * The SQS-triggered detector: a Node.js (latest LTS runtime), arm64, actively traced NodejsFunction in the VPC's
  * private subnets, with its own log group and partial batch failure reporting.
  *
- * Permissions: read the MongoDB secret and send to the dead-letter queue; the event source mapping adds the
- * receive/delete/visibility permissions it needs on the request queue. Nothing else.
+ * Permissions: read the MongoDB secret, send to the dead-letter queue and to its own request queue (fan-out);
+ * the event source mapping adds the receive/delete/visibility permissions it needs on the request queue.
+ * Nothing else. Lambda's recursive-loop detection stays on: a chunk request never fans out again, so the
+ * queue → function → queue chain is one hop deep.
+ *
+ * Sizing: the settings below bound one another.
+ * - Memory: one record's peak is that of one chunk of at most `fanOutChunkSize` assets (reads stream asset by
+ *   asset), and at most `min(eventSource.batchSize, recordConcurrency)` records run at once, so
+ *   `memorySize` must hold `recordConcurrency` × one chunk's peak plus the runtime's baseline.
+ * - Time: an invocation runs its batch in `ceil(eventSource.batchSize / recordConcurrency)` rounds of one
+ *   chunk each, which must stay well inside `timeout` (a timed-out batch is retried whole).
+ * - MongoDB: at most `eventSource.maxConcurrency` × `recordConcurrency` chunks are detected at once, over at
+ *   most `eventSource.maxConcurrency` clients (one per execution environment).
  *
  * Bundling is local esbuild (never Docker): minified ESM with source maps; the mongodb driver and the AWS SDK v3
  * clients are bundled (pinned, tested versions rather than whatever the runtime ships).
@@ -126,6 +166,18 @@ export class DetectorFunction extends Construct {
   constructor(scope: Construct, id: string, props: DetectorFunctionProps) {
     super(scope, id);
     const { detector } = props;
+    const fanOutChunkSize = integerIn(
+      'fanOutChunkSize',
+      props.fanOutChunkSize ?? DEFAULT_FAN_OUT_CHUNK_SIZE,
+      1,
+      MAX_ASSETS,
+    );
+    const recordConcurrency = integerIn(
+      'recordConcurrency',
+      props.recordConcurrency ?? DEFAULT_RECORD_CONCURRENCY,
+      1,
+      MAX_RECORD_CONCURRENCY,
+    );
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
@@ -158,6 +210,9 @@ export class DetectorFunction extends Construct {
       securityGroups: [securityGroup],
       environment: {
         DLQ_URL: props.deadLetterQueue.queueUrl,
+        REQUEST_QUEUE_URL: props.queue.queueUrl,
+        FAN_OUT_CHUNK_SIZE: String(fanOutChunkSize),
+        RECORD_CONCURRENCY: String(recordConcurrency),
         MONGODB_SECRET_ARN: props.mongoSecret.secretArn,
         MONGODB_DATABASE: detector.database,
         SOURCE_COLLECTION: detector.sourceCollection,
@@ -190,6 +245,8 @@ export class DetectorFunction extends Construct {
 
     props.mongoSecret.grantRead(this.function);
     props.deadLetterQueue.grantSendMessages(this.function);
+    // Fan-out: chunk requests go back to the queue the function consumes.
+    props.queue.grantSendMessages(this.function);
     this.function.addEventSource(
       new SqsEventSource(props.queue, {
         batchSize: props.eventSource.batchSize,

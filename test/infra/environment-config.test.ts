@@ -53,7 +53,14 @@ describe('parseEnvironmentConfig', () => {
         ports: [27017],
       },
       detector: { timeframes: [3, 7, 30], deviationLimit: 1.5, minSamples: 1 },
-      function: { memoryMiB: 1024, timeoutSeconds: 60, logRetentionDays: 30, logLevel: 'INFO' },
+      function: {
+        memoryMiB: 1024,
+        timeoutSeconds: 60,
+        logRetentionDays: 30,
+        logLevel: 'INFO',
+        recordConcurrency: 2,
+      },
+      fanOut: { chunkSize: 250 },
       queue: {
         maxReceiveCount: 5,
         batchSize: 10,
@@ -126,6 +133,31 @@ describe('parseEnvironmentConfig', () => {
       'exactly one of secretName or secretArn',
     ],
     ['an invalid alarm email', { monitoring: { alarmEmail: 'ops' } }, 'monitoring.alarmEmail', 'email'],
+    ['a fan-out chunk of no assets', { fanOut: { chunkSize: 0 } }, 'fanOut.chunkSize', '>=1'],
+    [
+      'a fan-out chunk larger than one request may be',
+      { fanOut: { chunkSize: 1001 } },
+      'fanOut.chunkSize',
+      '<=1000',
+    ],
+    [
+      'more records at once than the function allows',
+      { function: { recordConcurrency: 11 } },
+      'function.recordConcurrency',
+      '<=10',
+    ],
+    [
+      'a fractional record concurrency',
+      { function: { recordConcurrency: 1.5 } },
+      'function.recordConcurrency',
+      'int',
+    ],
+    [
+      'a fan-out alarm on a schedule rarer than daily',
+      { schedule: { expression: 'rate(2 days)' } },
+      'schedule.fanOutAlarm',
+      'rarer than daily',
+    ],
     [
       'a schedule that is not cron() or rate()',
       { schedule: { expression: 'daily' } },
@@ -156,6 +188,31 @@ describe('environmentConfigsFromContext', () => {
   it('validates every environment of cdk.json, at least dev, staging and prod', () => {
     const configs = environmentConfigsFromContext(contextOf(cdkJson.context));
     expect(configs.map((c) => c.name)).toEqual(expect.arrayContaining(['dev', 'staging', 'prod']));
+  });
+
+  it('gives every cdk.json environment its fan-out chunk size and record concurrency', () => {
+    const configs = environmentConfigsFromContext(contextOf(cdkJson.context));
+    const byName = Object.fromEntries(configs.map((c) => [c.name, c]));
+    // dev fans out small chunks so a small universe still exercises the fan-out path.
+    expect(byName.dev?.fanOut.chunkSize).toBe(50);
+    for (const name of ['staging', 'prod']) expect(byName[name]?.fanOut.chunkSize).toBe(250);
+    for (const config of configs) expect(config.function.recordConcurrency).toBe(2);
+    const raw = cdkJson.context[ENVIRONMENTS_CONTEXT_KEY] as Record<string, Record<string, unknown>>;
+    for (const settings of Object.values(raw)) {
+      expect(settings).toHaveProperty('fanOut.chunkSize');
+      expect(settings).toHaveProperty('function.recordConcurrency');
+    }
+  });
+
+  it('accepts a schedule rarer than daily once its fan-out alarm is off, and cron expressions as given', () => {
+    for (const schedule of [
+      { expression: 'rate(2 days)', fanOutAlarm: false },
+      { expression: 'rate(2 days)', enabled: false },
+      { expression: 'rate(24 hours)' },
+      { expression: 'cron(0 0 ? * MON *)' },
+    ]) {
+      expect(parseEnvironmentConfig('dev', settingsWith({ schedule })).schedule).toMatchObject(schedule);
+    }
   });
 
   it('cdk.json runs the app through tsx', () => {

@@ -26,6 +26,10 @@ const SPEC_METRICS = [
   'ReadDuration',
   'DetectDuration',
   'WriteDuration',
+  'RequestsFannedOut',
+  'FlagsRejected',
+  'EmptyReads',
+  'MissingIndexes',
 ];
 
 /** A created VPC and secret, every optional feature on and non-default values where a default could hide a bug. */
@@ -35,7 +39,14 @@ const SETTINGS = Object.freeze({
   vpc: { mode: 'create', availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], natGateways: 2 },
   mongodb: { database: 'riskdb', sourceCollection: 'scores', ports: [27017, 27018] },
   detector: { metrics: ['volume', 'market_cap'], timeframes: [3, 14], deviationLimit: 3, minSamples: 4 },
-  function: { memoryMiB: 1536, timeoutSeconds: 45, logRetentionDays: 14, logLevel: 'WARN' },
+  function: {
+    memoryMiB: 1536,
+    timeoutSeconds: 45,
+    logRetentionDays: 14,
+    logLevel: 'WARN',
+    recordConcurrency: 4,
+  },
+  fanOut: { chunkSize: 125 },
   queue: { maxReceiveCount: 3, batchSize: 50, maxBatchingWindowSeconds: 5, maxConcurrency: 7 },
   monitoring: {
     metricsNamespace: 'RiskFenceTest',
@@ -142,6 +153,9 @@ describe('RiskFenceStack detector function', () => {
     const secret = onlyResource(template, 'AWS::SecretsManager::Secret');
     expect(variables).toEqual({
       DLQ_URL: { Ref: dlqId },
+      REQUEST_QUEUE_URL: { Ref: queueId },
+      FAN_OUT_CHUNK_SIZE: '125',
+      RECORD_CONCURRENCY: '4',
       MONGODB_SECRET_ARN: { Ref: secret.id },
       MONGODB_DATABASE: 'riskdb',
       SOURCE_COLLECTION: 'scores',
@@ -210,7 +224,7 @@ describe('RiskFenceStack detector function', () => {
     expect(result.stdout.trim()).toBe('function');
   });
 
-  it('grants only: read the secret, send to the DLQ, consume the queue, write traces', () => {
+  it('grants only: read the secret, send to the DLQ, consume and send to (fan-out) the queue, write traces', () => {
     const roleRef = (fn().Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
       (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleRef),
@@ -219,8 +233,10 @@ describe('RiskFenceStack detector function', () => {
     for (const policy of policies) {
       for (const statement of policy.Properties.PolicyDocument.Statement) {
         expect(statement.Effect).toBe('Allow');
+        // One grant per action and resource: minimizePolicies merges statements that share either.
         for (const action of [statement.Action].flat()) {
-          grants.set(`${action} on ${JSON.stringify(statement.Resource)}`, action);
+          for (const resource of [statement.Resource].flat())
+            grants.set(`${action} on ${JSON.stringify(resource)}`, action);
         }
       }
     }
@@ -233,6 +249,7 @@ describe('RiskFenceStack detector function', () => {
         `sqs:SendMessage on ${on(dlqId)}`,
         `sqs:GetQueueAttributes on ${on(dlqId)}`,
         `sqs:GetQueueUrl on ${on(dlqId)}`,
+        `sqs:SendMessage on ${on(queueId)}`,
         `sqs:ReceiveMessage on ${on(queueId)}`,
         `sqs:DeleteMessage on ${on(queueId)}`,
         `sqs:ChangeMessageVisibility on ${on(queueId)}`,

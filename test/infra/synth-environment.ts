@@ -72,3 +72,34 @@ export function onlyResource(
   const [id, resource] = found[0]!;
   return { id, props: (resource as { Properties?: Record<string, unknown> }).Properties ?? {} };
 }
+
+/** One widget of a dashboard body: its type and properties (title, metrics, alarms, …). */
+export interface DashboardWidget {
+  readonly type: string;
+  readonly properties: {
+    readonly title?: string;
+    readonly markdown?: string;
+    readonly metrics?: unknown[][];
+    readonly alarms?: string[];
+    readonly annotations?: { alarms?: string[] };
+  };
+}
+
+/**
+ * The widgets of the template's dashboard, parsed from its `DashboardBody` (an `Fn::Join` of JSON text and
+ * tokens). Each token becomes the string `<logical id>` (`<Region>` for `AWS::Region`), so assertions can name
+ * the alarms and queues the widgets refer to.
+ */
+export function dashboardWidgets(template: Template): DashboardWidget[] {
+  const body = onlyResource(template, 'AWS::CloudWatch::Dashboard').props.DashboardBody as {
+    'Fn::Join': [string, unknown[]];
+  };
+  const text = body['Fn::Join'][1]
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const token = part as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+      return `<${token.Ref ?? token['Fn::GetAtt']?.[0] ?? 'token'}>`.replace('<AWS::Region>', '<Region>');
+    })
+    .join('');
+  return (JSON.parse(text) as { widgets: DashboardWidget[] }).widgets;
+}
