@@ -26,11 +26,8 @@ export async function assertWritable(flag: string, path: string): Promise<void> 
   });
   if (found?.isDirectory()) throw fail('it is a directory');
   const target = found ? path : dirname(path);
-  if (!found) {
-    const parent = await stat(target).catch(() => undefined);
-    if (!parent) throw fail(`no such directory ${target}`);
-    if (!parent.isDirectory()) throw fail(`${target} is not a directory`);
-  }
+  // After ENOENT the parent is a directory or missing: a file as parent would have been ENOTDIR.
+  if (!found && !(await stat(target).catch(() => undefined))) throw fail(`no such directory ${target}`);
   await access(target, constants.W_OK).catch(() => {
     throw fail(found ? 'permission denied' : `directory ${target} is not writable`);
   });

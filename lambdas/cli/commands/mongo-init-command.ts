@@ -27,8 +27,7 @@ export const mongoInitCommand = defineCommand(MONGO_INIT_SPEC, async (values, io
   const config = commandConfig(specOptions(MONGO_INIT_SPEC), values, io.env);
   const source = `${config.database}.${config.sourceCollection}`;
   const runs = `${config.database}.${config.runsCollection}`;
-  const options = { serverSelectionTimeoutMS: timeout, connectTimeoutMS: timeout, socketTimeoutMS: 0 };
-  return withMongoClient(uri, 'create the indexes', options, async (client) => {
+  return withMongoClient(uri, 'create the indexes', mongoInitClientOptions(timeout), async (client) => {
     await write(
       io.stderr,
       `riskfence mongo-init: creating indexes on ${source} and ${runs}; a build on a large collection ` +
@@ -46,6 +45,18 @@ export const mongoInitCommand = defineCommand(MONGO_INIT_SPEC, async (values, io
     return ExitCode.Ok;
   });
 });
+
+/**
+ * Client options of `mongo-init`: server selection and connecting bounded
+ * by `--timeout`, and no socket timeout (0), so that a long index build is
+ * waited for instead of failing after the Lambda's 30 s.
+ *
+ * @example
+ * mongoInitClientOptions(5_000).socketTimeoutMS; // 0
+ */
+export function mongoInitClientOptions(timeout: number) {
+  return { serverSelectionTimeoutMS: timeout, connectTimeoutMS: timeout, socketTimeoutMS: 0 } as const;
+}
 
 /** The server's error code, on the error or on the driver error it wraps. */
 function serverCode(e: unknown): number | undefined {
