@@ -97,8 +97,9 @@ export class FieldScanner {
   /** Interned index + 1 per slot (0 = free), and the hash of the name in that slot. */
   #table = new Int32Array(1024);
   #hashes = new Int32Array(1024);
-  /** The slot the key at each position of the previous line matched: documents repeat their key order. */
-  readonly #predicted: number[] = [];
+  /** The key at each position of the last line that had a new key there, and the slot it matched (-1: none). */
+  readonly #keys: Uint8Array[] = [];
+  readonly #slots: number[] = [];
   #lastTimeBytes = new Uint8Array(0);
   #lastTime = 0;
   // Set by #number: the digits as an integer (exact below 2^53) and the power of ten to apply.
@@ -142,7 +143,8 @@ export class FieldScanner {
     if (b[p] !== OPEN_BRACE) return LineVerdict.Unusual;
     this.values.fill(Number.NaN);
     const fields = this.#fields;
-    const predicted = this.#predicted;
+    const keys = this.#keys;
+    const slots = this.#slots;
     let seen = 0;
     let ordinal = 0;
     p = skipSpace(b, p + 1, limit);
@@ -150,19 +152,22 @@ export class FieldScanner {
     for (;;) {
       if (p >= limit || b[p] !== QUOTE) return LineVerdict.Unusual;
       const keyStart = p + 1;
-      let q = keyStart;
-      for (; q < limit; q++) {
-        const c = b[q]!;
-        if (c === QUOTE) break;
-        if (c === BACKSLASH || c < 0x20) return LineVerdict.Unusual;
-      }
-      if (q >= limit) return LineVerdict.Unusual;
-      const keyEnd = q;
-      p = skipSpace(b, q + 1, limit);
-      if (b[p] !== COLON) return LineVerdict.Unusual;
-      p = skipSpace(b, p + 1, limit);
-      let slot = predicted[ordinal] ?? -1;
-      if (slot < 0 || !sameBytes(b, keyStart, keyEnd, fields[slot]!)) {
+      // Documents repeat their key order: a key equal to the one at this position of the previous
+      // line (already validated then) needs one comparison, and its slot is known.
+      const known = keys[ordinal];
+      let slot: number;
+      let keyEnd = keyStart + (known?.length ?? 0);
+      if (known !== undefined && b[keyEnd] === QUOTE && sameBytes(b, keyStart, keyEnd, known)) {
+        slot = slots[ordinal]!;
+      } else {
+        let q = keyStart;
+        for (; q < limit; q++) {
+          const c = b[q]!;
+          if (c === QUOTE) break;
+          if (c === BACKSLASH || c < 0x20) return LineVerdict.Unusual;
+        }
+        if (q >= limit) return LineVerdict.Unusual;
+        keyEnd = q;
         slot = -1;
         for (let f = 0; f < fields.length; f++) {
           if (sameBytes(b, keyStart, keyEnd, fields[f]!)) {
@@ -170,8 +175,12 @@ export class FieldScanner {
             break;
           }
         }
-        predicted[ordinal] = slot;
+        keys[ordinal] = Uint8Array.prototype.slice.call(b, keyStart, keyEnd);
+        slots[ordinal] = slot;
       }
+      p = skipSpace(b, keyEnd + 1, limit);
+      if (b[p] !== COLON) return LineVerdict.Unusual;
+      p = skipSpace(b, p + 1, limit);
       ordinal++;
       if (slot < 0) p = this.#skipValue(b, p, limit, 1);
       else {
