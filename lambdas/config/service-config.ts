@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { DEFAULT_DEVIATION_LIMIT, DEFAULT_METRICS, DEFAULT_TIMEFRAMES } from '../core/detector-options.ts';
 import type { FieldMapping } from '../core/document-reader.ts';
 import { MAX_ASSETS } from '../requests/request-schema.ts';
+import type { AlertPolicy } from '../service/alerts.ts';
 import { useEnglishIssueMessages } from './zod-locale.ts';
 
 /** The detection service's settings, read once from the environment at cold start. */
@@ -39,6 +40,13 @@ export interface ServiceConfig {
   readonly fanOutChunkSize: number;
   /** Records of one batch processed at once (`RECORD_CONCURRENCY`), bounding a batch's peak memory. @default 2 */
   readonly recordConcurrency: number;
+  /**
+   * Alerts (`ALERTS`=on|off, `ALERT_MIN_SCORE`, `ALERT_METRICS`, `ALERT_TIMEFRAMES`): which new flags are published
+   * as EventBridge events. @default off
+   */
+  readonly alerts: AlertPolicy;
+  /** EventBridge bus the alerts go to (`ALERT_BUS_NAME`); required when alerts are on in AWS. */
+  readonly alertBusName: string | undefined;
 }
 
 /** Thrown when the environment holds an invalid setting; the message lists every problem. */
@@ -144,6 +152,22 @@ const envSchema = z.object({
   REQUEST_QUEUE_URL: z.optional(z.url('REQUEST_QUEUE_URL is not a URL')),
   FAN_OUT_CHUNK_SIZE: positiveInt('FAN_OUT_CHUNK_SIZE', DEFAULT_FAN_OUT_CHUNK_SIZE, MAX_ASSETS),
   RECORD_CONCURRENCY: positiveInt('RECORD_CONCURRENCY', DEFAULT_RECORD_CONCURRENCY, 10),
+  ALERTS: z._default(z.enum(['on', 'off'], 'ALERTS must be on or off'), 'off'),
+  ALERT_BUS_NAME: z.optional(name('ALERT_BUS_NAME')),
+  ALERT_MIN_SCORE: z._default(
+    z.coerce.number('ALERT_MIN_SCORE is not a number').check(z.gte(0, 'ALERT_MIN_SCORE must be >= 0')),
+    0,
+  ),
+  ALERT_METRICS: z.optional(z.pipe(z.string(), z.transform(list))),
+  ALERT_TIMEFRAMES: z.optional(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((s: string) => list(s).map(Number)),
+      ),
+      z.array(z.int('each of ALERT_TIMEFRAMES must be a whole number of days')),
+    ),
+  ),
 });
 
 /**
@@ -190,6 +214,13 @@ export function loadServiceConfig(env: Readonly<Record<string, string | undefine
     requestQueueUrl: e.REQUEST_QUEUE_URL,
     fanOutChunkSize: e.FAN_OUT_CHUNK_SIZE,
     recordConcurrency: e.RECORD_CONCURRENCY,
+    alerts: {
+      enabled: e.ALERTS === 'on',
+      minScore: e.ALERT_MIN_SCORE,
+      metrics: e.ALERT_METRICS ?? null,
+      timeframes: e.ALERT_TIMEFRAMES ?? null,
+    },
+    alertBusName: e.ALERT_BUS_NAME,
   };
   assertDistinctFields(config);
   return deepFreeze(config);

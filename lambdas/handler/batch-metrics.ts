@@ -25,6 +25,8 @@ export class BatchTally {
   dataQualityIssues = 0;
   requestsFannedOut = 0;
   emptyReads = 0;
+  alertsPublished = 0;
+  alertsFailed = 0;
   readonly readMs: number[] = [];
   readonly writeMs: number[] = [];
   readonly anomaliesByTimeframe = new Map<number, number>();
@@ -43,6 +45,7 @@ export class BatchTally {
       this.dataQualityIssues += job.dataQualityIssues;
       this.requestsFannedOut += job.requestsSent;
       this.emptyReads += job.warnings.length;
+      this.alertsPublished += job.alertsPublished;
       readMs += job.readMs;
       writeMs += job.writeMs;
       for (const t of job.job.timeframes) {
@@ -72,6 +75,8 @@ export class BatchTally {
     count(MetricName.DataQualityIssues, this.dataQualityIssues);
     count(MetricName.RequestsFannedOut, this.requestsFannedOut);
     count(MetricName.EmptyReads, this.emptyReads);
+    count(MetricName.AlertsPublished, this.alertsPublished);
+    count(MetricName.AlertsFailed, this.alertsFailed);
     for (const ms of this.readMs) metrics.addMetric(MetricName.ReadDuration, MetricUnit.Milliseconds, ms);
     for (const ms of this.writeMs) metrics.addMetric(MetricName.WriteDuration, MetricUnit.Milliseconds, ms);
     for (const [timeframe, n] of this.anomaliesByTimeframe) {

@@ -6,6 +6,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { ServiceConfig } from '../config/service-config.ts';
 import { formatIso } from '../core/timestamp.ts';
 import type { DetectionJob } from '../requests/parse-request.ts';
+import { AlertPublishError, type AlertPublisher } from '../service/alerts.ts';
 import { classifyFailure, type Failure, FailureKind } from '../service/failure-policy.ts';
 import type { RequestSink } from '../service/fan-out.ts';
 import { type Phase, processRecord, type RecordOutcome } from '../service/process-record.ts';
@@ -54,6 +55,8 @@ export interface HandlerDeps {
   readonly requests?: RequestSink;
   /** Keep every flagged value in the outcomes (local commands print them). @default false */
   readonly collectAnomalies?: boolean;
+  /** Where alerts go when `config.alerts` is on (EventBridge in AWS). @default no alerts */
+  readonly alerts?: AlertPublisher;
 }
 
 /** Thrown for a permanently failed record whose dead letter could not be sent: SQS retries it, then redrives it. */
@@ -111,6 +114,9 @@ export function createSqsHandler(
             ...(deps.requests ? { requests: deps.requests } : {}),
             remainingMs: () => context.getRemainingTimeInMillis(),
             collectAnomalies: deps.collectAnomalies ?? false,
+            ...(deps.alerts && deps.config.alerts.enabled
+              ? { alerts: { policy: deps.config.alerts, publisher: deps.alerts } }
+              : {}),
           },
           {
             parsed: (jobs) => {
@@ -125,6 +131,7 @@ export function createSqsHandler(
         deps.onRecord?.({ messageId: record.messageId, status: RecordStatus.Processed, outcome });
       } catch (error) {
         const failure = classifyFailure(error);
+        if (error instanceof AlertPublishError) tally.alertsFailed += error.failed;
         segment?.addError(failure.message);
         if (failure.kind === FailureKind.Permanent) {
           try {
@@ -263,6 +270,7 @@ function summarise(outcome: RecordOutcome): Record<string, number> {
     flagsWritten: sum((j) => j.flagsWritten),
     flagsRejected: sum((j) => j.flagsRejected),
     requestsSent: sum((j) => j.requestsSent),
+    alertsPublished: sum((j) => j.alertsPublished),
     dataQualityIssues: sum((j) => j.dataQualityIssues),
   };
 }

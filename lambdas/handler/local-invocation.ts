@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { AlertDetail } from '../service/alerts.ts';
 import { BatchTally } from './batch-metrics.ts';
 import { createSqsHandler, type HandlerDeps, type RecordReport, RecordStatus } from './create-sqs-handler.ts';
 
@@ -111,6 +112,8 @@ export interface LocalInvocation {
   readonly tally: BatchTally;
   /** Chunk requests that all-asset requests were fanned out into, and processed in-process. */
   readonly chunkRequests: number;
+  /** Alerts the run published (or, without an EventBridge endpoint, would have published), in order. */
+  readonly alerts: readonly AlertDetail[];
 }
 
 /** Records per in-process delivery of chunk requests: SQS's largest batch. */
@@ -141,9 +144,19 @@ export async function invokeLocally(
   const reports: RecordReport[] = [];
   const tally = new BatchTally();
   const queued: string[] = [];
+  const published: AlertDetail[] = [];
   const handler = createSqsHandler({
     ...deps,
+    // Local runs always list the alerts they would publish; the policy's filters still apply.
+    config: { ...deps.config, alerts: { ...deps.config.alerts, enabled: true } },
     collectAnomalies: deps.collectAnomalies ?? true,
+    // Alerts are always listed; with a publisher (an EventBridge endpoint) they are also sent there.
+    alerts: {
+      async publish(alerts) {
+        await deps.alerts?.publish(alerts);
+        for (const a of alerts) published.push(a);
+      },
+    },
     requests: {
       async send(bodies) {
         for (const b of bodies) queued.push(b);
@@ -175,5 +188,5 @@ export async function invokeLocally(
     // A chunk that fails here has no SQS to retry it; its report says so, as for any record.
     await run({ Records: records });
   }
-  return { ...first, reports, tally, chunkRequests };
+  return { ...first, reports, tally, chunkRequests, alerts: published };
 }

@@ -27,4 +27,8 @@ export const MetricName = {
   EmptyReads: 'EmptyReads',
   /** Indexes the service relies on that are missing (checked once per execution environment). */
   MissingIndexes: 'MissingIndexes',
+  /** Alert events published (new flags that pass the alert policy). */
+  AlertsPublished: 'AlertsPublished',
+  /** Alert events that could not be published (their record is retried). */
+  AlertsFailed: 'AlertsFailed',
 } as const;

@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createSecretFetcher, resolveMongoUri } from '../config/mongo-uri.ts';
 import { ConfigError, loadServiceConfig } from '../config/service-config.ts';
@@ -8,6 +9,7 @@ import { createMongoClient, MongoDetectionStore, mongoStoreOptions } from '../st
 import { createReconnectingStore, type StoreConnection } from '../stores/reconnecting-store.ts';
 import { createSqsHandler } from './create-sqs-handler.ts';
 import { SqsDeadLetterSink } from './dead-letter-sink.ts';
+import { EventBridgeAlertPublisher } from './eventbridge-alert-publisher.ts';
 import { createServiceLogger } from './service-logger.ts';
 import { SqsRequestSink } from './sqs-request-sink.ts';
 
@@ -21,6 +23,12 @@ const metrics = new Metrics({ namespace: config.metricsNamespace, serviceName: c
 const tracer = new Tracer({ serviceName: config.serviceName });
 const sqs = tracer.captureAWSv3Client(new SQSClient({}));
 const processor = new BatchProcessor(EventType.SQS);
+const alertBusName = config.alerts.enabled ? config.alertBusName : undefined;
+if (config.alerts.enabled && alertBusName === undefined) {
+  throw new ConfigError(
+    'invalid configuration: ALERTS=on needs ALERT_BUS_NAME (the EventBridge bus alerts go to)',
+  );
+}
 
 // The Secrets Manager call is traced like the SQS client; the module stays free of the tracer.
 const fetchSecret = createSecretFetcher({ captureClient: (client) => tracer.captureAWSv3Client(client) });
@@ -54,6 +62,14 @@ export const handler = createSqsHandler({
   ...(config.requestQueueUrl === undefined
     ? {}
     : { requests: new SqsRequestSink(sqs, config.requestQueueUrl) }),
+  ...(alertBusName === undefined
+    ? {}
+    : {
+        alerts: new EventBridgeAlertPublisher(
+          tracer.captureAWSv3Client(new EventBridgeClient({})),
+          alertBusName,
+        ),
+      }),
   processor,
   logger,
   metrics,

@@ -8,7 +8,7 @@ import { seriesFromDocuments } from '../core/series-from-documents.ts';
 import { detectWindow, lowerBound } from '../core/window-detector.ts';
 import type { DetectionJob } from '../requests/parse-request.ts';
 import type { FlagUpdate, ReadBatch, ReadQuery, RunParams, RunSummary } from '../stores/detection-store.ts';
-import { FlagWritePlan, type PositionFlag } from './flag-writes.ts';
+import { FlagWritePlan, type Newness, type PositionFlag } from './flag-writes.ts';
 import type { WindowGuards } from './run-guards.ts';
 import { RunSummaryCollector } from './run-summaries.ts';
 import { StoredFlagsReader } from './stored-flags.ts';
@@ -33,10 +33,24 @@ export interface Anomaly {
   readonly isNew: boolean;
 }
 
+/** Which flagged values {@link detectBatch} keeps in {@link BatchDetection.anomalies}. */
+export const Collect = {
+  /** None: the Lambda without alerts keeps counts only. */
+  None: 'none',
+  /** Only new verdicts: what alerts publish. */
+  New: 'new',
+  /** Every flagged value: local runs print them. */
+  All: 'all',
+} as const;
+/** One of {@link Collect}. */
+export type Collect = (typeof Collect)[keyof typeof Collect];
+
 /** Where a job's judging starts for each asset, and what guards its writes. */
 export interface JobScope {
   /** Window mode: newer evaluations' coverage (SPEC section 1). */
   readonly guards?: WindowGuards;
+  /** Window mode: assets whose run summary for this very evaluation exists (an earlier attempt finished). */
+  readonly completed?: ReadonlySet<string>;
   /** Rolling mode: per asset, the instant up to which earlier runs judged (their verdicts are final). */
   readonly judgedThrough?: ReadonlyMap<string, number>;
 }
@@ -46,7 +60,7 @@ export interface BatchDetection {
   /** Flag entry changes, one update per changed document. */
   readonly updates: readonly FlagUpdate[];
   readonly runs: readonly RunSummary[];
-  /** Flagged values of the evaluated range (only when collected; see {@link detectBatch}). */
+  /** Flagged values of the evaluated range, as far as collected (see {@link Collect}). */
   readonly anomalies: readonly Anomaly[];
   /** Flagged values of the evaluated range. */
   readonly flaggedValues: number;
@@ -120,7 +134,7 @@ export function readQueryOf(
  * @param config - field mapping, minimum samples, flags field
  * @param scope - guards (window) or resume points (rolling)
  * @param messageId - recorded in run summaries
- * @param collect - keep the flagged values in {@link BatchDetection.anomalies} (local runs print them)
+ * @param collect - which flagged values to keep in {@link BatchDetection.anomalies}
  * @throws `InvalidOptionsError` when the job's parameters are out of range
  *
  * Complexity: window O(w) per window (quickselect); rolling O(n log n) per
@@ -135,7 +149,7 @@ export function detectBatch(
   config: DetectConfig,
   scope: JobScope,
   messageId: string,
-  collect: boolean,
+  collect: Collect,
 ): BatchDetection {
   const { set, rejected } = seriesFromDocuments(batch.documents, { ...config.mapping, metrics: job.metrics });
   const params: RunParams = {
@@ -170,6 +184,7 @@ export function detectBatch(
     n: number,
     fences: RunSummary['timeframes'][string][string]['fences'],
     asOf: (index: number) => number,
+    newness: Newness,
   ) => {
     const metric = job.metrics[m]!;
     let writable = flags.length;
@@ -183,6 +198,7 @@ export function detectBatch(
       range.writableEnd,
       writable === flags.length ? flags : flags.slice(0, writable),
       asOf,
+      newness,
     );
     let high = 0;
     for (const f of flags) if (f.direction === 'high') high++;
@@ -195,8 +211,10 @@ export function detectBatch(
       low: flags.length - high,
       newFlags: compared.newFlags,
     });
-    if (collect) {
+    if (collect !== Collect.None) {
       flags.forEach((f, i) => {
+        const isNew = compared.isNew[i] ?? false;
+        if (collect === Collect.New && !isNew) return;
         anomalies.push({
           asset: series.asset,
           metric,
@@ -207,7 +225,7 @@ export function detectBatch(
           score: f.score,
           lower: f.lower,
           upper: f.upper,
-          isNew: compared.isNew[i] ?? false,
+          isNew,
         });
       });
     }
@@ -223,6 +241,8 @@ export function detectBatch(
   let assetsEvaluated = 0;
   if (job.mode === Mode.Rolling) {
     const judged = scope.judgedThrough ?? new Map<string, number>();
+    // Points after the last run are judged for the first time; a backfill re-judges, so stored entries decide.
+    const rollingNewness: Newness = { firstJudgement: job.backfillFrom === undefined };
     for (const series of set.series) {
       const from = rollingStart(job, judged, series.asset);
       const start = lowerBound(series.times, from);
@@ -245,6 +265,7 @@ export function detectBatch(
               n,
               null,
               (i) => series.times[i]!,
+              rollingNewness,
             );
           }
         });
@@ -273,6 +294,9 @@ export function detectBatch(
             r.n,
             r.fences,
             () => job.asOf,
+            scope.completed?.has(r.asset)
+              ? { firstJudgement: false }
+              : { firstJudgement: false, recoverAsOf: job.asOf },
           );
         }
       });

@@ -2,6 +2,7 @@ import { redactSecrets } from '../config/redact.ts';
 import { InvalidOptionsError } from '../core/detector-options.ts';
 import { InvalidMessageError } from '../requests/invalid-message-error.ts';
 import { PermanentStoreError, TransientStoreError } from '../stores/store-errors.ts';
+import { AlertPublishError } from './alerts.ts';
 import { FanOutSendError, FanOutUnavailableError } from './fan-out.ts';
 import { DeadlineError } from './process-record.ts';
 
@@ -36,6 +37,8 @@ export const ServiceErrorCode = {
   FanOutUnavailable: 'FAN_OUT_UNAVAILABLE',
   /** Some chunk requests of a fan-out could not be sent (transient: the retry sends the same bodies). */
   FanOutFailed: 'FAN_OUT_FAILED',
+  /** Some alerts could not be published (transient: the retry finds the same flags new and publishes them). */
+  AlertsFailed: 'ALERTS_FAILED',
   /** Too little of the invocation was left to start a read (transient). */
   Deadline: 'DEADLINE',
   /** Anything unexpected (transient: a retry may succeed, and SQS dead-letters it after maxReceiveCount). */
@@ -74,6 +77,8 @@ export function classifyFailure(error: unknown): Failure {
   }
   if (error instanceof FanOutSendError)
     return { kind: FailureKind.Transient, code: ServiceErrorCode.FanOutFailed, message };
+  if (error instanceof AlertPublishError)
+    return { kind: FailureKind.Transient, code: ServiceErrorCode.AlertsFailed, message };
   if (error instanceof DeadlineError)
     return { kind: FailureKind.Transient, code: ServiceErrorCode.Deadline, message };
   if (error instanceof TransientStoreError) {

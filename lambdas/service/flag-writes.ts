@@ -12,6 +12,22 @@ export interface PositionFlag {
   readonly score: number | null;
 }
 
+/**
+ * Which computed flags count as new besides those the stored entries do not
+ * already hold (SPEC section 8; what `AnomaliesDetected` counts and alerts
+ * publish).
+ */
+export interface Newness {
+  /** Every flag is new: rolling-mode points judged for the first time. */
+  readonly firstJudgement: boolean;
+  /**
+   * An entry stored with exactly this asOf was written by this very
+   * evaluation's earlier, unfinished attempt (its run summary is missing):
+   * its flag is still new, so a retry reports what the failed attempt could not.
+   */
+  readonly recoverAsOf?: number;
+}
+
 /** What comparing one timeframe × metric found. */
 export interface Comparison {
   /** Flagged values whose verdict is new (no stored flag, or another direction): what `AnomaliesDetected` counts. */
@@ -72,6 +88,7 @@ export class FlagWritePlan {
    * @param end - one past the last writable position
    * @param flags - flagged positions in `[start, end)`, ascending
    * @param asOf - the evaluation instant stored with an entry set at a position
+   * @param newness - what else counts as new @default stored entries decide alone
    */
   compare(
     series: AssetSeries,
@@ -82,6 +99,7 @@ export class FlagWritePlan {
     end: number,
     flags: readonly PositionFlag[],
     asOf: (index: number) => number,
+    newness: Newness = { firstJudgement: false },
   ): Comparison {
     const { refs } = series;
     const isNew: boolean[] = [];
@@ -94,10 +112,11 @@ export class FlagWritePlan {
         continue;
       }
       const stored = root === undefined ? undefined : this.#reader.entry(root, timeframeKey, metricIndex);
-      const fresh = stored === undefined || stored.direction !== f.direction;
+      const changed = stored === undefined || stored.direction !== f.direction;
+      const fresh = changed || newness.firstJudgement || stored.asOf === newness.recoverAsOf;
       isNew.push(fresh);
       if (fresh) newFlags++;
-      if (fresh || stored.score !== f.score) {
+      if (changed || stored.score !== f.score) {
         this.#add(ref, asOf(f.index), {
           timeframeKey,
           metric,

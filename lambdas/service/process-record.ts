@@ -2,7 +2,15 @@ import type { ServiceConfig } from '../config/service-config.ts';
 import { DAY_MS, Mode } from '../core/detector-options.ts';
 import { type DetectionJob, parseRequest } from '../requests/parse-request.ts';
 import type { DetectionStore, FlagUpdate, ReadQuery, RunSummary } from '../stores/detection-store.ts';
-import { type Anomaly, detectBatch, type JobScope, readQueryOf } from './detect-job.ts';
+import {
+  ALERTS_OFF,
+  type AlertDetail,
+  type AlertPolicy,
+  type AlertPublisher,
+  alertDetail,
+  alerts,
+} from './alerts.ts';
+import { type Anomaly, Collect, detectBatch, type JobScope, readQueryOf } from './detect-job.ts';
 import {
   chunkRequests,
   FanOutUnavailableError,
@@ -40,6 +48,8 @@ export interface JobOutcome {
   readonly runsUpserted: number;
   /** Chunk requests sent instead of detecting (fan-out, SPEC section 8); 0 for a detected job. */
   readonly requestsSent: number;
+  /** Alerts published (new flags that pass the alert policy). */
+  readonly alertsPublished: number;
   /** Things a person should look at (e.g. a time field stored as strings). */
   readonly warnings: readonly string[];
   readonly readMs: number;
@@ -74,6 +84,8 @@ export interface RecordDeps {
   readonly remainingMs?: () => number;
   /** Keep every flagged value in the outcome (local runs print them). @default false */
   readonly collectAnomalies?: boolean;
+  /** Publish new flags as alerts (issue K): the policy and where they go. @default alerts off */
+  readonly alerts?: { readonly policy: AlertPolicy; readonly publisher: AlertPublisher };
 }
 
 /** Thrown when too little of the invocation is left to start a read: retried by SQS. */
@@ -186,24 +198,35 @@ async function detectJob(
   const anomalies: Anomaly[] = [];
   let pendingUpdates: FlagUpdate[] = [];
   let pendingRuns: RunSummary[] = [];
+  let pendingAlerts: AlertDetail[] = [];
   const flush = async () => {
     if (pendingUpdates.length === 0 && pendingRuns.length === 0) return;
     const updates = pendingUpdates;
     const runs = pendingRuns;
+    const alerts = pendingAlerts;
     pendingUpdates = [];
     pendingRuns = [];
+    pendingAlerts = [];
     const t = performance.now();
-    // Flags before run summaries: a summary is what guards later requests, so it must never
-    // claim an evaluation whose flags are not stored yet.
+    // Flags, then alerts, then run summaries. A summary guards later requests, so it never claims an
+    // evaluation whose flags are not stored; and while it is missing, a retry finds this evaluation's
+    // flags new again, so alerts that failed to publish are published by the retry.
     await phase('write', async () => {
       const result = await store.writeFlags(updates);
       outcome.flagsWritten += result.written;
       outcome.flagsRejected += result.rejected;
+      if (alerts.length > 0) {
+        await deps.alerts!.publisher.publish(alerts);
+        outcome.alertsPublished += alerts.length;
+      }
       await store.upsertRuns(runs);
       outcome.runsUpserted += runs.length;
     });
     writeMs += performance.now() - t;
   };
+  const policy = deps.alerts?.policy ?? ALERTS_OFF;
+  const collect = deps.collectAnomalies ? Collect.All : policy.enabled ? Collect.New : Collect.None;
+  const run = { asOf: job.asOf, mode: job.mode, deviationLimit: job.deviationLimit, messageId };
   if (query !== null) {
     const batches = store.read(withDeadline(query, deps.remainingMs))[Symbol.asyncIterator]();
     for (;;) {
@@ -213,7 +236,7 @@ async function detectJob(
       if (next.done) break;
       const batch = next.value;
       const detection = await phase('detect', async () =>
-        detectBatch(job, batch, config, scope, messageId, deps.collectAnomalies ?? false),
+        detectBatch(job, batch, config, scope, messageId, collect),
       );
       outcome.documentsRead += batch.documents.length;
       outcome.assetsEvaluated += detection.assetsEvaluated;
@@ -223,7 +246,10 @@ async function detectJob(
       for (const [metric, ms] of Object.entries(detection.detectMs)) {
         detectMs[metric] = (detectMs[metric] ?? 0) + ms;
       }
-      for (const a of detection.anomalies) anomalies.push(a);
+      for (const a of detection.anomalies) {
+        if (deps.collectAnomalies) anomalies.push(a);
+        if (alerts(policy, a)) pendingAlerts.push(alertDetail(a, run));
+      }
       for (const u of detection.updates) pendingUpdates.push(u);
       for (const r of detection.runs) pendingRuns.push(r);
       if (pendingUpdates.length >= FLUSH_UPDATES || pendingRuns.length >= FLUSH_RUNS) await flush();
@@ -251,13 +277,18 @@ async function jobScope(job: DetectionJob, minSamples: number, store: DetectionS
     return { judgedThrough: judgedThrough(marks) };
   }
   const longest = Math.max(...job.timeframes) * DAY_MS;
+  // From just before asOf: this very evaluation's own summaries say which assets a retry already finished.
   const marks = await store.findRuns({
     assets: job.assets,
     mode: Mode.Window,
-    asOfAfter: job.asOf,
+    asOfAfter: job.asOf - 1,
     asOfBefore: job.asOf + longest,
   });
-  return { guards: new WindowGuards(marks, job.asOf) };
+  const hash = paramsHash({ ...job, minSamples });
+  const completed = new Set(
+    marks.filter((m) => m.asOf === job.asOf && m.paramsHash === hash).map((m) => m.asset),
+  );
+  return { guards: new WindowGuards(marks, job.asOf), completed };
 }
 
 function withDeadline(query: ReadQuery, remainingMs: (() => number) | undefined): ReadQuery {
@@ -282,6 +313,7 @@ function emptyOutcome(job: DetectionJob): JobOutcome {
     flagsRejected: 0,
     runsUpserted: 0,
     requestsSent: 0,
+    alertsPublished: 0,
     warnings: [],
     readMs: 0,
     writeMs: 0,

@@ -123,6 +123,7 @@ export interface RunMark {
   readonly asset: string;
   /** Epoch ms. */
   readonly asOf: number;
+  readonly paramsHash: string;
   readonly timeframes: readonly number[];
   readonly metrics: readonly string[];
 }

@@ -209,6 +209,7 @@ export class FileDetectionStore implements DetectionStore {
       marks.push({
         asset: String(run.asset),
         asOf,
+        paramsHash: String(run.paramsHash),
         timeframes: params.timeframes ?? [],
         metrics: params.metrics ?? [],
       });

@@ -187,7 +187,7 @@ export function buildRunQuery(query: RunQuery): FindQuery {
   if (query.paramsHash !== undefined) filter.paramsHash = query.paramsHash;
   return {
     filter,
-    projection: { _id: 0, asset: 1, asOf: 1, 'params.timeframes': 1, 'params.metrics': 1 },
+    projection: { _id: 0, asset: 1, asOf: 1, paramsHash: 1, 'params.timeframes': 1, 'params.metrics': 1 },
     sort: { asset: 1, asOf: 1 },
   };
 }

@@ -173,6 +173,7 @@ export class MongoDetectionStore implements DetectionStore {
       return docs.map((d) => ({
         asset: String(d.asset),
         asOf: (d.asOf as Date).getTime(),
+        paramsHash: String(d.paramsHash),
         timeframes: (d.params?.timeframes ?? []) as number[],
         metrics: (d.params?.metrics ?? []) as string[],
       }));

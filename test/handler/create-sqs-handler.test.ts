@@ -215,6 +215,8 @@ describe('createSqsHandler: observability', () => {
     }
     expect([...names].sort()).toEqual(
       [
+        'AlertsFailed',
+        'AlertsPublished',
         'AnomaliesDetected',
         'AssetsEvaluated',
         'DataQualityIssues',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadServiceConfig } from '../../lambdas/config/service-config.ts';
 import { DAY_MS, InvalidOptionsError } from '../../lambdas/core/detector-options.ts';
 import type { DetectionJob } from '../../lambdas/requests/parse-request.ts';
-import { detectBatch, readQueryOf, rollingStart } from '../../lambdas/service/detect-job.ts';
+import { Collect, detectBatch, readQueryOf, rollingStart } from '../../lambdas/service/detect-job.ts';
 import { WindowGuards } from '../../lambdas/service/run-guards.ts';
 import { at, dailyDocuments } from '../stores/store-fixtures.ts';
 
@@ -49,7 +49,7 @@ describe('readQueryOf(job, judged)', () => {
 describe('detectBatch(job, batch, config, scope, messageId, collect)', () => {
   const spike = (a: string, d: number) => (a === 'bitcoin' && d === 12 ? 1e6 : 100 + (d % 5));
   const detect = (j: DetectionJob, docs: readonly unknown[], scope = {}) =>
-    detectBatch(j, batchOf(docs), config, scope, 'm-1', true);
+    detectBatch(j, batchOf(docs), config, scope, 'm-1', Collect.All);
 
   it('window mode: flags the spike where its window has enough context and writes only that document', () => {
     const docs = dailyDocuments(['bitcoin'], '2022-05-08', 7, (a, d) => spike(a, d + 7));
@@ -124,7 +124,7 @@ describe('detectBatch(job, batch, config, scope, messageId, collect)', () => {
   it('window mode: writes nothing a newer evaluation covers', () => {
     const docs = dailyDocuments(['bitcoin'], '2022-05-08', 7, (a, d) => spike(a, d + 7));
     const guards = new WindowGuards(
-      [{ asset: 'bitcoin', asOf: at('2022-05-19'), timeframes: [7], metrics: ['volume'] }],
+      [{ asset: 'bitcoin', asOf: at('2022-05-19'), paramsHash: 'h', timeframes: [7], metrics: ['volume'] }],
       at('2022-05-15'),
     );
     // The newer 7-day window starts on 05-12, so the spike of 05-13 is its to judge.

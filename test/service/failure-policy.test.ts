@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionsError } from '../../lambdas/core/detector-options.ts';
 import { InvalidMessageError } from '../../lambdas/requests/invalid-message-error.ts';
+import { AlertPublishError } from '../../lambdas/service/alerts.ts';
 import { classifyFailure } from '../../lambdas/service/failure-policy.ts';
 import { FanOutSendError, FanOutUnavailableError } from '../../lambdas/service/fan-out.ts';
 import { DeadlineError } from '../../lambdas/service/process-record.ts';
@@ -26,6 +27,7 @@ describe('classifyFailure(error)', () => {
     [new FanOutUnavailableError('no queue'), 'permanent', 'FAN_OUT_UNAVAILABLE', 'no queue'],
     [new FanOutSendError('3 of 9 not sent'), 'transient', 'FAN_OUT_FAILED', '3 of 9 not sent'],
     [new DeadlineError('only 900 ms left'), 'transient', 'DEADLINE', 'only 900 ms left'],
+    [new AlertPublishError('2 of 5 not published', 2), 'transient', 'ALERTS_FAILED', '2 of 5 not published'],
     [new TypeError('x is undefined'), 'transient', 'INTERNAL_ERROR', 'TypeError: x is undefined'],
     ['a string', 'transient', 'INTERNAL_ERROR', 'a string'],
   ])('%s → %s %s', (error, kind, code, message) => {

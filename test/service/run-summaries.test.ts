@@ -49,7 +49,7 @@ describe('RunSummaryCollector', () => {
 describe('WindowGuards(marks, asOf)', () => {
   const asOf = 100 * DAY_MS;
   const mark = (days: number, timeframes = [7], metrics = ['volume']) =>
-    Object.freeze({ asset: 'b', asOf: asOf + days * DAY_MS, timeframes, metrics });
+    Object.freeze({ asset: 'b', asOf: asOf + days * DAY_MS, paramsHash: 'h', timeframes, metrics });
 
   it('a newer evaluation owns its window: this job writes only before its earliest start', () => {
     const guards = new WindowGuards([mark(2), mark(5)], asOf);
@@ -67,9 +67,9 @@ describe('WindowGuards(marks, asOf)', () => {
 describe('judgedThrough(marks)', () => {
   it('is the latest run asOf per asset', () => {
     const marks = [
-      { asset: 'a', asOf: 5, timeframes: [7], metrics: ['v'] },
-      { asset: 'a', asOf: 9, timeframes: [7], metrics: ['v'] },
-      { asset: 'b', asOf: 2, timeframes: [7], metrics: ['v'] },
+      { asset: 'a', asOf: 5, paramsHash: 'h', timeframes: [7], metrics: ['v'] },
+      { asset: 'a', asOf: 9, paramsHash: 'h', timeframes: [7], metrics: ['v'] },
+      { asset: 'b', asOf: 2, paramsHash: 'h', timeframes: [7], metrics: ['v'] },
     ];
     expect([...judgedThrough(marks)]).toEqual([
       ['a', 9],

@@ -22,7 +22,23 @@ describe('loadServiceConfig(env)', () => {
       requestQueueUrl: undefined,
       fanOutChunkSize: 250,
       recordConcurrency: 2,
+      alerts: { enabled: false, minScore: 0, metrics: null, timeframes: null },
+      alertBusName: undefined,
     });
+  });
+
+  it('reads the alert policy', () => {
+    const config = loadServiceConfig({
+      ALERTS: 'on',
+      ALERT_BUS_NAME: 'riskfence-prod',
+      ALERT_MIN_SCORE: '2.5',
+      ALERT_METRICS: 'latest_price, volume',
+      ALERT_TIMEFRAMES: '7,30',
+    });
+    expect([config.alerts, config.alertBusName]).toEqual([
+      { enabled: true, minScore: 2.5, metrics: ['latest_price', 'volume'], timeframes: [7, 30] },
+      'riskfence-prod',
+    ]);
   });
 
   it.each([
@@ -30,6 +46,9 @@ describe('loadServiceConfig(env)', () => {
     ['FAN_OUT_CHUNK_SIZE', '1001', 'FAN_OUT_CHUNK_SIZE must be <= 1000'],
     ['RECORD_CONCURRENCY', '2.5', 'RECORD_CONCURRENCY must be an integer'],
     ['REQUEST_QUEUE_URL', 'not a url', 'REQUEST_QUEUE_URL is not a URL'],
+    ['ALERTS', 'yes', 'ALERTS must be on or off'],
+    ['ALERT_MIN_SCORE', '-1', 'ALERT_MIN_SCORE must be >= 0'],
+    ['ALERT_TIMEFRAMES', '7,0.5', 'each of ALERT_TIMEFRAMES must be a whole number of days'],
   ])('refuses %s=%s', (name, value, message) => {
     expect(() => loadServiceConfig({ [name]: value })).toThrow(message);
   });

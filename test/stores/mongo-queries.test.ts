@@ -133,7 +133,7 @@ describe('buildRunQuery', () => {
         asOf: { $gt: new Date(5), $lt: new Date(9) },
         paramsHash: 'h',
       },
-      projection: { _id: 0, asset: 1, asOf: 1, 'params.timeframes': 1, 'params.metrics': 1 },
+      projection: { _id: 0, asset: 1, asOf: 1, paramsHash: 1, 'params.timeframes': 1, 'params.metrics': 1 },
       sort: { asset: 1, asOf: 1 },
     });
     expect(

@@ -3,6 +3,7 @@ import type { ServiceConfig } from '../../lambdas/config/service-config.ts';
 import { loadServiceConfig } from '../../lambdas/config/service-config.ts';
 import { DAY_MS } from '../../lambdas/core/detector-options.ts';
 import { toEpochMillis } from '../../lambdas/core/timestamp.ts';
+import { type AlertDetail, AlertPublishError } from '../../lambdas/service/alerts.ts';
 import { type JobOutcome, processRecord } from '../../lambdas/service/process-record.ts';
 import type { DetectionStore, FlagUpdate, RunSummary } from '../../lambdas/stores/detection-store.ts';
 import { readAll } from '../../lambdas/stores/read-all.ts';
@@ -450,6 +451,39 @@ export function describeStoreContract(name: string, makeStore: MakeStore, skipRe
         const docsAfter = (await readAll(store, EVERYTHING)).documents;
         expect((docsAfter[12] as { anomalies: unknown }).anomalies).toBe('legacy');
         expect(entryOf(docsAfter[10], 'd7', 'volume')?.direction).toBe('high');
+      });
+
+      it('alerts: every new flag is published once, a rerun publishes nothing, a failed publish is retried', async () => {
+        const { store } = await make(spiky());
+        const published: AlertDetail[] = [];
+        let failNext = true;
+        const alerts = {
+          policy: { enabled: true, minScore: 0, metrics: null, timeframes: null },
+          publisher: {
+            async publish(batch: readonly AlertDetail[]) {
+              if (failNext) {
+                failNext = false;
+                throw new AlertPublishError('PutEvents failed (simulated)');
+              }
+              published.push(...batch);
+            },
+          },
+        };
+        const input = { messageId: 'm-1', body: body('2022-05-15'), sentTimestamp: 0 };
+        const deps = { config: CONTRACT_CONFIG, store, alerts };
+        // The first attempt writes its flags, then fails to publish: the record fails (SQS retries it).
+        await expect(processRecord(input, deps)).rejects.toBeInstanceOf(AlertPublishError);
+        const stored = await verdicts(store);
+        expect(stored.length).toBeGreaterThan(0);
+        // The retry writes nothing new, but still finds this evaluation's flags new and publishes them.
+        const retry = (await processRecord(input, deps)).jobs[0]!;
+        expect(retry.flagsWritten).toBe(0);
+        expect(
+          published.map((a) => `${a.asset}:${a.time.slice(0, 10)} d${a.timeframe} ${a.metric}`).sort(),
+        ).toEqual(stored.map((v) => v.split(' ').slice(0, 3).join(' ')).sort());
+        expect(new Set(published.map((a) => a.id)).size).toBe(published.length);
+        const rerun = (await processRecord(input, deps)).jobs[0]!;
+        expect([rerun.alertsPublished, totalNew(rerun)]).toEqual([0, 0]);
       });
 
       it('rolling mode judges only new points and reads only the history their windows need', async () => {
