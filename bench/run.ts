@@ -8,7 +8,7 @@
  * how to install it.
  *
  *   npm run bench                        everything, 3 runs each, docs updated
- *   npm run bench -- --only window,rolling   a subset: core, startup, window, rolling, rolling-json, handler, bundle
+ *   npm run bench -- --only window,rolling   a subset: core, scan, startup, window, rolling, rolling-json, handler, bundle
  *   npm run bench -- --quick             small data, one run, docs untouched (a smoke run)
  *   npm run bench -- --runs 5 --no-write
  */
@@ -23,8 +23,9 @@ import type { HandlerBenchResult } from './handler-bench.ts';
 import { describeMachine } from './machine.ts';
 import { median, type ProcessRun, runNode, runProcess } from './measure.ts';
 import { PEERS, type Peer, type PeerRun, runPeer } from './peers.ts';
+import type { ScanLimitResult } from './scan-limit.ts';
 
-const PARTS = ['core', 'startup', 'window', 'rolling', 'rolling-json', 'handler', 'bundle'] as const;
+const PARTS = ['core', 'scan', 'startup', 'window', 'rolling', 'rolling-json', 'handler', 'bundle'] as const;
 type Part = (typeof PARTS)[number];
 
 const DOCS = 'docs/benchmarks.md';
@@ -99,6 +100,7 @@ log('building the CLI (tools/build-cli.mjs)');
 runProcess(process.execPath, ['tools/build-cli.mjs']);
 
 if (only.has('core')) coreBench();
+if (only.has('scan')) scanLimit();
 if (only.has('startup')) startupBench();
 if (only.has('window')) versusPeers('window', SIZES.window);
 if (only.has('rolling')) versusPeers('rolling', SIZES.rolling);
@@ -141,6 +143,38 @@ function coreBench(): void {
     });
     notes.push(`core ${mode}: ${r.flags} flags; loading the series took ${fmtMs(r.loadMs)} (not included).`);
   }
+}
+
+function scanLimit(): void {
+  const spec = SIZES.window;
+  const file = dataset(spec);
+  const run = runNode([
+    '--import',
+    'tsx',
+    'bench/scan-limit.ts',
+    '--input',
+    file,
+    '--runs',
+    String(Math.max(runs, 3)),
+  ]);
+  const r = JSON.parse(run.stdout) as ScanLimitResult;
+  const rate = (ms: number) => `${fmtMs(ms)} (${Math.round(r.bytes / 1e3 / ms)} MB/s)`;
+  rows.push({
+    what: `reading limit, ${fmtMB(r.bytes)} in memory: line ends found (\`Buffer#indexOf\`)`,
+    ours: rate(r.newlinesMs),
+    target: '',
+  });
+  rows.push({
+    what: 'reading limit: `JSON.parse` of every line, one thread',
+    ours: rate(r.jsonParseMs),
+    target: '',
+  });
+  rows.push({ what: 'reading limit: the field scanner, one thread', ours: rate(r.scannerMs), target: '' });
+  rows.push({
+    what: `reading limit: the field scanner, ${r.threads} threads at once`,
+    ours: rate(r.scannerThreadsMs),
+    target: '',
+  });
 }
 
 function startupBench(): void {
