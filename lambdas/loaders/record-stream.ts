@@ -1,3 +1,4 @@
+import { InputError } from '../cli/command.ts';
 import { escapeControl, quoteInput } from '../core/quote-input.ts';
 import { CsvRecords } from './csv-records.ts';
 import { formatFromPath, InputFormat, sniffFormat } from './input-format.ts';
@@ -29,6 +30,14 @@ export interface RecordStreamSummary {
 }
 
 const MAX_REASON = 160;
+
+/**
+ * How many lines and documents a pass skips before it may give up: past this
+ * many, an input with more skipped than read is refused, as it is not
+ * documents in the format read (a binary file, the wrong `--input-format`),
+ * and every skipped line would cost memory and a message for nothing.
+ */
+export const MAX_PROBLEMS = 100_000;
 // The usual way a careless input goes wrong: `JSON.stringify(doc, null, 2)` or a `jq .` without `-c`.
 const PRETTY_PRINTED_HINT =
   ' (a document spread over lines? NDJSON needs one per line; or give a JSON array)';
@@ -44,15 +53,17 @@ const PRETTY_PRINTED_HINT =
  * cells, lines or documents longer than `MAX_RECORD_CHARS` (streamed past,
  * never held) and documents the sink rejects are reported with their line and
  * skipped; blank lines are ignored. Reasons are cut to 160 characters and
- * their control characters escaped, as they may quote the input.
+ * their control characters escaped, as they may quote the input. Once
+ * {@link MAX_PROBLEMS} are skipped while fewer documents were read, the
+ * input is refused as a whole.
  *
  * @param source - a path, or `-` for stdin
  * @param options - format, stdin, cwd, progress
  * @param sink - called once per document, in input order
  * @returns the format used and the problems found
- * @throws `InputError` when the source cannot be read
+ * @throws `InputError` when the source cannot be read, or is refused for its skipped lines
  *
- * Complexity: O(bytes) plus one `JSON.parse` per document; memory O(chunk size).
+ * Complexity: O(bytes) plus one `JSON.parse` per document; memory O(chunk size + problems).
  *
  * @example
  * await streamRecords('docs.ndjson', {}, (doc, line) => (doc.coin_id ? undefined : 'no coin_id'));
@@ -64,13 +75,21 @@ export async function streamRecords(
 ): Promise<RecordStreamSummary> {
   const name = sourceName(source);
   const problems: InputProblem[] = [];
+  let accepted = 0;
   const problem = (line: number, reason: string) => {
     const cut = reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON)}…` : reason;
     problems.push({ source: name, line, reason: escapeControl(cut) });
+    if (problems.length >= MAX_PROBLEMS && problems.length > accepted) {
+      throw new InputError(
+        `${name}: not read as ${format ?? InputFormat.Ndjson}: ${problems.length} lines or documents skipped ` +
+          `and ${accepted} read (the first: ${problems[0]!.reason})`,
+      );
+    }
   };
   const accept = (doc: Record<string, unknown>, line: number) => {
     const rejected = sink(doc, line);
-    if (rejected !== undefined) problem(line, rejected);
+    if (rejected === undefined) accepted++;
+    else problem(line, rejected);
   };
   const parse = (text: string, line: number) => {
     let doc: unknown;

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../lambdas/cli/command.ts';
 import { CsvRecords } from '../../lambdas/loaders/csv-records.ts';
 import { JsonArraySplitter } from '../../lambdas/loaders/json-array-splitter.ts';
 import { LineSplitter, MAX_RECORD_CHARS, tooLongReason } from '../../lambdas/loaders/line-splitter.ts';
 import { MAX_NESTING_DEPTH, readDocuments } from '../../lambdas/loaders/read-documents.ts';
-import { streamRecords } from '../../lambdas/loaders/record-stream.ts';
+import { MAX_PROBLEMS, streamRecords } from '../../lambdas/loaders/record-stream.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'riskfence-limits-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -219,6 +220,23 @@ describe('streamRecords on hostile inputs', () => {
     expect(problems.slice(1).map(([, r]) => r)).not.toContainEqual(
       expect.stringMatching(/spread over lines/),
     );
+  });
+
+  it(`refuses an input once ${MAX_PROBLEMS} lines are skipped and fewer documents read`, async () => {
+    const path = file('not-ndjson.ndjson', `{"a":1}\n${'x\n'.repeat(MAX_PROBLEMS + 10)}`);
+    await expect(streamRecords(path, {}, () => undefined)).rejects.toThrow(
+      new InputError(
+        `${path}: not read as ndjson: ${MAX_PROBLEMS} lines or documents skipped and 1 read (the first: invalid JSON: Unexpected token 'x', "x" is not valid JSON)`,
+      ),
+    );
+  });
+
+  it(`reads on past ${MAX_PROBLEMS} skipped lines while more documents than that were read`, async () => {
+    const { docs, problems } = await problemsOf(
+      'mostly-good.ndjson',
+      '{"a":1}\n{bad\n'.repeat(MAX_PROBLEMS + 10),
+    );
+    expect([docs.length, problems.length]).toEqual([MAX_PROBLEMS + 10, MAX_PROBLEMS + 10]);
   });
 
   it('reads CRLF lines and a UTF-8 byte-order mark', async () => {

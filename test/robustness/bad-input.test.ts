@@ -334,6 +334,14 @@ const ROWS: readonly Row[] = [
     code: 0,
     problem: /arrays\.ndjson:1: not a JSON object: an array/,
   },
+  {
+    name: '200,000 lines that are not JSON: refused once 100,000 are skipped',
+    files: { 'not-json.ndjson': 'x\n'.repeat(200_000) },
+    args: detect('not-json.ndjson'),
+    code: 1,
+    problem:
+      /not-json\.ndjson: not read as ndjson: 100000 lines or documents skipped and 0 read \(the first: invalid JSON: /,
+  },
   // Keys and shapes
   {
     name: 'duplicate keys: the last one wins, as in JSON.parse and mongoimport',
