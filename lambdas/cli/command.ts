@@ -39,12 +39,22 @@ export function defineCommand<const S extends CommandSpec>(
 /** Exit codes of every command. */
 export const ExitCode = { Ok: 0, InputError: 1, UsageError: 2 } as const;
 
-/** Bad flags or arguments: exit 2, with a pointer to the command's help. */
+/**
+ * Bad options or arguments: exit 2, one line, with a pointer to the command's help.
+ *
+ * @example
+ * throw new UsageError('--from is after --to');
+ */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** Unreadable or invalid input (files, events, configuration): exit 1. */
+/**
+ * Unreadable or invalid input (files, events, configuration, an unreachable server): exit 1, one line.
+ *
+ * @example
+ * throw new InputError(`no usable documents in ${name}`);
+ */
 export class InputError extends Error {
   override readonly name = 'InputError';
 }
@@ -69,6 +79,9 @@ export function processIo(): CliIo {
 /**
  * The reader of an output went away (`riskfence detect | head -1`): the
  * command stops quietly with exit 0, as other Unix tools do.
+ *
+ * @example
+ * if (e instanceof OutputClosedError) return ExitCode.Ok;
  */
 export class OutputClosedError extends Error {
   override readonly name = 'OutputClosedError';

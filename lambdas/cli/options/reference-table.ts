@@ -1,6 +1,11 @@
 import { type CommandSpec, defaultPhrase, type OptionSpec, optionLabel, specOptions } from './option-spec.ts';
 
-/** Marks the start of a command's generated table in the README (an HTML comment: invisible when rendered). */
+/**
+ * Marks the start of a command's generated table in the README (an HTML comment: invisible when rendered).
+ *
+ * @example
+ * tableStart('detect'); // '<!-- options of riskfence detect: generated from its option table -->'
+ */
 export function tableStart(name: string): string {
   return `<!-- options of riskfence ${name}: generated from its option table -->`;
 }

@@ -7,6 +7,11 @@ export const DEFAULT_MAX_CHARTS = 100;
 /** Where the report goes unless `--out` says otherwise. */
 export const DEFAULT_REPORT_FILE = 'riskfence-report.html';
 
+/** The detector's options as `report` applies them: its window mode ends, by default, on a day boundary. */
+const REPORT_DETECTOR_OPTIONS = DETECTOR_OPTIONS.map((o) =>
+  o.name === 'as-of' ? { ...o, defaultText: 'start of the UTC day after the last shown observation' } : o,
+);
+
 /** The option table of `riskfence report`: the same input and detector options as `detect`. */
 export const REPORT_SPEC = {
   name: 'report',
@@ -17,7 +22,7 @@ self-contained HTML file (opens offline, prints). Same input, detector options, 
 environment as riskfence detect.`,
   groups: [
     { title: 'Input', options: INPUT_OPTIONS },
-    { title: 'Detection', options: DETECTOR_OPTIONS },
+    { title: 'Detection', options: REPORT_DETECTOR_OPTIONS },
     {
       title: 'Output',
       options: [
