@@ -94,15 +94,34 @@ export function createSqsHandler(
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   const resolveStore = memoizeStore(deps.store, deps.logger, deps.metrics);
   const limited = concurrencyLimit(deps.config.recordConcurrency);
+  let invocations = 0;
   return async (event, context) => {
+    // Powertools' rule (only on-demand environments start cold), decided once per invocation: each
+    // record's child logger is a new Powertools utility that would otherwise call every invocation cold.
+    const coldStart =
+      invocations++ === 0 && process.env.AWS_LAMBDA_INITIALIZATION_TYPE?.trim() === 'on-demand';
     const processor = deps.processor ?? new BatchProcessor(EventType.SQS);
     const tally = new BatchTally();
     deps.logger?.addContext(context);
-    const tracing = deps.tracer?.isTracingEnabled() ? deps.tracer.getSegment() : undefined;
-    const handleRecord = (record: SQSRecord): Promise<void> => limited(() => handleOne(record));
-    const handleOne = async (record: SQSRecord): Promise<void> => {
-      let logger = deps.logger?.createChild({ persistentKeys: { messageId: record.messageId } });
-      const segment = tracing?.addNewSubsegment('## record');
+    deps.metrics?.captureColdStartMetric(context.functionName);
+    const tracer = deps.tracer?.isTracingEnabled() ? deps.tracer : undefined;
+    const handleRecord = (record: SQSRecord): Promise<void> =>
+      limited(() => inSubsegment('## record', record));
+    // `captureAsyncFunc` makes the record's subsegment current for everything it awaits, so the SDK calls
+    // captured by the tracer (dead letters, fan-out, alerts, the secret) attach under their record.
+    const inSubsegment = (name: string, record: SQSRecord): Promise<void> =>
+      tracer
+        ? (tracer.provider.captureAsyncFunc(
+            name,
+            (segment) => handleOne(record, segment),
+            handlerSegment,
+          ) as Promise<void>)
+        : handleOne(record, undefined);
+    let handlerSegment: Segment | undefined;
+    const handleOne = async (record: SQSRecord, segment: Segment | undefined): Promise<void> => {
+      let logger = deps.logger?.createChild({
+        persistentKeys: { messageId: record.messageId, cold_start: coldStart },
+      });
       segment?.addAnnotation('messageId', record.messageId);
       const phases = new PhaseSegments(segment);
       try {
@@ -164,9 +183,20 @@ export function createSqsHandler(
         segment?.close();
       }
     };
+    const facade = tracer?.getSegment();
+    handlerSegment = facade?.addNewSubsegment('## handler');
+    if (tracer && handlerSegment) {
+      tracer.setSegment(handlerSegment);
+      tracer.annotateColdStart();
+      tracer.addServiceNameAnnotation();
+    }
     try {
       return await processPartialResponse(event, handleRecord, processor, { context });
     } finally {
+      if (handlerSegment && facade) {
+        handlerSegment.close();
+        tracer?.setSegment(facade);
+      }
       if (deps.metrics) {
         tally.emit(deps.metrics);
         deps.metrics.publishStoredMetrics();

@@ -284,6 +284,47 @@ describe('createSqsHandler: observability', () => {
     expect(lines.find((l) => l.messageId === 'bad')).toMatchObject({ errorCode: 'INVALID_JSON' });
   });
 
+  it('record log lines say cold_start true on the first invocation of an environment only', async () => {
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    try {
+      const logs = lineCollector();
+      const handler = createSqsHandler({
+        config: CONFIG,
+        store: fixture.store,
+        deadLetters: new MemoryDeadLetterSink(),
+        logger: new StreamLogger(logs.stream, { serviceName: 'riskfence', logLevel: 'INFO' }),
+      });
+      await handler(eventOf(['first', request(['bitcoin'])]), localContext());
+      await handler(eventOf(['second', request(['bitcoin'])]), localContext());
+      expect(logs.lines().map((l) => [l.messageId, l.cold_start])).toEqual([
+        ['first', true],
+        ['second', false],
+      ]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('captures the ColdStart metric on the first invocation only', async () => {
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    const blobs = captureStdout();
+    try {
+      const metrics = new Metrics({ namespace: 'RiskFence', serviceName: 'riskfence' });
+      const handler = createSqsHandler({
+        config: CONFIG,
+        store: fixture.store,
+        deadLetters: new MemoryDeadLetterSink(),
+        metrics,
+      });
+      await handler(eventOf(['a', request(['bitcoin'])]), localContext());
+      await handler(eventOf(['b', request(['bitcoin'])]), localContext());
+    } finally {
+      vi.unstubAllEnvs();
+      vi.restoreAllMocks();
+    }
+    expect(blobs().filter((b) => 'ColdStart' in b)).toEqual([expect.objectContaining({ ColdStart: 1 })]);
+  });
+
   it('the Lambda logger never prints the MongoDB URI or its credentials, whatever an error quotes', async () => {
     const stdout = captureStdout([process.stdout, process.stderr]);
     const uri = 'mongodb+srv://riskfence:Sup3rSecret@cluster0.example.net/riskfence?retryWrites=true';
@@ -325,8 +366,26 @@ describe('createSqsHandler: observability', () => {
       };
       return n;
     };
-    const root = node('## handler');
-    const tracer = { isTracingEnabled: () => true, getSegment: () => root } as unknown as Tracer;
+    const root = node('facade');
+    let current: Node & Record<string, unknown> = root;
+    const calls: string[] = [];
+    const tracer = {
+      isTracingEnabled: () => true,
+      getSegment: () => current,
+      setSegment: (s: Node & Record<string, unknown>) => {
+        current = s;
+      },
+      annotateColdStart: () => calls.push(`ColdStart on ${current.name}`),
+      addServiceNameAnnotation: () => calls.push(`Service on ${current.name}`),
+      // As the X-Ray SDK does: a subsegment under the given parent, current while the function runs.
+      provider: {
+        captureAsyncFunc: (
+          name: string,
+          fn: (s: unknown) => unknown,
+          parent: Node & Record<string, unknown>,
+        ) => fn((parent.addNewSubsegment as (n: string) => unknown)(name)),
+      },
+    } as unknown as Tracer;
     const handler = createSqsHandler({
       config: CONFIG,
       store: fixture.store,
@@ -337,16 +396,24 @@ describe('createSqsHandler: observability', () => {
     const shape = (n: Node): unknown => [n.name, n.closed, n.children.map(shape)];
     expect(root.children.map(shape)).toEqual([
       [
-        '## record',
+        '## handler',
         true,
         [
-          ['read', true, []],
-          ['detect', true, []],
-          ['write', true, []],
+          [
+            '## record',
+            true,
+            [
+              ['read', true, []],
+              ['detect', true, []],
+              ['write', true, []],
+            ],
+          ],
+          ['## record', true, []],
         ],
       ],
-      ['## record', true, []],
     ]);
-    expect(root.children.map((c) => c.annotations.messageId)).toEqual(['a', 'b']);
+    expect(root.children[0]!.children.map((c) => c.annotations.messageId)).toEqual(['a', 'b']);
+    expect(calls).toEqual(['ColdStart on ## handler', 'Service on ## handler']);
+    expect(current).toBe(root);
   });
 });
