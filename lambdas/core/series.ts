@@ -25,10 +25,31 @@ export interface SeriesSlot {
   readonly [SLOT]: true;
 }
 
+/**
+ * One asset's observations so far, in typed arrays that double when full: their memory lives
+ * outside the JavaScript heap, so the collector never copies it as it would growing arrays.
+ */
 interface Accumulator {
-  times: number[];
-  refs: number[];
-  values: number[];
+  length: number;
+  times: Float64Array;
+  refs: Float64Array;
+  /** `metrics` values per observation, interleaved. */
+  values: Float64Array;
+}
+
+const INITIAL_CAPACITY = 64;
+
+function grow(acc: Accumulator, metricCount: number): void {
+  const capacity = acc.times.length * 2;
+  const times = new Float64Array(capacity);
+  const refs = new Float64Array(capacity);
+  const values = new Float64Array(capacity * metricCount);
+  times.set(acc.times);
+  refs.set(acc.refs);
+  values.set(acc.values);
+  acc.times = times;
+  acc.refs = refs;
+  acc.values = values;
 }
 
 /**
@@ -79,7 +100,13 @@ export class SeriesBuilder {
   slot(asset: string): SeriesSlot {
     let acc = this.#assets.get(asset);
     if (acc === undefined) {
-      acc = { times: [], refs: [], values: [] };
+      const m = this.#metrics.length;
+      acc = {
+        length: 0,
+        times: new Float64Array(INITIAL_CAPACITY),
+        refs: new Float64Array(INITIAL_CAPACITY),
+        values: new Float64Array(INITIAL_CAPACITY * m),
+      };
       this.#assets.set(asset, acc);
     }
     return acc as unknown as SeriesSlot;
@@ -88,17 +115,21 @@ export class SeriesBuilder {
   /** {@link add} to an asset's {@link slot} of this builder. */
   addTo(slot: SeriesSlot, time: number, values: ArrayLike<number>, ref: number): void {
     const acc = slot as unknown as Accumulator;
-    acc.times.push(time);
-    acc.refs.push(ref);
     const m = this.#metrics.length;
+    const n = acc.length;
+    if (n === acc.times.length) grow(acc, m);
+    acc.times[n] = time;
+    acc.refs[n] = ref;
+    const base = n * m;
     for (let i = 0; i < m; i++) {
       const v = values[i] as number;
-      if (Number.isFinite(v)) acc.values.push(v);
+      if (Number.isFinite(v)) acc.values[base + i] = v;
       else {
         this.#bad[i]!++;
-        acc.values.push(Number.NaN);
+        acc.values[base + i] = Number.NaN;
       }
     }
+    acc.length = n + 1;
     this.#observations++;
   }
 
@@ -115,13 +146,18 @@ export class SeriesBuilder {
 }
 
 function toSeries(asset: string, acc: Accumulator, metricCount: number): AssetSeries {
-  const n = acc.times.length;
-  const order = sortedOrder(acc.times);
+  const n = acc.length;
+  const order = sortedOrder(acc.times.subarray(0, n));
+  const values = Array.from({ length: metricCount }, () => new Float64Array(n));
+  if (order === null) {
+    for (let i = 0; i < n; i++)
+      for (let m = 0; m < metricCount; m++) values[m]![i] = acc.values[i * metricCount + m]!;
+    return { asset, times: acc.times.slice(0, n), refs: acc.refs.slice(0, n), values };
+  }
   const times = new Float64Array(n);
   const refs = new Float64Array(n);
-  const values = Array.from({ length: metricCount }, () => new Float64Array(n));
   for (let i = 0; i < n; i++) {
-    const src = order === null ? i : order[i]!;
+    const src = order[i]!;
     times[i] = acc.times[src]!;
     refs[i] = acc.refs[src]!;
     for (let m = 0; m < metricCount; m++) values[m]![i] = acc.values[src * metricCount + m]!;
@@ -130,7 +166,7 @@ function toSeries(asset: string, acc: Accumulator, metricCount: number): AssetSe
 }
 
 /** A stable by-time permutation, or null when the input is already in order. */
-function sortedOrder(times: readonly number[]): Uint32Array | null {
+function sortedOrder(times: Float64Array): Uint32Array | null {
   let sorted = true;
   for (let i = 1; i < times.length && sorted; i++) sorted = times[i - 1]! <= times[i]!;
   if (sorted) return null;
