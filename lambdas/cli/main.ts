@@ -8,6 +8,7 @@ import {
   UsageError,
   write,
 } from './command.ts';
+import { StoreLockedError } from '../stores/file-lock.ts';
 import { COMMANDS, type CommandEntry } from './commands/index.ts';
 import type { CommandSpec } from './options/option-spec.ts';
 import { parseOptions } from './options/parse-options.ts';
@@ -141,7 +142,8 @@ async function runCommand(entry: CommandEntry, argv: readonly string[], io: CliI
     return await command.run(parsed.values, io, parsed.positional);
   } catch (e) {
     if (e instanceof UsageError) return usageError(io, spec, e.message);
-    if (e instanceof InputError) {
+    // A store another run holds is the user's situation to resolve, not a bug.
+    if (e instanceof InputError || e instanceof StoreLockedError) {
       await write(io.stderr, `riskfence ${spec.name}: ${e.message}\n`);
       return ExitCode.InputError;
     }
