@@ -21,6 +21,7 @@
  * the worst case a chunk meets); and the fan-out of an all-asset request over
  * 20,000 assets (requests counted by an in-memory sink).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,7 +125,7 @@ if (only.has('fan-out')) {
 const machine = describeMachine();
 process.stderr.write(
   `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; node ${machine.node}; ` +
-    `load ${loadText()}; ${runs} run(s) per case\n`,
+    `code ${codeVersion()}; load ${loadText()}; ${runs} run(s) per case\n`,
 );
 
 const measured = new Map<string, { figures: CaseFigures; peakRssMiB: number }[]>();
@@ -274,6 +275,17 @@ function round2(x: number): number {
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** The commit measured, marked when the service's sources differ from it. */
+function codeVersion(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+    const dirty = git('status', '--porcelain', '--', 'lambdas') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in lambdas/' : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
 }
 
 function loadText(): string {
