@@ -56,12 +56,16 @@ print(json.dumps([v.is_valid(b) for b in json.load(sys.stdin)]))`;
 }
 
 describe('the published JSON Schemas of the request messages', () => {
-  it.each(Object.entries(requestSchemaFiles()))('%s is what the generator writes today', (path, expected) => {
-    const committed = readFileSync(join(ROOT, path), 'utf8');
-    expect(committed, `${path} is stale: the zod schema changed. Regenerate with: ${REGENERATE}`).toBe(
-      expected,
-    );
-  });
+  it.each(Object.entries(requestSchemaFiles()))(
+    '%s says what the generator writes today',
+    (path, expected) => {
+      // Content, not layout: the generator hands the files to the repository's formatter.
+      const committed = JSON.parse(readFileSync(join(ROOT, path), 'utf8'));
+      expect(committed, `${path} is stale: the zod schema changed. Regenerate with: ${REGENERATE}`).toEqual(
+        JSON.parse(expected),
+      );
+    },
+  );
 
   it('is a draft 2020-12 schema with an id, a title and no additional properties at the top', () => {
     const v1 = JSON.parse(readFileSync(join(ROOT, V1), 'utf8'));
