@@ -30,7 +30,7 @@ describe('the same input options, defaults and environment for every command tha
     const html = await runCli(['report', '-i', renamed, '-o', join(dir, 'r.html')], {
       env: { ...RENAMED_ENV },
     });
-    expect(html).toMatchObject({ code: 0, stdout: 'wrote ' + join(dir, 'r.html') + ': 1 charts, 1 flags\n' });
+    expect(html).toMatchObject({ code: 0, stdout: `wrote ${join(dir, 'r.html')}: 1 charts, 1 flags\n` });
     const evaluate = await runCli(['evaluate', '-i', renamed, '--format', 'json'], {
       env: { ...RENAMED_ENV },
     });
