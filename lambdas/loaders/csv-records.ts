@@ -82,7 +82,8 @@ export type CsvRecordHandler = (doc: Record<string, string | number | null>, lin
  * reading resumes on the next line.
  *
  * Complexity: O(characters); a record spanning lines is re-split only when a
- * line with a quote joins it, as only a quote can close the open cell.
+ * line with an odd number of quotes joins it: every quote toggles the open
+ * cell (`""` twice), so no other line can complete the record.
  *
  * @example
  * const rows = new CsvRecords((doc) => docs.push(doc), (line, reason) => problems.push({ line, reason }));
@@ -120,7 +121,7 @@ export class CsvRecords {
         return;
       }
     } else if (text.trim().length === 0) return;
-    const cells = start === line || text.includes('"') ? splitCsvRecord(record) : null;
+    const cells = start === line || oddQuotes(text) ? splitCsvRecord(record) : null;
     if (cells === null) {
       this.#pending = record;
       this.#pendingLine = start;
@@ -161,4 +162,10 @@ export class CsvRecords {
     this.#pendingLine = 0;
     this.#pending = '';
   }
+}
+
+function oddQuotes(text: string): boolean {
+  let odd = false;
+  for (let q = text.indexOf('"'); q !== -1; q = text.indexOf('"', q + 1)) odd = !odd;
+  return odd;
 }

@@ -108,6 +108,23 @@ describe('CsvRecords record limit', () => {
     expect(docs).toEqual([{ a: 2, b: 3 }]);
   });
 
+  it('reads past a quoted cell open over many lines of escaped quotes in linear time', () => {
+    const docs: unknown[] = [];
+    const rows = new CsvRecords(
+      (d) => docs.push(d),
+      () => {},
+    );
+    const lines = new LineSplitter(rows.onLine, { onTooLong: rows.onTooLong });
+    lines.push('a,b\n1,"open');
+    // 200,000 lines of `""`: re-splitting the growing record on each would scan it 200,000 times.
+    for (let i = 0; i < 200_000; i++) lines.push('\nsay ""hi""');
+    lines.push('\nend"\n2,3\n');
+    lines.end();
+    rows.end();
+    expect(docs).toHaveLength(2);
+    expect((docs[0] as { b: string }).b.endsWith('say "hi"\nend')).toBe(true);
+  });
+
   it('keeps a __proto__ column as a plain key, as JSON.parse does, without touching the prototype', () => {
     const docs: Record<string, unknown>[] = [];
     const rows = new CsvRecords(
