@@ -345,8 +345,8 @@ const ROWS: readonly Row[] = [
   // Keys and shapes
   {
     name: 'duplicate keys: the last one wins, as in JSON.parse and mongoimport',
-    files: { 'duplicates.ndjson': DUPLICATE_KEYS },
-    args: flagsOf('duplicates.ndjson'),
+    files: { 'duplicate-keys.ndjson': DUPLICATE_KEYS },
+    args: flagsOf('duplicate-keys.ndjson'),
     code: 0,
     check: (run) => expect(run.stdout).toBe(''),
   },
