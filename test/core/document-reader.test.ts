@@ -32,6 +32,19 @@ describe('createDocumentReader', () => {
     expect(Array.from(o.values)).toEqual([Number.NaN, Number.NaN, Number.NaN]);
   });
 
+  it.each([
+    ['epoch seconds', 1652572800, /^field 'timestamp': numeric time 1652572800 looks like epoch seconds/],
+    [
+      'a price read as a time',
+      30000.25,
+      /^field 'timestamp': numeric time 30000\.25 is not epoch milliseconds/,
+    ],
+  ])('read(doc) rejects a time in %s with InvalidDocumentError naming the field', (_, timestamp, message) => {
+    expect(() => reader.read(Object.freeze({ coin_id: 'btc', timestamp }))).toThrow(
+      expect.objectContaining({ name: 'InvalidDocumentError', message: expect.stringMatching(message) }),
+    );
+  });
+
   it('read(doc) rejects a missing, empty or non-string asset with InvalidDocumentError', () => {
     for (const coin_id of [undefined, '', 5, null, { $oid: 'x' }]) {
       expect(() => reader.read({ coin_id, timestamp: '2022-05-12' })).toThrow(InvalidDocumentError);
