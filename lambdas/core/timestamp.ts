@@ -174,6 +174,8 @@ export function toEpochMillis(value: unknown): number {
  * Whether epoch milliseconds fall in the years 0000 to 9999, the instants
  * ISO-8601 text and `{"$date": ISO}` can write (and every `Date` method accepts).
  *
+ * Complexity: O(1).
+ *
  * @example
  * isIsoRepresentable(Date.UTC(2022, 4, 12)); // true
  * isIsoRepresentable(99999999999999999);     // false
@@ -196,6 +198,8 @@ function typedTime(ms: number, value: unknown): number {
  * milliseconds from {@link MIN_NUMERIC_TIME} (1990-01-01) to the end of 9999.
  * Fast paths that read numbers themselves use it to leave the others to
  * `toEpochMillis`, which says why they are refused.
+ *
+ * Complexity: O(1).
  *
  * @example
  * isNumericTime(1652572800000); // true

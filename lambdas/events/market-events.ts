@@ -74,6 +74,8 @@ export class InvalidLagError extends Error {
  * Whether `lagDays` is a lag events can be shifted by: a whole number of days
  * from 0 to {@link MAX_LAG_DAYS}, so every shifted day is a valid date.
  *
+ * Complexity: O(1).
+ *
  * @example
  * isValidLag(1);   // true
  * isValidLag(1e9); // false

@@ -10,7 +10,10 @@ export type LineHandler = (text: string, line: number) => void;
 export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
 /**
- * The reason given for a line, element or record longer than `max`.
+ * The reason given for a line, element or record longer than `max`: in MiB
+ * and characters when `max` is a whole number of MiB, else in characters.
+ *
+ * Complexity: O(1).
  *
  * @example
  * tooLongReason('line', MAX_RECORD_CHARS); // 'line longer than 16 MiB (16777216 characters); skipped'
