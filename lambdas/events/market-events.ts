@@ -65,7 +65,12 @@ export const MARKET_EVENTS: readonly MarketEvent[] = [
 /** The longest snapshot lag, in days, that events may be shifted by: ten years (the CLI allows as much). */
 export const MAX_LAG_DAYS = 3650;
 
-/** Thrown for a lag that is not a whole number of days from 0 to {@link MAX_LAG_DAYS}. */
+/**
+ * Thrown for a lag that is not a whole number of days from 0 to {@link MAX_LAG_DAYS}.
+ *
+ * @example
+ * try { eventRowDays(event, 1e9); } catch (e) { if (e instanceof InvalidLagError) console.error(e.message); }
+ */
 export class InvalidLagError extends Error {
   override readonly name = 'InvalidLagError';
 }

@@ -24,7 +24,12 @@ export function tooLongReason(what: string, max: number): string {
   return `${what} longer than ${size}; skipped`;
 }
 
-/** Options of {@link LineSplitter}. */
+/**
+ * Options of {@link LineSplitter}.
+ *
+ * @example
+ * new LineSplitter(onLine, { onTooLong: (line) => problems.push(line), maxLineChars: 1024 });
+ */
 export interface LineSplitterOptions {
   /** Called, instead of the handler, with the number of each line longer than `maxLineChars`. */
   readonly onTooLong?: (line: number) => void;
