@@ -209,6 +209,19 @@ describe('streamRecords on hostile inputs', () => {
     expect(problems).toEqual([[201, expect.stringMatching(/^invalid JSON: /)]]);
   });
 
+  it('reports a failing stdin as an input error naming it', async () => {
+    const failing = new Readable({
+      read() {
+        this.destroy(
+          Object.assign(new Error('EISDIR: illegal operation on a directory, read'), { code: 'EISDIR' }),
+        );
+      },
+    });
+    await expect(streamRecords('-', { stdin: failing }, () => undefined)).rejects.toThrow(
+      new InputError('cannot read <stdin>: it is a directory'),
+    );
+  });
+
   it('refuses endless zeros on stdin at once', async () => {
     const zeros = Readable.from(
       (function* () {
