@@ -206,7 +206,10 @@ describe('fan-out and data-quality dashboard widgets', () => {
   };
 
   it('graphs the chunk requests sent (RequestsFannedOut) in a fan-out widget', () => {
-    expectLines(titled(/^fan-out/i), line('RequestsFannedOut', Match.stringLikeRegexp('chunk requests sent')));
+    expectLines(
+      titled(/^fan-out/i),
+      line('RequestsFannedOut', Match.stringLikeRegexp('chunk requests sent')),
+    );
   });
 
   it('says that AnomaliesDetected counts new flagged values once and FlagsWritten counts documents written', () => {
