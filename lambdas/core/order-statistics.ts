@@ -46,8 +46,10 @@ export class RankSelector {
 function select(a: Float64Array, lo: number, hi: number, k: number): void {
   // The neighbour of a rank already placed (R-7 reads ranks in pairs) is the extreme of its
   // gap: one scan instead of partitioning.
-  if (k === lo) return swap(a, lo, extremeIndex(a, lo, hi, -1));
-  if (k === hi) return swap(a, hi, extremeIndex(a, lo, hi, 1));
+  if (k === lo || k === hi) {
+    swap(a, k, extremeIndex(a, lo, hi, k === lo ? -1 : 1));
+    return;
+  }
   while (hi > lo) {
     const mid = (lo + hi) >>> 1;
     if (a[mid]! < a[lo]!) swap(a, mid, lo);
