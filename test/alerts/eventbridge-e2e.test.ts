@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   type EventBridgeClient,
   PutEventsCommand,
@@ -22,7 +23,8 @@ import {
   type EventsSender,
   MAX_PUT_EVENTS_ENTRIES,
 } from '../../lambdas/handler/eventbridge-alert-publisher.ts';
-import type { AlertDetail } from '../../lambdas/service/alerts.ts';
+import { type AlertDetail, alertDetail } from '../../lambdas/service/alerts.ts';
+import type { Anomaly } from '../../lambdas/service/detect-job.ts';
 import type { DetectionStore } from '../../lambdas/stores/detection-store.ts';
 import { FileDetectionStore } from '../../lambdas/stores/file-store.ts';
 import { readAll } from '../../lambdas/stores/read-all.ts';
@@ -159,6 +161,33 @@ class FaultySender implements EventsSender {
     return { ...output, Entries: results, FailedEntryCount: (output.FailedEntryCount ?? 0) + failing.size };
   }
 }
+
+/** The deploy guide, whose alert routing snippets are run here as written. */
+const DEPLOY_GUIDE = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'deploy.md'), 'utf8');
+
+/** The content of a file the deploy guide writes with `cat > <name> <<'EOF'`. */
+function docsFile(name: string): string {
+  const body = new RegExp(`cat > ${name.replaceAll('.', '\\.')} <<'EOF'\n([\\s\\S]*?)\nEOF\n`).exec(
+    DEPLOY_GUIDE,
+  )?.[1];
+  if (body === undefined) throw new Error(`docs/deploy.md writes no ${name}`);
+  return body;
+}
+
+/** The example event of the deploy guide's "Alerts" section. */
+function docsExample(): DeliveredEvent {
+  const block = /```json\n(\{\n {2}"version": "0",[\s\S]*?)```/.exec(DEPLOY_GUIDE)?.[1];
+  if (block === undefined) throw new Error('docs/deploy.md shows no example alert event');
+  return JSON.parse(block) as DeliveredEvent;
+}
+
+/** The flag behind the guide's example event. */
+const LUNA_ANOMALY = ({ detail }: DeliveredEvent): Anomaly => ({
+  ...detail,
+  time: Date.parse(detail.time),
+  ...detail.fences,
+  isNew: true,
+});
 
 const missing = motoServerMissing();
 announceSkip('alerts end to end on moto_server EventBridge', missing);
@@ -383,5 +412,40 @@ describe.skipIf(missing)(
         expect(all.every((e) => e.detail.messageId === messageId)).toBe(true);
       },
     );
+
+    it('routes as docs/deploy.md says: its e-mail pattern picks the severe 30-day alerts, its chat transformer writes a Slack message, its example is what riskfence publishes', {
+      timeout: 120_000,
+    }, async () => {
+      const name = `docs-${++n}`;
+      await createEventBus(events, name);
+      const email = await routeToQueue(events, sqs, {
+        busName: name,
+        name: `${name}-email`,
+        pattern: JSON.parse(docsFile('alert-rule-pattern.json')),
+      });
+      const chat = await routeToQueue(events, sqs, {
+        busName: name,
+        name: `${name}-chat`,
+        pattern: { source: [ALERT_EVENT.source] },
+        inputTransformer: JSON.parse(docsFile('chat-input-transformer.json')),
+      });
+      const example = docsExample();
+      const run = { ...example.detail, asOf: Date.parse(example.detail.asOf) };
+      const luna = alertDetail(LUNA_ANOMALY(example), run);
+      // The documented event is the one riskfence builds for it, id included.
+      expect(luna).toEqual(example.detail);
+      const milder = alertDetail({ ...LUNA_ANOMALY(example), score: 1.25 }, run);
+      const shorter = alertDetail({ ...LUNA_ANOMALY(example), timeframe: 7 }, run);
+      await new EventBridgeAlertPublisher(events, name).publish([luna, milder, shorter]);
+
+      const emailed = (await receiveJson(sqs, email.queueUrl)) as DeliveredEvent[];
+      expect(emailed.map((e) => e.detail)).toEqual([luna]);
+      const messages = (await receiveJson(sqs, chat.queueUrl)) as { text: string }[];
+      const text = (d: AlertDetail) =>
+        `riskfence: ${d.asset} ${d.metric} is ${d.direction} on its ${d.timeframe}-day window: ${d.value} at ${d.time} (fences ${d.fences.lower} to ${d.fences.upper}, score ${d.score}). Alert ${d.id}`;
+      expect(messages.map((m) => Object.keys(m))).toEqual([['text'], ['text'], ['text']]);
+      expect(messages.map((m) => m.text).sort()).toEqual([luna, milder, shorter].map(text).sort());
+      expect(DEPLOY_GUIDE.replace(/[*\s]+/g, ' ')).toContain(text(luna));
+    });
   },
 );
