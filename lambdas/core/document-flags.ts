@@ -10,16 +10,14 @@ export interface StoredFlag {
   readonly score: number | null;
 }
 
-/** The sub-document `anomalies.d<T>` of SPEC section 1: when it was checked and what was flagged. */
-export interface TimeframeFlags {
+/** One flagged value as stored: `anomalies.d<T>.<metric>` (SPEC section 1). */
+export interface FlagEntry extends StoredFlag {
   /** Epoch milliseconds: the window's end (window mode) or the point's own time (rolling mode). */
   readonly asOf: number;
-  /** Only flagged metrics; empty = checked, nothing flagged. */
-  readonly flags: Record<string, StoredFlag>;
 }
 
-/** Per document ref (see `AssetSeries.refs`): its sub-documents keyed `d3`, `d7`, … */
-export type DocumentFlags = Map<number, Record<string, TimeframeFlags>>;
+/** Per document ref (see `AssetSeries.refs`): its flagged values, keyed by timeframe key (`d7`) then metric. */
+export type DocumentFlags = Map<number, Record<string, Record<string, FlagEntry>>>;
 
 /**
  * The key of a timeframe's sub-document: `d7` for 7 days.
@@ -32,22 +30,20 @@ export function timeframeKey(timeframe: number): string {
 }
 
 /**
- * Window mode: the flag sub-documents of every document inside each
- * timeframe's window — the update that SPEC section 1 writes back.
- *
- * A document inside a window gets `d<T>: { asOf, flags }` even when nothing
- * was flagged (`flags: {}` means "checked"); documents outside every window
- * get nothing.
+ * Window mode: the flagged values of each document inside a timeframe's
+ * window, in the stored shape (SPEC section 1: only flagged values are
+ * written; "checked, nothing flagged" is the run summary's). Documents with
+ * no flag get nothing.
  *
  * @param set - the series the results were computed on
  * @param results - from `detectWindow` on `set`
  * @param asOf - the window end used, epoch milliseconds
- * @returns sub-documents per document ref
+ * @returns entries per document ref
  *
- * Complexity: O(documents in windows × timeframes + flags).
+ * Complexity: O(flags).
  *
  * @example
- * const updates = windowDocumentFlags(set, detectWindow(set, options), options.asOf);
+ * const entries = windowDocumentFlags(set, detectWindow(set, options), options.asOf);
  */
 export function windowDocumentFlags(
   set: SeriesSet,
@@ -60,28 +56,23 @@ export function windowDocumentFlags(
     const series = byAsset.get(r.asset);
     if (!series) continue;
     const key = timeframeKey(r.timeframe);
-    for (let i = r.start; i < r.end; i++) entry(out, series.refs[i]!, key, asOf);
     for (const f of r.flags) {
-      entry(out, series.refs[f.index]!, key, asOf).flags[r.metric] = {
-        direction: f.direction,
-        score: f.score,
-      };
+      entries(out, series.refs[f.index]!, key)[r.metric] = { direction: f.direction, score: f.score, asOf };
     }
   }
   return out;
 }
 
 /**
- * Rolling mode: the flag sub-documents of every point that had fences in at
- * least one metric, each with its own time as `asOf`.
+ * Rolling mode: the flagged points, each with its own time as `asOf`.
  *
  * @param results - from `detectRolling`
- * @returns sub-documents per document ref
+ * @returns entries per document ref
  *
  * Complexity: O(total points).
  *
  * @example
- * const updates = rollingDocumentFlags(detectRolling(set, options));
+ * const entries = rollingDocumentFlags(detectRolling(set, options));
  */
 export function rollingDocumentFlags(results: Iterable<RollingResult>): DocumentFlags {
   const out: DocumentFlags = new Map();
@@ -89,28 +80,25 @@ export function rollingDocumentFlags(results: Iterable<RollingResult>): Document
     const key = timeframeKey(r.timeframe);
     const { times, refs } = r.series;
     for (let i = 0; i < times.length; i++) {
-      if (Number.isNaN(r.q1[i]!)) continue;
-      const e = entry(out, refs[i]!, key, times[i]!);
       const direction = directionOf(r.direction[i]!);
-      if (direction !== null) {
-        const score = r.score[i]!;
-        e.flags[r.metric] = { direction, score: Number.isNaN(score) ? null : score };
-      }
+      if (direction === null) continue;
+      const score = r.score[i]!;
+      entries(out, refs[i]!, key)[r.metric] = {
+        direction,
+        score: Number.isNaN(score) ? null : score,
+        asOf: times[i]!,
+      };
     }
   }
   return out;
 }
 
-function entry(out: DocumentFlags, ref: number, key: string, asOf: number): TimeframeFlags {
+function entries(out: DocumentFlags, ref: number, key: string): Record<string, FlagEntry> {
   let doc = out.get(ref);
   if (!doc) {
     doc = {};
     out.set(ref, doc);
   }
-  let tf = doc[key];
-  if (!tf) {
-    tf = { asOf, flags: {} };
-    doc[key] = tf;
-  }
-  return tf;
+  doc[key] ??= {};
+  return doc[key];
 }

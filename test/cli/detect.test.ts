@@ -151,9 +151,9 @@ describe('riskfence detect', () => {
     expect(lines[0].score).toBeCloseTo((95 - lines[0].upper) / ((lines[0].upper - lines[0].lower) / 4), 9);
   });
 
-  it('writes --out lines that mongoimport --mode merge applies, one per document in a window', async () => {
+  it('writes --out lines that mongoimport --mode merge applies, in the stored shape, one per flagged document', async () => {
     const out = join(dir, 'flags.ndjson');
-    const noId = { coin_id: 'btc', timestamp: '2024-01-01T11:30:00Z', volume: 11 };
+    const noId = { coin_id: 'btc', timestamp: '2024-01-01T11:30:00Z', volume: 99 };
     const input = writeNdjson(dir, 'out-input.ndjson', [...SPIKE, noId]);
     const run = await runCli([
       'detect',
@@ -171,17 +171,20 @@ describe('riskfence detect', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(lines.map((l) => l._id)).toEqual(SPIKE.map((d) => d._id));
-    expect(lines[8]).toEqual({
-      _id: 'btc:8',
-      anomalies: {
-        d1: {
-          asOf: { $date: '2024-01-01T12:00:00.000Z' },
-          flags: { volume: { direction: 'high', score: expect.any(Number) } },
+    expect(lines).toEqual([
+      {
+        _id: 'btc:8',
+        anomalies: {
+          d1: {
+            volume: {
+              direction: 'high',
+              score: expect.any(Number),
+              asOf: { $date: '2024-01-01T12:00:00.000Z' },
+            },
+          },
         },
       },
-    });
-    expect(lines[0].anomalies.d1.flags).toEqual({});
+    ]);
   });
 
   it('writes --out flags in rolling mode with each point as its own asOf', async () => {
@@ -192,11 +195,13 @@ describe('riskfence detect', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    // the first point has an empty trailing window (closed left): no fences, no line
-    expect(lines.map((l) => l._id)).toEqual(SPIKE.slice(1).map((d) => d._id));
-    const spike = lines.find((l) => l._id === 'btc:8');
-    expect(spike.anomalies.d1.asOf).toEqual({ $date: '2024-01-01T08:00:00.000Z' });
-    expect(spike.anomalies.d1.flags.volume.direction).toBe('high');
+    // Only flagged points get a line: early points, judged on one or two values, and the spike.
+    expect(lines.map((l) => l._id)).toEqual(['btc:1', 'btc:2', 'btc:5', 'btc:8']);
+    expect(lines[3].anomalies.d1.volume).toEqual({
+      direction: 'high',
+      score: expect.any(Number),
+      asOf: { $date: '2024-01-01T08:00:00.000Z' },
+    });
   });
 
   it('streams the rolling JSON report in the golden shape, also from stdin', async () => {

@@ -32,29 +32,23 @@ describe('windowDocumentFlags', () => {
   );
   const asOf = hour(0);
 
-  it('every document inside a window gets {asOf, flags}; unflagged ones get flags {}', () => {
+  it('only flagged documents get entries, per timeframe and metric, with the window end as asOf', () => {
     const before = snapshot(set);
     const results = detectWindow(set, { asOf, timeframes: [1, 3], deviationLimit: 1.5, minSamples: 1 });
     const out = windowDocumentFlags(set, results, asOf);
-    expect([...out.keys()].sort()).toEqual([1, 2, 3, 4, 5, 7]);
-    expect(out.get(1)).toEqual({ d3: { asOf, flags: {} } });
-    expect(out.get(2)).toEqual({ d1: { asOf, flags: {} }, d3: { asOf, flags: {} } });
+    expect([...out.keys()]).toEqual([5]);
     expect(out.get(5)).toEqual({
       // 1 day: x is [1, 1, 1, 9] → q3 3, IQR 2, upper 6, score (9 - 6) / 2
-      d1: { asOf, flags: { x: { direction: 'high', score: 1.5 } } },
+      d1: { x: { direction: 'high', score: 1.5, asOf } },
       // 3 days: x is [1, 1, 1, 1, 9] → IQR 0, score null
-      d3: { asOf, flags: { x: { direction: 'high', score: null } } },
+      d3: { x: { direction: 'high', score: null, asOf } },
     });
-    expect(out.get(7)).toEqual({ d1: { asOf, flags: {} }, d3: { asOf, flags: {} } });
-    expect(out.has(0)).toBe(false);
-    expect(out.has(6)).toBe(false);
     expect(snapshot(set)).toEqual(before);
   });
 
-  it('documents in a window without fences (insufficient data) are still marked checked', () => {
+  it('a window without fences (insufficient data) flags nothing, so writes nothing', () => {
     const results = detectWindow(set, { asOf, timeframes: [1], deviationLimit: 1.5, minSamples: 10 });
-    const out = windowDocumentFlags(set, results, asOf);
-    expect(out.get(5)).toEqual({ d1: { asOf, flags: {} } });
+    expect(windowDocumentFlags(set, results, asOf).size).toBe(0);
   });
 
   it('results of an asset missing from the set are ignored', () => {
@@ -65,7 +59,7 @@ describe('windowDocumentFlags', () => {
 });
 
 describe('rollingDocumentFlags', () => {
-  it('each point with fences gets its own time as asOf; points without fences get nothing', () => {
+  it('each flagged point gets its own time as asOf; unflagged points and points without fences get nothing', () => {
     const set = buildSet(
       ['x', 'y'],
       [
@@ -80,10 +74,10 @@ describe('rollingDocumentFlags', () => {
       detectRolling(set, { closed: 'left', timeframes: [1], deviationLimit: 1.5, minSamples: 1 }),
     );
     expect(out.has(0)).toBe(false); // nothing before the first point
-    expect(out.get(1)).toEqual({ d1: { asOf: hour(1), flags: {} } });
-    expect(out.get(2)).toEqual({ d1: { asOf: hour(2), flags: { x: { direction: 'high', score: null } } } });
+    expect(out.has(1)).toBe(false); // judged, not flagged
+    expect(out.get(2)).toEqual({ d1: { x: { direction: 'high', score: null, asOf: hour(2) } } });
     // x is NaN at hour 3 (never flagged); y 4 < [5, 5, 5] with IQR 0
-    expect(out.get(3)).toEqual({ d1: { asOf: hour(3), flags: { y: { direction: 'low', score: null } } } });
+    expect(out.get(3)).toEqual({ d1: { y: { direction: 'low', score: null, asOf: hour(3) } } });
     expect(snapshot(set)).toEqual(before);
   });
 
@@ -95,11 +89,8 @@ describe('rollingDocumentFlags', () => {
     const out = rollingDocumentFlags(
       detectRolling(set, { closed: 'left', timeframes: [1, 2], deviationLimit: 1.5, minSamples: 4 }),
     );
-    const flag = { direction: 'high', score: (100 - 5.5) / 1.5 };
-    expect(out.get(4)).toEqual({
-      d1: { asOf: hour(4), flags: { x: flag } },
-      d2: { asOf: hour(4), flags: { x: flag } },
-    });
+    const flag = { direction: 'high', score: (100 - 5.5) / 1.5, asOf: hour(4) };
+    expect(out.get(4)).toEqual({ d1: { x: flag }, d2: { x: flag } });
     expect(out.has(3)).toBe(false); // minSamples 4: three values before it
   });
 });
