@@ -32,7 +32,7 @@ k >= 1 (and symmetrically below), so no value can be flagged. Use --mode rolling
           name: 'out',
           short: 'o',
           arg: 'FILE',
-          help: 'write the flagged documents' flags as NDJSON for mongoimport --mode merge',
+          help: 'write the flags of flagged documents as NDJSON for mongoimport --mode merge',
           file: true,
         },
         {
