@@ -1,4 +1,5 @@
 import { isAscii } from 'node:buffer';
+import { fstatSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -89,8 +90,13 @@ export async function* readTextChunks(source: string, options: SourceOptions = {
 async function* readByteChunks(source: string, options: SourceOptions): AsyncGenerator<Buffer> {
   const report = options.onProgress;
   if (source === STDIN_SOURCE) {
+    // `< directory` gives a stream that just ends: it would read as an empty input.
+    const input = options.stdin ?? process.stdin;
+    if (input === process.stdin && stdinIsDirectory()) {
+      throw new InputError('cannot read <stdin>: it is a directory');
+    }
     let read = 0;
-    const stdin = (options.stdin ?? process.stdin)[Symbol.asyncIterator]();
+    const stdin = input[Symbol.asyncIterator]();
     for (;;) {
       // Only the stream's own failures (`< directory` gives EISDIR) are input errors, not the consumer's.
       const next = await stdin.next().catch((e: unknown) => {
@@ -144,6 +150,15 @@ function notText(head: Buffer): string | undefined {
   const nul = head.subarray(0, SNIFFED_BYTES).indexOf(0);
   if (nul === -1) return undefined;
   return `it is not text (a NUL byte at offset ${nul}: binary data, or UTF-16/UTF-32 without a byte-order mark)`;
+}
+
+/** Whether file descriptor 0 is a directory; a closed descriptor is left for the stream to report. */
+function stdinIsDirectory(): boolean {
+  try {
+    return fstatSync(0).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function reason(e: unknown): string {

@@ -280,6 +280,13 @@ const ROWS: readonly Row[] = [
     problem: /: it is a directory$/,
   },
   {
+    name: 'a directory on stdin (--input - < dir)',
+    args: () => ['detect', '--input', '-'],
+    stdin: { path: '/' },
+    code: 1,
+    problem: /cannot read <stdin>: it is a directory$/,
+  },
+  {
     name: 'a file that does not exist',
     args: (dir) => ['detect', '--input', join(dir, 'nope.ndjson')],
     code: 1,

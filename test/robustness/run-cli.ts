@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { expect } from 'vitest';
@@ -31,7 +31,7 @@ export type CliStdin = { readonly text: string } | { readonly path: string };
  * SIGKILL after {@link HANG_MS}.
  *
  * @param args - the command and its options
- * @param stdin - text, or a file (`/dev/zero` streams forever) piped to standard input
+ * @param stdin - text piped to standard input, or a file given as it (`/dev/zero` never ends)
  * @returns exit status, signal, whether it hung, and both outputs
  *
  * @example
@@ -39,17 +39,20 @@ export type CliStdin = { readonly text: string } | { readonly path: string };
  */
 export function runCli(args: readonly string[], stdin?: CliStdin): Promise<CliRun> {
   return new Promise((resolve, reject) => {
+    // A file is given as the descriptor itself, as `< file` does: a directory or /dev/zero stays what it is.
+    const fd = stdin !== undefined && 'path' in stdin ? openSync(stdin.path, 'r') : undefined;
     const child = spawn(process.execPath, ['bin/riskfence.js', ...args], {
       cwd: ROOT,
       env: { ...process.env, QUANTILE_DEVIATION_LIMIT: '' },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [fd ?? 'pipe', 'pipe', 'pipe'],
     });
+    if (fd !== undefined) closeSync(fd);
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => {
+    child.stdout!.setEncoding('utf8').on('data', (t: string) => {
       stdout += t;
     });
-    child.stderr.setEncoding('utf8').on('data', (t: string) => {
+    child.stderr!.setEncoding('utf8').on('data', (t: string) => {
       stderr += t;
     });
     let hung = false;
@@ -57,15 +60,10 @@ export function runCli(args: readonly string[], stdin?: CliStdin): Promise<CliRu
       hung = true;
       child.kill('SIGKILL');
     }, HANG_MS);
-    // The command may stop reading early (it refuses /dev/zero at once): a closed pipe is expected.
-    child.stdin.on('error', () => {});
-    if (stdin === undefined) child.stdin.end();
-    else if ('text' in stdin) child.stdin.end(stdin.text);
-    else {
-      const source = createReadStream(stdin.path);
-      source.on('error', () => {});
-      source.pipe(child.stdin);
-      child.on('exit', () => source.destroy());
+    if (child.stdin) {
+      // The command may stop reading early: a closed pipe is expected.
+      child.stdin.on('error', () => {});
+      child.stdin.end(stdin !== undefined && 'text' in stdin ? stdin.text : undefined);
     }
     child.on('error', reject);
     child.on('close', (code, signal) => {
