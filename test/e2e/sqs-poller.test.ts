@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceSkip } from '../support/announce-skip.ts';
@@ -124,6 +129,42 @@ describe.skipIf(missing)(
       for (const body of bodies) expect(seen.get(body)).toBe(body.startsWith('fail') ? 2 : 1);
       const dead = await receiveAll(sqs, q.dlqUrl);
       expect(dead.map((m) => m.Body).sort()).toEqual(bodies.filter((b) => b.startsWith('fail')).sort());
+    });
+
+    it('keeps polling while a handler sends to the queue it polls (a fan-out), and stops once those are drained too', async () => {
+      const q = await queues({ visibilityTimeout: 30, maxReceiveCount: 2 });
+      await send(q.queueUrl, ['fan-out']);
+      // The handler sends only after the other consumer has found the queue empty and asked whether it is
+      // drained: the message in flight must keep the answer "no".
+      let drainChecks = 0;
+      const watched = Object.create(sqs, {
+        send: {
+          value: async (command: Parameters<SQSClient['send']>[0]) => {
+            const output = await sqs.send(command);
+            if (command instanceof GetQueueAttributesCommand) drainChecks++;
+            return output;
+          },
+        },
+      }) as SQSClient;
+      const chunks = ['chunk-1', 'chunk-2', 'chunk-3'];
+      const seen: string[] = [];
+      const stats = await pollQueue({
+        sqs: watched,
+        ...q,
+        concurrency: 2,
+        handler: async (event) => {
+          for (const r of event.Records) {
+            seen.push(r.body);
+            if (r.body !== 'fan-out') continue;
+            for (let i = 0; i < 250 && drainChecks === 0; i++) await new Promise((ok) => setTimeout(ok, 20));
+            await send(q.queueUrl, chunks);
+          }
+          return { batchItemFailures: [] };
+        },
+      });
+      expect(drainChecks).toBeGreaterThan(0);
+      expect(stats).toMatchObject({ stopped: StopReason.Drained, deleted: 4, itemFailures: 0 });
+      expect(seen.sort()).toEqual([...chunks, 'fan-out']);
     });
 
     it('deletes nothing when the handler throws: the whole batch is received again', async () => {
