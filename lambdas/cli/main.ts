@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { StoreLockedError } from '../stores/file-lock.ts';
 import {
   type CliIo,
   ExitCode,
@@ -8,7 +9,6 @@ import {
   UsageError,
   write,
 } from './command.ts';
-import { StoreLockedError } from '../stores/file-lock.ts';
 import { COMMANDS, type CommandEntry } from './commands/index.ts';
 import type { CommandSpec } from './options/option-spec.ts';
 import { parseOptions } from './options/parse-options.ts';

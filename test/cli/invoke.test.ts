@@ -57,6 +57,18 @@ describe('riskfence invoke', () => {
       score: expect.any(Number),
     });
     expect(readFileSync(`${store}.runs.ndjson`, 'utf8').trim().split('\n')).toHaveLength(14);
+    // The alerts it would publish: one EventBridge detail per new verdict, the one AnomaliesDetected counts.
+    expect(result.alerts).toHaveLength(result.anomaliesDetected);
+    expect(result.alerts).toContainEqual(
+      expect.objectContaining({
+        asset: 'terra-luna',
+        metric: 'latest_price',
+        timeframe: 30,
+        direction: 'low',
+        time: '2022-05-13T00:00:00.000Z',
+        id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      }),
+    );
 
     const second = await runCli([
       'invoke',
@@ -71,6 +83,8 @@ describe('riskfence invoke', () => {
       flagsWritten: 0,
       recordsProcessed: result.recordsProcessed,
       invalidMessages: 1,
+      anomaliesDetected: 0,
+      alerts: [],
     });
     const dead = readFileSync(deadLetterFile, 'utf8')
       .trim()

@@ -12,6 +12,7 @@ import { MemoryDeadLetterSink } from '../../handler/dead-letter-sink.ts';
 import { invokeLocally, sqsRecord } from '../../handler/local-invocation.ts';
 import { StreamLogger } from '../../handler/service-logger.ts';
 import { parseRequest } from '../../requests/parse-request.ts';
+import type { AlertDetail } from '../../service/alerts.ts';
 import type { Anomaly } from '../../service/detect-job.ts';
 import { FileDetectionStore } from '../../stores/file-store.ts';
 import { defineCommand, ExitCode, InputError, write } from '../command.ts';
@@ -148,7 +149,11 @@ export const demoCommand = defineCommand(DEMO_SPEC, async (values, io) => {
       const jobs = [...report.outcome.jobs, ...chunkJobs.filter((j) => asOfs.has(j.job.asOf))];
       const anomalies = jobs.flatMap((j) => j.anomalies);
       const days = [...asOfs].map(day).join(', ');
-      out.push(...(m.event ? eventSection(m, anomalies, days) : otherSection(m, anomalies, days)), '');
+      const alerts = run.alerts.filter((a) => asOfs.has(Date.parse(a.asOf)));
+      out.push(
+        ...(m.event ? eventSection(m, anomalies, days, alerts) : otherSection(m, anomalies, days)),
+        '',
+      );
     }
     out.push('Dead-lettered (sent to the DLQ at once, with errorCode and errorMessage attributes):');
     for (const d of deadLetters.entries) out.push(`  ${d.messageId}: ${d.errorCode} — ${d.errorMessage}`);
@@ -170,7 +175,12 @@ export const demoCommand = defineCommand(DEMO_SPEC, async (values, io) => {
   }
 });
 
-function eventSection(m: DemoMessage, anomalies: readonly Anomaly[], asOf: string): string[] {
+function eventSection(
+  m: DemoMessage,
+  anomalies: readonly Anomaly[],
+  asOf: string,
+  alerts: readonly AlertDetail[],
+): string[] {
   const event = m.event!;
   const rows = new Set(eventRowDays(event));
   const onEvent = anomalies.filter((a) => rows.has(day(a.time)));
@@ -201,6 +211,27 @@ function eventSection(m: DemoMessage, anomalies: readonly Anomaly[], asOf: strin
       others.length === 0
         ? '    other assets: nothing flagged'
         : `    ${others.length} other assets have flags on these rows: ${others.map(([a, n]) => `${a} ${n}`).join(', ')}`,
+    );
+  }
+  lines.push(...alertLines(alerts, focus, rows));
+  return lines;
+}
+
+/** The alert events a request would publish, with the strongest on the event's own assets and rows. */
+function alertLines(
+  alerts: readonly AlertDetail[],
+  focus: readonly string[],
+  rows: ReadonlySet<string>,
+): string[] {
+  const strongest = alerts
+    .filter((a) => focus.includes(a.asset) && rows.has(a.time.slice(0, 10)))
+    .sort((a, b) => (b.score ?? -1) - (a.score ?? -1))
+    .slice(0, 3);
+  const lines = [`  Alerts (EventBridge "Anomaly detected" events, new verdicts only): ${alerts.length}`];
+  for (const a of strongest) {
+    const score = a.score === null ? 'IQR 0' : `score ${a.score.toFixed(2)}`;
+    lines.push(
+      `    ${a.asset} ${a.metric} ${a.timeframe}d ${a.direction}, ${score}, on ${a.time.slice(0, 10)} (id ${a.id.slice(0, 8)}…)`,
     );
   }
   return lines;

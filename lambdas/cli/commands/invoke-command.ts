@@ -10,6 +10,7 @@ import {
   toSqsEvent,
 } from '../../handler/local-invocation.ts';
 import { StreamLogger } from '../../handler/service-logger.ts';
+import type { AlertPublisher } from '../../service/alerts.ts';
 import type { DetectionStore } from '../../stores/detection-store.ts';
 import { FileDetectionStore } from '../../stores/file-store.ts';
 import { type CliIo, defineCommand, ExitCode, InputError, UsageError, write } from '../command.ts';
@@ -41,11 +42,16 @@ export const invokeCommand = defineCommand(INVOKE_SPEC, async (values, io) => {
   const deadLetterFile = deadLetterPath === undefined ? undefined : await openForAppend(deadLetterPath);
   try {
     const deadLetters = new MemoryDeadLetterSink();
+    const endpoint = (values['events-endpoint'] ?? io.env.AWS_ENDPOINT_URL_EVENTBRIDGE)?.trim();
+    const alerts = endpoint
+      ? await eventBridgePublisher(endpoint, values['events-bus'] ?? io.env.ALERT_BUS_NAME)
+      : undefined;
     const handle = (store: DetectionStore) =>
       invokeLocally(event, {
         config,
         store,
         deadLetters,
+        ...(alerts ? { alerts } : {}),
         logger: new StreamLogger(io.stderr, {
           serviceName: config.serviceName,
           logLevel: (values['log-level'] ?? 'WARN') as LogLevel,
@@ -72,6 +78,16 @@ export const invokeCommand = defineCommand(INVOKE_SPEC, async (values, io) => {
     await deadLetterFile?.close();
   }
 });
+
+/** The alerts' publisher for --events-endpoint; the SDK is loaded only when one is given. */
+async function eventBridgePublisher(endpoint: string, bus: string | undefined): Promise<AlertPublisher> {
+  if (!URL.canParse(endpoint)) throw new UsageError(`--events-endpoint: '${endpoint}' is not a URL`);
+  const [{ EventBridgeClient }, { EventBridgeAlertPublisher }] = await Promise.all([
+    import('@aws-sdk/client-eventbridge'),
+    import('../../handler/eventbridge-alert-publisher.ts'),
+  ]);
+  return new EventBridgeAlertPublisher(new EventBridgeClient({ endpoint }), bus?.trim() || 'default');
+}
 
 async function openForAppend(path: string): Promise<FileHandle> {
   try {
@@ -149,7 +165,8 @@ async function readEvent(path: string, io: CliIo) {
  * The JSON `riskfence invoke` prints: the handler's response, the dead
  * letters, then every count of the invocation's tally as it stands (so a
  * count the handler gains is printed without a change here), the anomalies
- * detected over all timeframes and the chunk requests fanned out.
+ * detected over all timeframes, the chunk requests fanned out, and the
+ * alerts (EventBridge event details) the run published or would publish.
  *
  * Complexity: O(dead letters + timeframes + counts).
  *
@@ -171,5 +188,6 @@ export function invocationJson(run: LocalInvocation, deadLetters: MemoryDeadLett
     anomaliesDetected,
     chunkRequests: run.chunkRequests,
     ...(run.fullBatchFailure ? { fullBatchFailure: true } : {}),
+    alerts: run.alerts,
   };
 }

@@ -18,8 +18,10 @@ documents of an NDJSON file (flags merged into it; run summaries in DOCS.ndjson.
 database. Configuration comes from the same environment variables as the Lambda (METRICS, TIMEFRAMES,
 ANOMALIES_FIELD, ...).
 
-Prints JSON: {"batchItemFailures", "deadLettered", "flagsWritten", "recordsProcessed", ...}. Every output
-is checked before anything is changed. Running it twice on the same store writes nothing the second time.`,
+Prints JSON: {"batchItemFailures", "deadLettered", "flagsWritten", "recordsProcessed", ..., "alerts"}:
+"alerts" lists the EventBridge events the run would publish (new verdicts only), and sends them with
+--events-endpoint. Every output is checked before anything is changed. Running it twice on the same
+store writes nothing the second time.`,
   groups: [
     {
       title: 'Options',
@@ -40,6 +42,19 @@ is checked before anything is changed. Running it twice on the same store writes
           arg: 'FILE',
           help: 'also append dead-lettered records (NDJSON, original body included)',
           file: true,
+        },
+        {
+          name: 'events-endpoint',
+          arg: 'URL',
+          help: 'also send the alerts to this EventBridge API (moto, LocalStack, a real region endpoint)',
+          env: 'AWS_ENDPOINT_URL_EVENTBRIDGE',
+        },
+        {
+          name: 'events-bus',
+          arg: 'NAME',
+          help: 'the event bus the alerts go to with --events-endpoint',
+          env: 'ALERT_BUS_NAME',
+          defaultText: 'default',
         },
         {
           name: 'log-level',
