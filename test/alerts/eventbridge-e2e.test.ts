@@ -115,6 +115,13 @@ async function storedFlags(store: DetectionStore): Promise<string[]> {
   return out.sort();
 }
 
+/** A request's assets and any other of its fields. */
+interface RequestOptions {
+  readonly assets: readonly string[];
+  readonly asOf?: string;
+  readonly mode?: 'window' | 'rolling';
+}
+
 /** How a {@link FaultySender} misbehaves. */
 interface Faults {
   /** The entries at these positions of this call (1-based) are answered as failed, without reaching the bus. */
@@ -263,13 +270,13 @@ describe.skipIf(missing)(
         alerts: new EventBridgeAlertPublisher(faulty, name, QUICK_RETRY),
         onRecord: (report) => reports.push(report),
       });
-      /** Sends one request per list of assets, then polls until the request queue is drained. */
+      /** Sends one request per list of assets (as of {@link AS_OF} unless the options say), then polls until the queue is drained. */
       const request = async (
-        ...assetLists: (readonly string[])[]
+        ...requested: (readonly string[] | RequestOptions)[]
       ): Promise<{ messageIds: string[]; stats: PollStats }> => {
         const messageIds: string[] = [];
-        for (const assets of assetLists) {
-          const body = JSON.stringify({ version: 1, assets, asOf: AS_OF });
+        for (const r of requested) {
+          const body = JSON.stringify({ version: 1, asOf: AS_OF, ...('assets' in r ? r : { assets: r }) });
           const sent = await sqs.send(
             new SendMessageCommand({ QueueUrl: requests.queueUrl, MessageBody: body }),
           );
@@ -412,6 +419,28 @@ describe.skipIf(missing)(
         expect(all.every((e) => e.detail.messageId === messageId)).toBe(true);
       },
     );
+
+    it('in rolling mode alerts on the points each run judges for the first time, and on nothing judged before', {
+      timeout: 120_000,
+    }, async () => {
+      const store = await openStore(FEW);
+      const d = await deploy(store, (e) => new FaultySender(e));
+      const dayBefore = '2022-05-14T00:00:00.000Z';
+      await d.request({ assets: FEW, asOf: dayBefore, mode: 'rolling' });
+      const before = await storedFlags(store);
+      const first = await d.delivered(d.all.queueUrl);
+      expect(first.map((e) => alertText(e.detail)).sort()).toEqual(before);
+      expect(first.every((e) => e.detail.mode === 'rolling' && e.detail.asOf === dayBefore)).toBe(true);
+
+      await d.request({ assets: FEW, mode: 'rolling' });
+      const after = await storedFlags(store);
+      const second = await d.delivered(d.all.queueUrl);
+      // Only the last day was judged for the first time: its spikes, nothing the first run had already judged.
+      expect(second.length).toBeGreaterThan(0);
+      expect(second.map((e) => alertText(e.detail)).sort()).toEqual(after.filter((f) => !before.includes(f)));
+      expect(second.every((e) => e.detail.time === '2022-05-14T00:00:00.000Z')).toBe(true);
+      expect(after).toEqual(expect.arrayContaining(before));
+    });
 
     it('routes as docs/deploy.md says: its e-mail pattern picks the severe 30-day alerts, its chat transformer writes a Slack message, its example is what riskfence publishes', {
       timeout: 120_000,
