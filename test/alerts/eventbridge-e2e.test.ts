@@ -124,7 +124,7 @@ interface RequestOptions {
 
 /** How a {@link FaultySender} misbehaves. */
 interface Faults {
-  /** The entries at these positions of this call (1-based) are answered as failed, without reaching the bus. */
+  /** The entries at these positions (0-based) of this call (1-based) are answered as failed, without reaching the bus. */
   readonly failEntries?: { readonly call: number; readonly positions: readonly number[] };
   /** This call (1-based) throws, as a throttled or unreachable API does; `before` runs first. */
   readonly throwOn?: { readonly call: number; readonly before?: () => Promise<void> };
@@ -188,8 +188,8 @@ function docsExample(): DeliveredEvent {
   return JSON.parse(block) as DeliveredEvent;
 }
 
-/** The flag behind the guide's example event. */
-const LUNA_ANOMALY = ({ detail }: DeliveredEvent): Anomaly => ({
+/** The flag behind an alert event. */
+const anomalyOf = ({ detail }: DeliveredEvent): Anomaly => ({
   ...detail,
   time: Date.parse(detail.time),
   ...detail.fences,
@@ -460,11 +460,11 @@ describe.skipIf(missing)(
       });
       const example = docsExample();
       const run = { ...example.detail, asOf: Date.parse(example.detail.asOf) };
-      const luna = alertDetail(LUNA_ANOMALY(example), run);
+      const luna = alertDetail(anomalyOf(example), run);
       // The documented event is the one riskfence builds for it, id included.
       expect(luna).toEqual(example.detail);
-      const milder = alertDetail({ ...LUNA_ANOMALY(example), score: 1.25 }, run);
-      const shorter = alertDetail({ ...LUNA_ANOMALY(example), timeframe: 7 }, run);
+      const milder = alertDetail({ ...anomalyOf(example), score: 1.25 }, run);
+      const shorter = alertDetail({ ...anomalyOf(example), timeframe: 7 }, run);
       await new EventBridgeAlertPublisher(events, name).publish([luna, milder, shorter]);
 
       const emailed = (await receiveJson(sqs, email.queueUrl)) as DeliveredEvent[];
