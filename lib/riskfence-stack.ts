@@ -2,6 +2,8 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type EnvironmentConfig, RemovalMode } from './config/environment-config.ts';
+import { AlertBus } from './constructs/alert-bus.ts';
+import { AlertNotification } from './constructs/alert-notification.ts';
 import { DetectorFunction } from './constructs/detector-function.ts';
 import { MongoSecret } from './constructs/mongo-secret.ts';
 import { Monitoring } from './constructs/monitoring.ts';
@@ -17,7 +19,7 @@ export interface RiskFenceStackProps extends Omit<StackProps, 'env'> {
 
 /**
  * One riskfence environment: network, request queue + DLQ, MongoDB secret, detector function, dashboard and
- * alarms, and (optionally) the daily all-assets schedule.
+ * alarms, and (optionally) the daily all-assets schedule and the alert bus with its notification rule and topic.
  *
  * @example
  * new RiskFenceStack(app, 'RiskFence-dev', { config: parseEnvironmentConfig('dev', settings) });
@@ -35,6 +37,10 @@ export class RiskFenceStack extends Stack {
   readonly monitoring: Monitoring;
   /** Present when the configuration has a `schedule`. */
   readonly schedule: RequestSchedule | undefined;
+  /** The alert bus; present when `alerts.enabled`. */
+  readonly alertBus: AlertBus | undefined;
+  /** The rule and topic for severe alerts; present when alerts are enabled with `alerts.notify`. */
+  readonly alertNotification: AlertNotification | undefined;
   readonly #availabilityZones: readonly string[];
 
   constructor(scope: Construct, id: string, props: RiskFenceStackProps) {
@@ -93,6 +99,25 @@ export class RiskFenceStack extends Stack {
       functionName: config.function.functionName,
       removalPolicy,
     });
+    const { alerts } = config;
+    this.alertBus = alerts.enabled
+      ? new AlertBus(this, 'Alerts', {
+          function: this.detector.function,
+          eventBusName: alerts.busName ?? `riskfence-${config.name}`,
+          minScore: alerts.minScore,
+          metrics: alerts.metrics,
+          timeframes: alerts.timeframes,
+        })
+      : undefined;
+    this.alertNotification =
+      this.alertBus !== undefined && alerts.notify !== undefined
+        ? new AlertNotification(this, 'AlertNotification', {
+            eventBus: this.alertBus.eventBus,
+            minScore: alerts.notify.minScore,
+            email: alerts.notify.email,
+            removalPolicy,
+          })
+        : undefined;
     this.monitoring = new Monitoring(this, 'Monitoring', {
       function: this.detector.function,
       queue: this.requests.queue,
@@ -103,6 +128,7 @@ export class RiskFenceStack extends Stack {
       dashboardName: config.monitoring.dashboardName,
       // Only an enabled schedule promises an all-asset run, hence chunk requests, every day.
       dailyFanOutAlarm: config.schedule?.enabled === true && config.schedule.fanOutAlarm,
+      alerts: this.alertBus !== undefined,
       removalPolicy,
     });
     this.schedule =
@@ -132,6 +158,13 @@ export class RiskFenceStack extends Stack {
       DashboardName: [this.monitoring.dashboard.dashboardName, 'the CloudWatch dashboard'],
       AlarmTopicArn: [this.monitoring.alarmTopic.topicArn, 'subscribe more alarm recipients'],
     };
+    if (this.alertBus !== undefined) {
+      const bus = this.alertBus.eventBus;
+      outputs.AlertBusName = [bus.eventBusName, 'aws events put-rule --event-bus-name (route alerts)'];
+      outputs.AlertBusArn = [bus.eventBusArn, 'the alert bus'];
+    }
+    if (this.alertNotification !== undefined)
+      outputs.AlertTopicArn = [this.alertNotification.topic.topicArn, 'subscribe more alert recipients'];
     for (const [id, [value, description]] of Object.entries(outputs))
       new CfnOutput(this, id, { value, description });
   }

@@ -202,6 +202,45 @@ const schedule = z
     path: ['fanOutAlarm'],
   });
 
+/**
+ * Highest threshold EventBridge numeric matching accepts (it compares numbers from -5e9 to 5e9); scores are IQR
+ * units beyond a fence, so any sensible threshold is far below it.
+ */
+export const MAX_NOTIFY_MIN_SCORE = 5e9;
+
+const alertNotification = z.strictObject({
+  /**
+   * Least score an alert needs to reach the alert topic (an EventBridge numeric match on `detail.score`). Unset,
+   * every published alert does. A `null` score (the window's IQR was 0) always does, as it always passes
+   * `alerts.minScore`: a move off a flat series has no finite size, which is no reason to stay quiet about it.
+   */
+  minScore: z.number().min(0).max(MAX_NOTIFY_MIN_SCORE).optional(),
+  /** An address to subscribe to the alert topic (the recipient must confirm). */
+  email: z.email().optional(),
+});
+
+const alerts = z.strictObject({
+  /** `ALERTS`: publish an EventBridge event for every new flag that passes the filters below. */
+  enabled: z.boolean().default(false),
+  /** `ALERT_MIN_SCORE`: least |score| that alerts (a `null` score always does). */
+  minScore: z.number().min(0).default(0),
+  /** `ALERT_METRICS`: metrics that alert, a subset of `detector.metrics`; unset = all. */
+  metrics: z.array(fieldName).min(1).refine(unique, 'alerts.metrics has duplicates').optional(),
+  /**
+   * `ALERT_TIMEFRAMES`: windows (days) that alert; unset = all. Not limited to `detector.timeframes`, the
+   * default ones: a request may name other timeframes.
+   */
+  timeframes: z
+    .array(z.int('timeframes are whole days').min(1).max(365))
+    .min(1)
+    .refine(unique, 'alerts.timeframes has duplicates')
+    .optional(),
+  /** The custom bus's name. @default `riskfence-<environment>` */
+  busName: physicalName.optional(),
+  /** A rule on the bus forwarding alerts to an encrypted SNS topic; unset = no rule, no topic. */
+  notify: alertNotification.optional(),
+});
+
 /** Whether a `rate(...)` expression runs less often than once a day (cron expressions are not judged). */
 function rarerThanDaily(expression: string): boolean {
   const rate = /^rate\(\s*(\d+)\s+(minutes?|hours?|days?)\s*\)$/.exec(expression);
@@ -211,19 +250,29 @@ function rarerThanDaily(expression: string): boolean {
 }
 
 /** Zod schema of one environment's settings (the value under `riskfence:environments.<name>` in cdk.json). */
-export const environmentConfigSchema = z.strictObject({
-  account: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like eu-west-1'),
-  removalPolicy: z.enum([RemovalMode.Retain, RemovalMode.Destroy]).default(RemovalMode.Retain),
-  vpc: z.discriminatedUnion('mode', [createdVpc, importedVpc]),
-  mongodb: mongodb.prefault({}),
-  detector: detector.prefault({}),
-  function: detectorFunction.prefault({}),
-  queue: queue.prefault({}),
-  fanOut: fanOut.prefault({}),
-  monitoring: monitoring.prefault({}),
-  schedule: schedule.optional(),
-});
+export const environmentConfigSchema = z
+  .strictObject({
+    account: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like eu-west-1'),
+    removalPolicy: z.enum([RemovalMode.Retain, RemovalMode.Destroy]).default(RemovalMode.Retain),
+    vpc: z.discriminatedUnion('mode', [createdVpc, importedVpc]),
+    mongodb: mongodb.prefault({}),
+    detector: detector.prefault({}),
+    function: detectorFunction.prefault({}),
+    queue: queue.prefault({}),
+    fanOut: fanOut.prefault({}),
+    monitoring: monitoring.prefault({}),
+    schedule: schedule.optional(),
+    alerts: alerts.prefault({}),
+  })
+  .refine(
+    (c) => c.alerts.metrics === undefined || c.alerts.metrics.every((m) => c.detector.metrics.includes(m)),
+    {
+      // The function computes only detector.metrics; any other metric could never alert.
+      message: 'alerts.metrics must be a subset of detector.metrics',
+      path: ['alerts', 'metrics'],
+    },
+  );
 
 /** One environment's validated settings, every default applied, plus its name. */
 export type EnvironmentConfig = z.output<typeof environmentConfigSchema> & { readonly name: string };

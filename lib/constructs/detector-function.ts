@@ -187,7 +187,11 @@ export class DetectorFunction extends Construct {
       description: 'riskfence detector: outbound HTTPS (AWS APIs) and MongoDB only',
       allowAllOutbound: false,
     });
-    securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'AWS APIs (SQS, Secrets Manager, X-Ray)');
+    securityGroup.addEgressRule(
+      Peer.anyIpv4(),
+      Port.tcp(443),
+      'AWS APIs (SQS, Secrets Manager, EventBridge, X-Ray)',
+    );
     for (const port of props.mongoPorts ?? [27017]) {
       securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(port), 'MongoDB');
     }

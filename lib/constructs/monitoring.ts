@@ -52,6 +52,12 @@ export interface MonitoringProps {
    * @default false
    */
   readonly dailyFanOutAlarm?: boolean;
+  /**
+   * Graph `AlertsPublished` and `AlertsFailed` and alarm on any failed alert. Set it when the function publishes
+   * alerts (`ALERTS=on`); without them both metrics stay 0 and the widget would only take room.
+   * @default false
+   */
+  readonly alerts?: boolean;
   /** Applies to the topic's KMS key. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -70,6 +76,8 @@ export const METRIC_MEANINGS = {
   FlagsRejected: 'documents refused, their flags field not an object',
   EmptyReads: 'named assets that read nothing, for a fixable reason',
   MissingIndexes: 'indexes missing, reported per cold start',
+  AlertsPublished: 'alert events published to the bus',
+  AlertsFailed: 'alert events not published (their record is retried)',
 } as const;
 
 /** `<MetricName>: <meaning>`. */
@@ -78,7 +86,7 @@ export const labelOf = (name: keyof typeof METRIC_MEANINGS): string => `${name}:
 /**
  * The environment's CloudWatch dashboard (detector metrics beside queue, DLQ and function health), its alarms
  * (DLQ depth >= 1, oldest-message age, function errors; missing indexes and empty reads, configuration problems
- * a person must fix; optionally a day without fan-out) and the encrypted, TLS-only SNS topic they notify.
+ * a person must fix; optionally a day without fan-out and any alert not published) and the encrypted, TLS-only SNS topic they notify.
  *
  * @example
  * new Monitoring(this, 'Monitoring', { function: fn, queue, deadLetterQueue, alarmEmail: 'ops@example.com' });
@@ -100,6 +108,8 @@ export class Monitoring extends Construct {
   readonly emptyReadsAlarm: Alarm;
   /** No chunk request sent for a day; present with {@link MonitoringProps.dailyFanOutAlarm}. */
   readonly fanOutAlarm: Alarm | undefined;
+  /** At least one alert event not published in 5 minutes; present with {@link MonitoringProps.alerts}. */
+  readonly alertsFailedAlarm: Alarm | undefined;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -211,6 +221,18 @@ export class Monitoring extends Construct {
           treatMissingData: TreatMissingData.BREACHING,
         })
       : undefined;
+    // A failed publish fails its record transiently and SQS retries it, so the alerts are late rather than lost;
+    // a person should still know, since retries end in the DLQ if the cause (throttling, a deleted bus) stays.
+    this.alertsFailedAlarm = props.alerts
+      ? counted(MetricName.AlertsFailed, PERIOD).createAlarm(this, 'AlertsFailedAlarm', {
+          alarmDescription:
+            'Alert events could not be published to the EventBridge bus; their records are retried by SQS (and reach the DLQ after maxReceiveCount). Search the function logs for ALERTS_FAILED (throttling, a deleted bus, a missing permission).',
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        })
+      : undefined;
     const configurationAlarms = [
       this.missingIndexesAlarm,
       this.emptyReadsAlarm,
@@ -221,6 +243,7 @@ export class Monitoring extends Construct {
       this.oldestMessageAlarm,
       this.functionErrorsAlarm,
       ...configurationAlarms,
+      ...(this.alertsFailedAlarm ? [this.alertsFailedAlarm] : []),
     ]) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
@@ -344,7 +367,25 @@ export class Monitoring extends Construct {
             12,
           ),
         ],
+        ...(this.alertsFailedAlarm ? [this.alertWidgets(this.alertsFailedAlarm, detector)] : []),
       ],
     });
+  }
+
+  /** A row: alert events published and failed, beside the failed-alerts alarm. */
+  private alertWidgets(
+    alarm: Alarm,
+    detector: (name: string, statistic: string, label: string) => Metric,
+  ): (GraphWidget | AlarmWidget)[] {
+    return [
+      new GraphWidget({
+        title: 'Alerts: events published to the bus and not published',
+        left: [detector(MetricName.AlertsPublished, Stats.SUM, labelOf('AlertsPublished'))],
+        right: [detector(MetricName.AlertsFailed, Stats.SUM, labelOf('AlertsFailed'))],
+        width: 16,
+        height: 6,
+      }),
+      new AlarmWidget({ title: 'Alerts failed alarm', alarm, width: 8, height: 6 }),
+    ];
   }
 }
