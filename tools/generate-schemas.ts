@@ -52,7 +52,9 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const files = Object.entries(requestSchemaFiles());
   for (const [path, text] of files) await writeFile(`${root}${path}`, text);
   // The repository's formatter has the last word on layout (the staleness test compares content, not layout).
-  const biome = spawnSync('npx', ['biome', 'format', '--write', ...files.map(([path]) => path)], { cwd: root });
+  const biome = spawnSync('npx', ['biome', 'format', '--write', ...files.map(([path]) => path)], {
+    cwd: root,
+  });
   if (biome.status !== 0) process.stderr.write('biome format failed; the schemas are written unformatted\n');
   process.stdout.write(files.map(([path]) => `wrote ${path}\n`).join(''));
 }
