@@ -5,21 +5,19 @@
  * service holds, not a copy of the collection.
  */
 import type { StoredFlag } from '../lambdas/core/document-flags.ts';
-import type {
-  DetectionStore,
-  FlagUpdate,
-  ReadBatch,
-  ReadQuery,
-  RunMark,
-  RunQuery,
-  RunSummary,
-  WriteResult,
+import {
+  type DetectionStore,
+  type FlagUpdate,
+  READ_BATCH_DOCUMENTS,
+  type ReadBatch,
+  type ReadQuery,
+  type RunMark,
+  type RunQuery,
+  type RunSummary,
+  type WriteResult,
 } from '../lambdas/stores/detection-store.ts';
 import { BenchDocuments, type BenchFields, type BenchUniverse, decodeBenchId } from './service-documents.ts';
 import { loadState, saveState } from './service-state-file.ts';
-
-/** Documents per yielded batch, at least (whole assets): what the MongoDB adapter yields. */
-const BATCH_DOCUMENTS = 2_000;
 
 /** What a benchmark store counts; `ioMs` is the time spent inside the store (the stand-in for I/O). */
 export class BenchCounters {
@@ -261,7 +259,7 @@ export class BenchmarkStore implements DetectionStore {
     let documents: Record<string, unknown>[] = [];
     for (const asset of source.assetIndexes(query.assets)) {
       for (const doc of source.documents(asset, first, end, query.metrics, flagsOf)) documents.push(doc);
-      if (documents.length >= BATCH_DOCUMENTS) {
+      if (documents.length >= READ_BATCH_DOCUMENTS) {
         counters.documentsRead += documents.length;
         const batch = { documents, handles: documents.map((d) => d._id) };
         documents = [];

@@ -10,8 +10,10 @@ import type { RunMark } from '../stores/detection-store.ts';
  *
  * Built from the run summaries with a later asOf (one read per job). A stale
  * request evaluated at the very moment a newer one is (neither has written
- * its run summary yet) can still leave its verdict on shared documents; the
- * next run corrects it.
+ * its run summary yet) can still leave its verdict on documents both cover:
+ * the next run corrects those inside its own windows; those older than the
+ * next run's window start keep it until a run covering them again (a
+ * redelivery or rerun of the newer request writes exactly the difference).
  *
  * Complexity: O(marks × timeframes × metrics) to build, O(1) per lookup.
  *

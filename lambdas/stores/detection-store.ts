@@ -2,6 +2,13 @@ import type { Mode } from '../core/detector-options.ts';
 import type { StoredFlag } from '../core/document-flags.ts';
 import type { Fences } from '../core/fences.ts';
 
+/**
+ * Documents per batch a store's read yields, at least (rounded up to whole assets): large enough that
+ * per-batch work (series, plans, summaries) is amortised, small enough that a reader holds a bounded
+ * number of documents — about 12 MiB of driver-deserialised documents.
+ */
+export const READ_BATCH_DOCUMENTS = 10_000;
+
 /** What one detection job reads: documents of some assets (or all) in `[from, to)`. */
 export interface ReadQuery {
   /** Asset names; `null` = every asset with data in the range. */

@@ -5,15 +5,16 @@ import { compileFieldPath } from '../core/field-path.ts';
 import { InvalidTimestampError, toEpochMillis } from '../core/timestamp.ts';
 import type { InputProblem } from '../loaders/input-problem.ts';
 import { readDocuments } from '../loaders/read-documents.ts';
-import type {
-  DetectionStore,
-  FlagUpdate,
-  ReadBatch,
-  ReadQuery,
-  RunMark,
-  RunQuery,
-  RunSummary,
-  WriteResult,
+import {
+  type DetectionStore,
+  type FlagUpdate,
+  READ_BATCH_DOCUMENTS,
+  type ReadBatch,
+  type ReadQuery,
+  type RunMark,
+  type RunQuery,
+  type RunSummary,
+  type WriteResult,
 } from './detection-store.ts';
 import { acquireFileLock, type FileLock, processAlive } from './file-lock.ts';
 import { PermanentStoreError, TransientStoreError } from './store-errors.ts';
@@ -33,9 +34,6 @@ interface IndexedDocument {
   readonly time: number;
   readonly position: number;
 }
-
-/** Documents per yielded batch, at most (rounded up to whole assets), as the MongoDB adapter does. */
-const BATCH_DOCUMENTS = 2_000;
 
 /**
  * The embedded {@link DetectionStore}: an NDJSON file (the format `mongoexport`
@@ -130,7 +128,7 @@ export class FileDetectionStore implements DetectionStore {
     let lastAsset: string | undefined;
     for (const d of this.#index) {
       if (d.time < query.from || d.time >= query.to || (wanted !== null && !wanted.has(d.asset))) continue;
-      if (documents.length >= BATCH_DOCUMENTS && d.asset !== lastAsset) {
+      if (documents.length >= READ_BATCH_DOCUMENTS && d.asset !== lastAsset) {
         yield { documents, handles };
         documents = [];
         handles = [];
@@ -170,7 +168,10 @@ export class FileDetectionStore implements DetectionStore {
           if (!(leaf in parent)) continue;
           delete parent[leaf];
         } else {
-          parent[leaf] = { ...c.flag, asOf: { $date: new Date(u.asOf).toISOString() } };
+          const entry = { ...c.flag, asOf: { $date: new Date(u.asOf).toISOString() } };
+          // As MongoDB does, an update that leaves the document as it was is not a write.
+          if (JSON.stringify(parent[leaf]) === JSON.stringify(entry)) continue;
+          parent[leaf] = entry;
         }
         changed = true;
       }

@@ -8,15 +8,16 @@ import {
 import type { ServiceConfig } from '../config/service-config.ts';
 import { compileFieldPath, type FieldGetter } from '../core/field-path.ts';
 import { classifyMongoError } from './classify-error.ts';
-import type {
-  DetectionStore,
-  FlagUpdate,
-  ReadBatch,
-  ReadQuery,
-  RunMark,
-  RunQuery,
-  RunSummary,
-  WriteResult,
+import {
+  type DetectionStore,
+  type FlagUpdate,
+  READ_BATCH_DOCUMENTS,
+  type ReadBatch,
+  type ReadQuery,
+  type RunMark,
+  type RunQuery,
+  type RunSummary,
+  type WriteResult,
 } from './detection-store.ts';
 import {
   buildFindQuery,
@@ -70,9 +71,6 @@ export function createMongoClient(uri: string, options: MongoClientOptions = {})
   return new MongoClient(uri, { ...LAMBDA_CLIENT_OPTIONS, ...options });
 }
 
-/** Documents per yielded batch, at most (rounded up to whole assets): bounds a reader's memory. */
-const BATCH_DOCUMENTS = 2_000;
-
 /**
  * The MongoDB adapter of {@link DetectionStore}: one streamed `find` per read
  * (consumed asset by asset), unordered `bulkWrite`s in chunks for flag
@@ -111,7 +109,7 @@ export class MongoDetectionStore implements DetectionStore {
       let lastAsset: unknown;
       for await (const doc of cursor) {
         const asset = this.#assetOf(doc);
-        if (documents.length >= BATCH_DOCUMENTS && asset !== lastAsset) {
+        if (documents.length >= READ_BATCH_DOCUMENTS && asset !== lastAsset) {
           yield { documents, handles: documents.map((d) => d._id) };
           documents = [];
         }
