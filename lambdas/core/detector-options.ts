@@ -53,6 +53,11 @@ export interface WindowOptions extends DetectorOptions {
 export interface RollingOptions extends DetectorOptions {
   /** @default 'left' */
   readonly closed: Closed;
+  /**
+   * Epoch ms: points before it are history only — they fill the windows of later points but get no
+   * fences or verdict of their own (a service run judging only new points). @default every point is judged
+   */
+  readonly judgeFrom?: number;
 }
 
 /** Thrown when detector parameters are out of range. */

@@ -49,7 +49,9 @@ export interface RollingResult {
  *
  * NaN values are never flagged and never counted; a window with fewer than
  * `max(minSamples, 1)` finite values has no fences (NaN quartiles).
- * Interpolation follows pandas' rolling quantile (`a + (b - a) t`).
+ * Interpolation follows pandas' rolling quantile (`a + (b - a) t`). Points
+ * before `options.judgeFrom` only fill later windows: no fences, no verdict
+ * (the judged points' numbers are unchanged).
  *
  * Results are produced lazily, one series at a time, so callers can stream
  * them without holding every point in memory.
@@ -105,6 +107,7 @@ function rollingSeries(
   const span = timeframe * DAY_MS;
   const minPeriods = Math.max(options.minSamples, 1);
   const leftClosed = options.closed === Closed.Left;
+  const judgeFrom = options.judgeFrom ?? Number.NEGATIVE_INFINITY;
   // Fences are computed for every point, so the fences object and the four order
   // statistics are reused rather than allocated per point.
   const fences: MutableFences = { q1: 0, q3: 0, iqr: 0, lower: 0, upper: 0 };
@@ -123,7 +126,7 @@ function rollingSeries(
       for (; lo < hi && times[lo]! <= t - span; lo++) leave(window, rankOf[lo]!);
     }
     const size = window.size;
-    if (size < minPeriods) continue;
+    if (size < minPeriods || t < judgeFrom) continue;
     const r1 = lowerRank(size, 0.25);
     const r3 = lowerRank(size, 0.75);
     window.pick(r1, Math.min(r1 + 1, size - 1), r3, Math.min(r3 + 1, size - 1), picked);

@@ -252,7 +252,9 @@ export function detectBatch(
       const end = series.times.length;
       for (let m = 0; m < job.metrics.length; m++) {
         timed(m, () => {
-          for (const r of detectRolling(metricView(single, m), { ...options, closed: Closed.Left })) {
+          // History before `from` only fills the windows: its own verdicts were final in earlier runs.
+          const rolling = { ...options, closed: Closed.Left, judgeFrom: from };
+          for (const r of detectRolling(metricView(single, m), rolling)) {
             let n = 0;
             for (let i = start; i < end; i++) if (!Number.isNaN(r.q1[i]!)) n++;
             const range = { from, start, writableEnd: end, documents: end - start };
