@@ -129,6 +129,13 @@ export class RiskFenceStack extends Stack {
       // Only an enabled schedule promises an all-asset run, hence chunk requests, every day.
       dailyFanOutAlarm: config.schedule?.enabled === true && config.schedule.fanOutAlarm,
       alerts: this.alertBus !== undefined,
+      alertRule:
+        this.alertBus !== undefined && this.alertNotification !== undefined
+          ? {
+              eventBusName: this.alertBus.eventBus.eventBusName,
+              ruleName: this.alertNotification.rule.ruleName,
+            }
+          : undefined,
       removalPolicy,
     });
     this.schedule =

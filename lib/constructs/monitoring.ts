@@ -58,8 +58,20 @@ export interface MonitoringProps {
    * @default false
    */
   readonly alerts?: boolean;
+  /**
+   * The rule forwarding alerts to their SNS topic, on its custom bus: alarm when it fails to deliver (EventBridge
+   * drops an event it could not deliver, e.g. when the topic's key or policy refuses it).
+   * @default - no such alarm
+   */
+  readonly alertRule?: AlertRuleRef;
   /** Applies to the topic's KMS key. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+}
+
+/** A rule on a custom bus, as EventBridge's metrics name it (dimensions `EventBusName` and `RuleName`). */
+export interface AlertRuleRef {
+  readonly eventBusName: string;
+  readonly ruleName: string;
 }
 
 const PERIOD = Duration.minutes(5);
@@ -110,6 +122,8 @@ export class Monitoring extends Construct {
   readonly fanOutAlarm: Alarm | undefined;
   /** At least one alert event not published in 5 minutes; present with {@link MonitoringProps.alerts}. */
   readonly alertsFailedAlarm: Alarm | undefined;
+  /** The alert rule failed to deliver to its topic; present with {@link MonitoringProps.alertRule}. */
+  readonly alertDeliveryAlarm: Alarm | undefined;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -233,6 +247,28 @@ export class Monitoring extends Construct {
           treatMissingData: TreatMissingData.NOT_BREACHING,
         })
       : undefined;
+    // EventBridge sends FailedInvocations only when non-zero, hence no data means no failure.
+    this.alertDeliveryAlarm =
+      props.alertRule === undefined
+        ? undefined
+        : new Metric({
+            namespace: 'AWS/Events',
+            metricName: 'FailedInvocations',
+            dimensionsMap: { EventBusName: props.alertRule.eventBusName, RuleName: props.alertRule.ruleName },
+            statistic: Stats.SUM,
+            period: PERIOD,
+          }).createAlarm(this, 'AlertDeliveryAlarm', {
+            alarmDescription:
+              'The alert rule could not deliver alerts to the alert topic and EventBridge dropped them (check the topic policy and its KMS key policy); the alerts are still in the flags the function wrote.',
+            threshold: 1,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluationPeriods: 1,
+            treatMissingData: TreatMissingData.NOT_BREACHING,
+          });
+    const alertAlarms = [
+      ...(this.alertsFailedAlarm ? [this.alertsFailedAlarm] : []),
+      ...(this.alertDeliveryAlarm ? [this.alertDeliveryAlarm] : []),
+    ];
     const configurationAlarms = [
       this.missingIndexesAlarm,
       this.emptyReadsAlarm,
@@ -243,7 +279,7 @@ export class Monitoring extends Construct {
       this.oldestMessageAlarm,
       this.functionErrorsAlarm,
       ...configurationAlarms,
-      ...(this.alertsFailedAlarm ? [this.alertsFailedAlarm] : []),
+      ...alertAlarms,
     ]) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
@@ -367,16 +403,16 @@ export class Monitoring extends Construct {
             12,
           ),
         ],
-        ...(this.alertsFailedAlarm ? [this.alertWidgets(this.alertsFailedAlarm, detector)] : []),
+        ...(props.alerts ? [this.alertWidgets(alertAlarms, detector)] : []),
       ],
     });
   }
 
-  /** A row: alert events published and failed, beside the failed-alerts alarm. */
+  /** A row: alert events published and not published, beside the alert alarms' states. */
   private alertWidgets(
-    alarm: Alarm,
+    alarms: Alarm[],
     detector: (name: string, statistic: string, label: string) => Metric,
-  ): (GraphWidget | AlarmWidget)[] {
+  ): (GraphWidget | AlarmStatusWidget)[] {
     return [
       new GraphWidget({
         title: 'Alerts: events published to the bus and not published',
@@ -385,7 +421,12 @@ export class Monitoring extends Construct {
         width: 16,
         height: 6,
       }),
-      new AlarmWidget({ title: 'Alerts failed alarm', alarm, width: 8, height: 6 }),
+      new AlarmStatusWidget({
+        title: 'Alert alarms: not published, notification not delivered',
+        alarms,
+        width: 8,
+        height: 6,
+      }),
     ];
   }
 }

@@ -294,13 +294,35 @@ describe('alert monitoring', () => {
     });
   });
 
+  it('alarms when the alert rule fails to deliver to its topic, on its bus and rule', () => {
+    const { alertNotification } = on.stack;
+    on.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Events',
+      MetricName: 'FailedInvocations',
+      Dimensions: Match.arrayWith([
+        { Name: 'EventBusName', Value: resolved(on, alertBusOf(on.stack).eventBusName) },
+        { Name: 'RuleName', Value: resolved(on, alertNotification!.rule.ruleName) },
+      ]),
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [alarmTopicRef(on)],
+    });
+    expect(
+      bare.template.findResources('AWS::CloudWatch::Alarm', {
+        Properties: { MetricName: 'FailedInvocations' },
+      }),
+    ).toEqual({});
+  });
+
   it('has no failed-alert alarm while alerts are off', () => {
     expect(
       off.template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'AlertsFailed' } }),
     ).toEqual({});
   });
 
-  it('graphs AlertsPublished and AlertsFailed beside the failed-alert alarm', () => {
+  it('graphs AlertsPublished and AlertsFailed beside the states of both alert alarms', () => {
     const widgets = dashboardWidgets(on.template);
     const graph = widgets.find((w) => /^Alerts: /.test(w.properties.title ?? ''));
     expect(graph).toBeDefined();
@@ -321,13 +343,16 @@ describe('alert monitoring', () => {
         `the alerts widget graphs ${name}`,
       ).toBe(true);
     }
-    const alarmId = Object.keys(
-      on.template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'AlertsFailed' } }),
-    )[0];
-    const alarmWidget = widgets.find((w: DashboardWidget) =>
-      (w.properties.annotations?.alarms ?? []).includes(`<${alarmId}>`),
+    const alarmIds = Object.keys(
+      on.template.findResources('AWS::CloudWatch::Alarm', {
+        Properties: { MetricName: Match.stringLikeRegexp('^(AlertsFailed|FailedInvocations)$') },
+      }),
     );
-    expect(alarmWidget?.properties.title).toBe('Alerts failed alarm');
+    expect(alarmIds).toHaveLength(2);
+    const status = widgets.find(
+      (w: DashboardWidget) => w.type === 'alarm' && /^Alert alarms/.test(w.properties.title ?? ''),
+    );
+    expect(new Set(status?.properties.alarms)).toEqual(new Set(alarmIds.map((id) => `<${id}>`)));
   });
 
   it('adds no alert widget while alerts are off', () => {
