@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { DEFAULT_DEVIATION_LIMIT, DEFAULT_METRICS, DEFAULT_TIMEFRAMES } from '../core/detector-options.ts';
 import type { FieldMapping } from '../core/document-reader.ts';
-import { MAX_ASSETS } from '../requests/request-schema.ts';
+import { MAX_ASSETS, MAX_TIMEFRAME_DAYS } from '../requests/request-schema.ts';
 import type { AlertPolicy } from '../service/alerts.ts';
 import { useEnglishIssueMessages } from './zod-locale.ts';
 
@@ -223,6 +223,7 @@ export function loadServiceConfig(env: Readonly<Record<string, string | undefine
     alertBusName: e.ALERT_BUS_NAME,
   };
   assertDistinctFields(config);
+  assertAlertPolicy(config);
   return deepFreeze(config);
 }
 
@@ -234,6 +235,23 @@ function assertDistinctFields(config: ServiceConfig): void {
   );
   if (clash !== undefined) {
     throw new ConfigError(`invalid configuration: ANOMALIES_FIELD '${flags}' overlaps the field '${clash}'`);
+  }
+}
+
+/** A typo in the alert settings would silence alerts without a word: refuse what can never alert. */
+function assertAlertPolicy(config: ServiceConfig): void {
+  const { metrics, timeframes } = config.alerts;
+  const unknown = metrics?.filter((m) => !config.mapping.metrics.includes(m)) ?? [];
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `invalid configuration: ALERT_METRICS names metrics not in METRICS: ${unknown.join(', ')}`,
+    );
+  }
+  const bad = timeframes?.filter((t) => t < 1 || t > MAX_TIMEFRAME_DAYS) ?? [];
+  if (bad.length > 0) {
+    throw new ConfigError(
+      `invalid configuration: ALERT_TIMEFRAMES must be days in 1..${MAX_TIMEFRAME_DAYS}: ${bad.join(', ')}`,
+    );
   }
 }
 

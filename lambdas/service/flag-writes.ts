@@ -1,4 +1,3 @@
-import type { StoredFlag } from '../core/document-flags.ts';
 import type { Direction } from '../core/fences.ts';
 import type { AssetSeries } from '../core/series.ts';
 import type { EntryChange, FlagUpdate, ReadBatch } from '../stores/detection-store.ts';
@@ -21,9 +20,10 @@ export interface Newness {
   /** Every flag is new: rolling-mode points judged for the first time. */
   readonly firstJudgement: boolean;
   /**
-   * An entry stored with exactly this asOf was written by this very
-   * evaluation's earlier, unfinished attempt (its run summary is missing):
-   * its flag is still new, so a retry reports what the failed attempt could not.
+   * An entry whose verdict became new (`since`) with exactly this asOf was
+   * made by this very evaluation's earlier, unfinished attempt (its run
+   * summary is missing): its flag is still new, so a retry reports what the
+   * failed attempt could not. A re-scored entry keeps its older `since`.
    */
   readonly recoverAsOf?: number;
 }
@@ -113,14 +113,16 @@ export class FlagWritePlan {
       }
       const stored = root === undefined ? undefined : this.#reader.entry(root, timeframeKey, metricIndex);
       const changed = stored === undefined || stored.direction !== f.direction;
-      const fresh = changed || newness.firstJudgement || stored.asOf === newness.recoverAsOf;
+      const fresh = changed || newness.firstJudgement || stored.since === newness.recoverAsOf;
       isNew.push(fresh);
       if (fresh) newFlags++;
       if (changed || stored.score !== f.score) {
-        this.#add(ref, asOf(f.index), {
+        const at = asOf(f.index);
+        this.#add(ref, at, {
           timeframeKey,
           metric,
-          flag: { direction: f.direction, score: f.score } satisfies StoredFlag,
+          // A re-score keeps the instant the verdict became new, so a retry can tell new from re-scored.
+          flag: { direction: f.direction, score: f.score, since: changed ? at : stored.since },
         });
       }
     }

@@ -10,6 +10,8 @@ export interface StoredEntry {
   readonly score: number | null;
   /** Epoch ms of the evaluation that wrote it; `-Infinity` when missing or unreadable. */
   readonly asOf: number;
+  /** Epoch ms of the evaluation that first gave this direction (an entry without one: its `asOf`). */
+  readonly since: number;
 }
 
 /** Why a document's flags cannot be written: its flags field (or a timeframe under it) is not an object. */
@@ -29,7 +31,7 @@ export const UNWRITABLE = Symbol('unwritable');
  * @example
  * const reader = new StoredFlagsReader('anomalies', ['d7'], ['volume']);
  * reader.root(doc); // undefined (never flagged), UNWRITABLE, or the root object
- * reader.entry(root, 'd7', 0); // { direction: 'high', score: 2.4, asOf: 1652572800000 } or undefined
+ * reader.entry(root, 'd7', 0); // { direction: 'high', score: 2.4, asOf: 1652572800000, since: … } or undefined
  */
 export class StoredFlagsReader {
   readonly #root: FieldGetter;
@@ -72,7 +74,9 @@ export class StoredFlagsReader {
     if (direction !== 'high' && direction !== 'low') return undefined;
     // An unreadable score reads as null, which a computed finite score replaces.
     const score = toFiniteNumber(value.score);
-    return { direction, score: Number.isNaN(score) ? null : score, asOf: storedAsOf(value) };
+    const asOf = storedAsOf(value);
+    const since = value.since === undefined ? asOf : storedAsOf({ asOf: value.since });
+    return { direction, score: Number.isNaN(score) ? null : score, asOf, since };
   }
 }
 

@@ -45,8 +45,11 @@ export interface EntryChange {
   readonly timeframeKey: string;
   /** The metric's field path (dotted paths nest, as the metric does in the source document). */
   readonly metric: string;
-  /** The new verdict, or `null` to remove the entry (the value is no longer flagged). */
-  readonly flag: StoredFlag | null;
+  /**
+   * The new verdict, or `null` to remove the entry (the value is no longer flagged). `since` is the
+   * instant (epoch ms) of the evaluation that first gave this direction: unchanged by a re-score.
+   */
+  readonly flag: (StoredFlag & { readonly since: number }) | null;
 }
 
 /**

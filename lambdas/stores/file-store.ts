@@ -168,7 +168,11 @@ export class FileDetectionStore implements DetectionStore {
           if (!(leaf in parent)) continue;
           delete parent[leaf];
         } else {
-          const entry = { ...c.flag, asOf: { $date: new Date(u.asOf).toISOString() } };
+          const entry = {
+            ...c.flag,
+            asOf: { $date: new Date(u.asOf).toISOString() },
+            since: { $date: new Date(c.flag.since).toISOString() },
+          };
           // As MongoDB does, an update that leaves the document as it was is not a write.
           if (JSON.stringify(parent[leaf]) === JSON.stringify(entry)) continue;
           parent[leaf] = entry;

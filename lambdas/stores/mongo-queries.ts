@@ -137,7 +137,7 @@ export function buildFlagOps(
               asOf,
             ],
           },
-          c.flag === null ? '$$REMOVE' : { $literal: { ...c.flag, asOf } },
+          c.flag === null ? '$$REMOVE' : { $literal: { ...c.flag, asOf, since: new Date(c.flag.since) } },
           `$${path}`,
         ],
       };

@@ -179,6 +179,7 @@ describe('riskfence detect', () => {
             volume: {
               direction: 'high',
               score: expect.any(Number),
+              since: { $date: '2024-01-01T12:00:00.000Z' },
               asOf: { $date: '2024-01-01T12:00:00.000Z' },
             },
           },
@@ -200,6 +201,7 @@ describe('riskfence detect', () => {
     expect(lines[3].anomalies.d1.volume).toEqual({
       direction: 'high',
       score: expect.any(Number),
+      since: { $date: '2024-01-01T08:00:00.000Z' },
       asOf: { $date: '2024-01-01T08:00:00.000Z' },
     });
   });

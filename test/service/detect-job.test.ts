@@ -71,7 +71,11 @@ describe('detectBatch(job, batch, config, scope, messageId, collect)', () => {
         handle: 5,
         asOf: at('2022-05-15'),
         changes: [
-          { timeframeKey: 'd7', metric: 'volume', flag: { direction: 'high', score: expect.any(Number) } },
+          {
+            timeframeKey: 'd7',
+            metric: 'volume',
+            flag: { direction: 'high', score: expect.any(Number), since: at('2022-05-15') },
+          },
         ],
       },
     ]);

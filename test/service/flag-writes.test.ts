@@ -31,11 +31,13 @@ describe('StoredFlagsReader', () => {
       direction: 'high',
       score: 2.5,
       asOf: Date.parse('2022-05-14'),
+      since: Date.parse('2022-05-14'),
     });
     expect(reader.entry(root, 'd7', 1)).toEqual({
       direction: 'low',
       score: null,
       asOf: Date.parse('2022-05-14'),
+      since: Date.parse('2022-05-14'),
     });
     expect(reader.entry(root, 'd3', 0)).toBeUndefined();
     expect(reader.entry(root, 'd3', 1)).toBeUndefined();
@@ -80,12 +82,12 @@ describe('FlagWritePlan', () => {
       {
         handle: 'h0',
         asOf: 9,
-        changes: [{ timeframeKey: 'd7', metric: 'volume', flag: { direction: 'high', score: 1 } }],
+        changes: [{ timeframeKey: 'd7', metric: 'volume', flag: { direction: 'high', score: 1, since: 9 } }],
       },
       {
         handle: 'h2',
         asOf: 9,
-        changes: [{ timeframeKey: 'd7', metric: 'volume', flag: { direction: 'high', score: 1 } }],
+        changes: [{ timeframeKey: 'd7', metric: 'volume', flag: { direction: 'high', score: 1, since: 9 } }],
       },
       { handle: 'h4', asOf: 9, changes: [{ timeframeKey: 'd7', metric: 'volume', flag: null }] },
     ]);
@@ -118,8 +120,8 @@ describe('FlagWritePlan', () => {
         handle: 'h0',
         asOf: 9,
         changes: [
-          { timeframeKey: 'd7', metric: 'volume', flag: { direction: 'low', score: null } },
-          { timeframeKey: 'd3', metric: 'risk.score', flag: { direction: 'high', score: 4 } },
+          { timeframeKey: 'd7', metric: 'volume', flag: { direction: 'low', score: null, since: 9 } },
+          { timeframeKey: 'd3', metric: 'risk.score', flag: { direction: 'high', score: 4, since: 9 } },
         ],
       },
     ]);

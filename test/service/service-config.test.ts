@@ -49,6 +49,8 @@ describe('loadServiceConfig(env)', () => {
     ['ALERTS', 'yes', 'ALERTS must be on or off'],
     ['ALERT_MIN_SCORE', '-1', 'ALERT_MIN_SCORE must be >= 0'],
     ['ALERT_TIMEFRAMES', '7,0.5', 'each of ALERT_TIMEFRAMES must be a whole number of days'],
+    ['ALERT_TIMEFRAMES', '0,-3,365000', 'ALERT_TIMEFRAMES must be days in 1..365: 0, -3, 365000'],
+    ['ALERT_METRICS', 'latest_prize', 'ALERT_METRICS names metrics not in METRICS: latest_prize'],
   ])('refuses %s=%s', (name, value, message) => {
     expect(() => loadServiceConfig({ [name]: value })).toThrow(message);
   });

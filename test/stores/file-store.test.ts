@@ -40,7 +40,13 @@ describe('FileDetectionStore', () => {
     return { path, dir, store: await openPath(path) };
   };
   const EVERYTHING = { assets: null, from: 0, to: at('2030-01-01'), metrics: [] };
-  const high = [{ timeframeKey: 'd3', metric: 'volume', flag: { direction: 'high' as const, score: 2 } }];
+  const high = [
+    {
+      timeframeKey: 'd3',
+      metric: 'volume',
+      flag: { direction: 'high' as const, score: 2, since: at('2022-05-04') },
+    },
+  ];
 
   it('rewrites only updated lines: malformed, blank and untouched lines stay byte for byte', async () => {
     const [a, b] = dailyDocuments(['bitcoin'], '2022-05-01', 2);
@@ -61,7 +67,14 @@ describe('FileDetectionStore', () => {
       JSON.stringify({
         ...b,
         anomalies: {
-          d3: { volume: { direction: 'high', score: 2, asOf: { $date: '2022-05-04T00:00:00.000Z' } } },
+          d3: {
+            volume: {
+              direction: 'high',
+              score: 2,
+              since: { $date: '2022-05-04T00:00:00.000Z' },
+              asOf: { $date: '2022-05-04T00:00:00.000Z' },
+            },
+          },
         },
       }),
     ]);

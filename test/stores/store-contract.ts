@@ -83,7 +83,11 @@ const entryOf = (doc: unknown, tf: string, metric: string) =>
     }
   ).anomalies?.[tf]?.[metric];
 
-const flag = (direction: 'high' | 'low', score: number | null = 1) => ({ direction, score });
+const flag = (direction: 'high' | 'low', score: number | null = 1, since = 0) => ({
+  direction,
+  score,
+  since,
+});
 
 const body = (asOf: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ version: 1, assets: ['bitcoin'], asOf: `${asOf}T00:00:00Z`, ...extra });
@@ -495,6 +499,46 @@ export function describeStoreContract(name: string, makeStore: MakeStore, skipRe
         expect(new Set(published.map((a) => a.id)).size).toBe(published.length);
         const rerun = (await processRecord(input, deps)).jobs[0]!;
         expect([rerun.alertsPublished, totalNew(rerun)]).toEqual([0, 0]);
+      });
+
+      it('alerts: a retry after a failed publish alerts on the same new flags, not on merely re-scored ones', async () => {
+        const config = loadServiceConfig({ METRICS: 'volume', TIMEFRAMES: '14' });
+        const docs = dailyDocuments(['bitcoin'], '2022-05-01', 20, (_a, d) =>
+          d === 10 ? 1e6 : d === 12 ? 5000 : 100 + d * 3 + (d % 4),
+        );
+        const policy = { enabled: true, minScore: 0, metrics: null, timeframes: null };
+        const publishedOn = async (failFirst: boolean) => {
+          const { store } = await make(docs);
+          const published: string[] = [];
+          let fail = false;
+          const publisher = {
+            async publish(batch: readonly AlertDetail[]) {
+              if (fail) {
+                fail = false;
+                throw new AlertPublishError('PutEvents failed (simulated)');
+              }
+              published.push(...batch.map((a) => `${a.time.slice(0, 10)} d${a.timeframe} ${a.direction}`));
+            },
+          };
+          const run = (asOf: string) =>
+            processRecord(
+              {
+                messageId: asOf,
+                body: body(asOf, { metrics: ['volume'], timeframes: [14] }),
+                sentTimestamp: 0,
+              },
+              { config, store, alerts: { policy, publisher } },
+            );
+          await run('2022-05-13');
+          published.length = 0;
+          fail = failFirst;
+          if (failFirst) await expect(run('2022-05-14')).rejects.toBeInstanceOf(AlertPublishError);
+          await run('2022-05-14');
+          return published.sort();
+        };
+        const clean = await publishedOn(false);
+        expect(clean.length).toBeGreaterThan(0);
+        expect(await publishedOn(true)).toEqual(clean);
       });
 
       it('rolling mode judges only new points and reads only the history their windows need', async () => {

@@ -11,8 +11,8 @@ export interface WriteBackLines {
 /**
  * Turns per-document flags into NDJSON update lines that
  * `mongoimport --mode merge` applies, in the service's stored shape:
- * `{"_id": …, "<field>": {"d7": {"volume": {"direction", "score", "asOf":
- * {"$date": ISO}}}, …}}`, one per flagged document, in input order (a dotted
+ * `{"_id": …, "<field>": {"d7": {"volume": {"direction", "score", "since",
+ * "asOf": {"$date": ISO}}}, …}}`, one per flagged document, in input order (a dotted
  * metric path nests, as the service stores it). The `_id` is written as it
  * was read (Extended JSON such as `{"$oid": …}` included), so it matches the
  * stored document.
@@ -47,11 +47,9 @@ export function writeBackLines(flags: DocumentFlags, ids: readonly unknown[], fi
     for (const [key, metrics] of Object.entries(flags.get(ref)!)) {
       const timeframe: Record<string, unknown> = {};
       for (const [metric, e] of Object.entries(metrics)) {
-        nest(timeframe, metric, {
-          direction: e.direction,
-          score: e.score,
-          asOf: { $date: formatIso(e.asOf) },
-        });
+        const at = { $date: formatIso(e.asOf) };
+        // A file import has no earlier verdicts: each flag is new as of its own evaluation.
+        nest(timeframe, metric, { direction: e.direction, score: e.score, since: at, asOf: at });
       }
       update[key] = timeframe;
     }
