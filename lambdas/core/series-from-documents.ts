@@ -34,10 +34,19 @@ export function seriesFromDocuments(docs: readonly unknown[], mapping: FieldMapp
   const reader = createDocumentReader(mapping);
   const builder = new SeriesBuilder(mapping.metrics);
   const rejected: RejectedDocument[] = [];
+  // The builder copies the values at once, so one scratch array serves every document; and as
+  // stores return documents sorted by asset, the asset's slot is looked up once per run of them.
+  const scratch = new Float64Array(mapping.metrics.length);
+  let lastAsset: string | undefined;
+  let slot: ReturnType<SeriesBuilder['slot']> | undefined;
   docs.forEach((doc, index) => {
     try {
-      const o = reader.read(doc);
-      builder.add(o.asset, o.time, o.values, index);
+      const o = reader.read(doc, scratch);
+      if (o.asset !== lastAsset) {
+        lastAsset = o.asset;
+        slot = builder.slot(o.asset);
+      }
+      builder.addTo(slot!, o.time, o.values, index);
     } catch (e) {
       if (!(e instanceof InvalidDocumentError)) throw e;
       rejected.push({ index, reason: e.message });

@@ -174,13 +174,15 @@ export function detectBatch(
   let flaggedValues = 0;
   const detectMs: Record<string, number> = {};
 
+  const keys = new Map(job.timeframes.map((t) => [t, timeframeKey(t)]));
   /** Compares one asset × timeframe × metric and records its summary and anomalies. */
   const settle = (
     series: AssetSeries,
     timeframe: number,
     m: number,
     range: { from: number; start: number; writableEnd: number; documents: number },
-    flags: readonly (PositionFlag & { time: number; value: number; lower: number; upper: number })[],
+    // Rolling flags carry their own fences; window flags share the window's.
+    flags: readonly (PositionFlag & { time: number; value: number; lower?: number; upper?: number })[],
     n: number,
     fences: RunSummary['timeframes'][string][string]['fences'],
     asOf: (index: number) => number,
@@ -191,7 +193,7 @@ export function detectBatch(
     while (writable > 0 && flags[writable - 1]!.index >= range.writableEnd) writable--;
     const compared = plan.compare(
       series,
-      timeframeKey(timeframe),
+      keys.get(timeframe)!,
       m,
       metric,
       range.start,
@@ -223,8 +225,8 @@ export function detectBatch(
           value: f.value,
           direction: f.direction,
           score: f.score,
-          lower: f.lower,
-          upper: f.upper,
+          lower: f.lower ?? fences?.lower ?? Number.NaN,
+          upper: f.upper ?? fences?.upper ?? Number.NaN,
           isNew,
         });
       });
@@ -286,13 +288,12 @@ export function detectBatch(
             scope.guards?.writableBefore(r.asset, r.timeframe, metric) ?? Number.POSITIVE_INFINITY;
           const writableEnd = Math.min(r.end, lowerBound(series.times, before));
           const documents = series.times.length - lowerBound(series.times, from);
-          const { lower, upper } = r.fences ?? { lower: Number.NaN, upper: Number.NaN };
           settle(
             series,
             r.timeframe,
             m,
             { from, start: r.start, writableEnd: Math.max(r.start, writableEnd), documents },
-            r.flags.map((f) => ({ ...f, lower, upper })),
+            r.flags,
             r.n,
             r.fences,
             () => job.asOf,
