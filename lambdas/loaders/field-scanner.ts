@@ -1,5 +1,5 @@
 import type { FieldMapping } from '../core/document-reader.ts';
-import { parseIsoTimestamp } from '../core/timestamp.ts';
+import { isNumericTime, parseIsoTimestamp } from '../core/timestamp.ts';
 
 /** What {@link FieldScanner.scan} made of one NDJSON line. */
 export const LineVerdict = {
@@ -287,7 +287,8 @@ export class FieldScanner {
       const end = this.#number(b, p, limit);
       if (end < 0) return -1;
       const t = this.#numberValue(text, p, end);
-      if (!Number.isFinite(t)) return -1;
+      // Numbers outside the epoch-milliseconds rule go to the exact path, which reports them.
+      if (!isNumericTime(t)) return -1;
       this.time = t;
       return end;
     }

@@ -202,6 +202,23 @@ const ROWS: readonly Row[] = [
     problem: /seconds\.csv:2: field 'timestamp': numeric time 1651363200 looks like epoch seconds/,
   },
   {
+    // NDJSON files go through the field scanner; its numbers must meet the same rule.
+    name: 'times as epoch seconds, in an NDJSON file',
+    files: {
+      'seconds.ndjson': `${Array.from({ length: 5 }, (_, i) => JSON.stringify({ coin_id: 'bitcoin', timestamp: 1651363200 + i * 86400, volume: 1 })).join('\n')}\n`,
+    },
+    args: detect('seconds.ndjson'),
+    code: 1,
+    problem: /seconds\.ndjson:1: field 'timestamp': numeric time 1651363200 looks like epoch seconds/,
+  },
+  {
+    name: '--time-field latest_price --metrics volume (a float field, through the field scanner)',
+    args: () => ['detect', '--input', SAMPLE, '--time-field', 'latest_price', '--metrics', 'volume'],
+    code: 1,
+    problem:
+      /:1: field 'latest_price': numeric time [\d.]+ is not epoch milliseconds from 1990-01-01 to 9999-12-31$/,
+  },
+  {
     name: '--time-field latest_price (a float field)',
     args: () => ['detect', '--input', SAMPLE, '--time-field', 'latest_price'],
     code: 1,

@@ -1,7 +1,7 @@
 import { Mode } from '../../core/detector-options.ts';
 import { evaluateHistory } from '../../evaluate/evaluate-history.ts';
 import { evaluationTable } from '../../evaluate/evaluation-table.ts';
-import { MARKET_EVENTS } from '../../events/market-events.ts';
+import { MARKET_EVENTS, MAX_LAG_DAYS } from '../../events/market-events.ts';
 import { integerFlag, nameList, numberList, oneOf } from '../args.ts';
 import { defineCommand, ExitCode, InputError, UsageError, write } from '../command.ts';
 import { validDetectorOptions } from '../detector-flags.ts';
@@ -17,9 +17,6 @@ import {
 } from '../series-flags.ts';
 import { commandConfig } from '../service-env.ts';
 import { EVALUATE_DEFAULTS, EVALUATE_SPEC } from '../specs/evaluate-spec.ts';
-
-/** Largest `--lag-days`: ten years keeps every event date a valid date. */
-const MAX_LAG_DAYS = 3650;
 
 /**
  * `riskfence evaluate`: how well the detector catches real market events,

@@ -2,6 +2,7 @@ import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import type { ServiceConfig } from '../../config/service-config.ts';
+import { escapeControl } from '../../core/quote-input.ts';
 import { MemoryDeadLetterSink } from '../../handler/dead-letter-sink.ts';
 import {
   InvalidEventError,
@@ -139,12 +140,32 @@ async function withMongoStore(
   });
 }
 
+/** Largest event file read: Lambda's own invocation payload limit for SQS events is 6 MB. */
+const MAX_EVENT_BYTES = 16 * 1024 * 1024;
+
 async function readEvent(path: string, io: CliIo) {
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(path, 'utf8'));
+    const handle = await open(path, 'r');
+    let text: string;
+    try {
+      // Read one byte past the limit: a larger event (or /dev/zero) is refused without being held whole.
+      const buffer = Buffer.alloc(MAX_EVENT_BYTES + 1);
+      let filled = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+        if (filled > MAX_EVENT_BYTES)
+          throw new Error(`larger than ${MAX_EVENT_BYTES} bytes; not an SQS event`);
+      }
+      text = buffer.toString('utf8', 0, filled);
+    } finally {
+      await handle.close();
+    }
+    value = JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${path}: ${(e as Error).message}`);
+    throw new InputError(`${path}: ${escapeControl((e as Error).message)}`);
   }
   try {
     const { event, filledSentTimestamp } = toSqsEvent(value, Date.now());

@@ -1,4 +1,5 @@
 import { timeframeKey } from '../../core/document-flags.ts';
+import { escapeControl } from '../../core/quote-input.ts';
 import { formatIso } from '../../core/timestamp.ts';
 import type { DetectorSettings } from '../detector-flags.ts';
 import type { DetectTally } from './detect-tally.ts';
@@ -90,8 +91,9 @@ export function renderSummaryTable(s: DetectSummary): string {
 }
 
 function cells(r: FlagRow): string[] {
+  // Asset names are data: a name holding an escape sequence must not reach the terminal raw.
   return [
-    r.asset,
+    escapeControl(r.asset),
     r.metric,
     timeframeKey(r.timeframe),
     formatIso(r.time),
