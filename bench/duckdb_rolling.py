@@ -7,18 +7,12 @@ INTERVAL T DAY PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW) — the closed-lef
 (the generated data has one row per asset and instant) — every value judged and the flagged values
 materialised as a table. Prints timings and peak RSS as JSON.
 """
-import argparse
-
 from duckdb_common import count_rows, flagged_rows, load, report
-from peer_common import METRICS, Phases
+from peer_common import METRICS, Phases, parse_args
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("input")
-    p.add_argument("--timeframes", default="3,7,30")
-    p.add_argument("--k", type=float, default=1.5)
-    a = p.parse_args()
+    a = parse_args("rolling", closed=("left",))
     phases = Phases()
     con = load(a.input, phases)
     flags = 0

@@ -6,19 +6,12 @@ For each timeframe T: rows in [asOf - T, asOf), quantile_cont(m, 0.25/0.75) per 
 seven metrics, joined back, every value judged and the flagged values materialised as a table.
 Prints timings and peak RSS as JSON.
 """
-import argparse
-
 from duckdb_common import count_rows, flagged_rows, load, report
-from peer_common import METRICS, Phases
+from peer_common import METRICS, Phases, parse_args
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("input")
-    p.add_argument("--as-of", required=True)
-    p.add_argument("--timeframes", default="3,7,30")
-    p.add_argument("--k", type=float, default=1.5)
-    a = p.parse_args()
+    a = parse_args("window")
     phases = Phases()
     con = load(a.input, phases)
     flags = 0

@@ -7,19 +7,12 @@ set_index("timestamp").groupby(coin_id)[metrics].rolling(f"{T}D", closed=...) an
 for q1 and q3 (faster than groupby().rolling(on=...)); fences and flags vectorized. Prints
 timings and peak RSS as JSON.
 """
-import argparse
-
 from pandas_common import count_flags, load, report
-from peer_common import METRICS, Phases
+from peer_common import METRICS, Phases, parse_args
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("input")
-    p.add_argument("--timeframes", default="3,7,30")
-    p.add_argument("--k", type=float, default=1.5)
-    p.add_argument("--closed", default="left", choices=["left", "right"])
-    a = p.parse_args()
+    a = parse_args("rolling")
     phases = Phases()
     df = load(a.input, phases)
     # The rolling windows need each group's times sorted; the stable sort keeps input order for ties.

@@ -6,21 +6,14 @@ For each timeframe T: rows in [asOf - T, asOf), vectorized groupby(coin_id).quan
 of the seven metrics, Tukey fences broadcast back to the rows by group code, and every value
 judged (strict comparison; score in IQR units). Prints timings and peak RSS as JSON.
 """
-import argparse
-
 import pandas as pd
 
 from pandas_common import count_flags, load, report
-from peer_common import METRICS, Phases
+from peer_common import METRICS, Phases, parse_args
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("input")
-    p.add_argument("--as-of", required=True)
-    p.add_argument("--timeframes", default="3,7,30")
-    p.add_argument("--k", type=float, default=1.5)
-    a = p.parse_args()
+    a = parse_args("window")
     phases = Phases()
     df = load(a.input, phases)
     as_of = pd.Timestamp(a.as_of)

@@ -1,7 +1,8 @@
 """What every peer script of `npm run bench` shares (bench/{pandas,polars,duckdb}_{window,rolling}.py):
-the metric names, phase timing and the one JSON line each prints. Imports no data library, so a
+the metric names, the command line, phase timing and the one JSON line each prints. Imports no data library, so a
 polars or DuckDB run never pays for importing pandas.
 """
+import argparse
 import json
 import resource
 import sys
@@ -9,6 +10,20 @@ import time
 
 METRICS = ["latest_price", "market_cap_score", "liquidity_risk_score",
            "volatility_risk_score", "volume", "market_cap", "volatility_index"]
+
+
+def parse_args(mode, closed=("left", "right")):
+    """The command line of a peer: INPUT, --timeframes and --k, plus --as-of (window mode) or --closed
+    (rolling mode, among the window closures the engine can express)."""
+    p = argparse.ArgumentParser()
+    p.add_argument("input")
+    if mode == "window":
+        p.add_argument("--as-of", required=True)
+    else:
+        p.add_argument("--closed", default="left", choices=list(closed))
+    p.add_argument("--timeframes", default="3,7,30")
+    p.add_argument("--k", type=float, default=1.5)
+    return p.parse_args()
 
 
 class Phases:

@@ -6,21 +6,14 @@ Per timeframe T, rolling_quantile_by("timestamp", f"{T}d", closed=...).over("coi
 and q3 of the seven metrics (each asset's rows are in time order, as rolling_*_by needs), every
 value judged and the flagged values materialised. Prints timings and peak RSS as JSON.
 """
-import argparse
-
 import polars as pl
 
-from peer_common import METRICS, Phases
+from peer_common import METRICS, Phases, parse_args
 from polars_common import flagged, load, report
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("input")
-    p.add_argument("--timeframes", default="3,7,30")
-    p.add_argument("--k", type=float, default=1.5)
-    p.add_argument("--closed", default="left", choices=["left", "right"])
-    a = p.parse_args()
+    a = parse_args("rolling")
     phases = Phases()
     df = load(a.input, phases)
     flags = 0

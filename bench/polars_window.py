@@ -6,22 +6,16 @@ For each timeframe T: rows in [asOf - T, asOf), group_by(coin_id).agg(quantile(q
 the seven metrics, joined back, every value judged and the flagged values materialised. Prints
 timings and peak RSS as JSON.
 """
-import argparse
 from datetime import datetime, timedelta
 
 import polars as pl
 
-from peer_common import METRICS, Phases
+from peer_common import METRICS, Phases, parse_args
 from polars_common import flagged, load, report
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("input")
-    p.add_argument("--as-of", required=True)
-    p.add_argument("--timeframes", default="3,7,30")
-    p.add_argument("--k", type=float, default=1.5)
-    a = p.parse_args()
+    a = parse_args("window")
     phases = Phases()
     df = load(a.input, phases)
     as_of = datetime.fromisoformat(a.as_of.replace("Z", "+00:00"))
