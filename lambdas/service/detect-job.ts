@@ -7,10 +7,10 @@ import type { AssetSeries, SeriesSet } from '../core/series.ts';
 import { seriesFromDocuments } from '../core/series-from-documents.ts';
 import { detectWindow, lowerBound } from '../core/window-detector.ts';
 import type { DetectionJob } from '../requests/parse-request.ts';
-import type { FlagUpdate, ReadBatch, ReadQuery, RunParams, RunSummary } from '../stores/detection-store.ts';
+import type { FlagUpdate, ReadBatch, ReadQuery, RunSummary } from '../stores/detection-store.ts';
 import { FlagWritePlan, type Newness, type PositionFlag } from './flag-writes.ts';
 import type { WindowGuards } from './run-guards.ts';
-import { RunSummaryCollector } from './run-summaries.ts';
+import { RunSummaryCollector, runParamsOf } from './run-summaries.ts';
 import { StoredFlagsReader } from './stored-flags.ts';
 
 /** The configuration a job is detected with. */
@@ -109,7 +109,9 @@ export function readQueryOf(
   }
   let first = Number.POSITIVE_INFINITY;
   if (job.assets === null) {
-    first = job.backfillFrom ?? Math.min(job.asOf - span, ...judged.values());
+    // A loop, not a spread: an all-asset job may have tens of thousands of resume points.
+    first = job.backfillFrom ?? job.asOf - span;
+    if (job.backfillFrom === undefined) for (const t of judged.values()) first = Math.min(first, t);
   } else {
     for (const asset of job.assets) first = Math.min(first, rollingStart(job, judged, asset));
   }
@@ -152,13 +154,7 @@ export function detectBatch(
   collect: Collect,
 ): BatchDetection {
   const { set, rejected } = seriesFromDocuments(batch.documents, { ...config.mapping, metrics: job.metrics });
-  const params: RunParams = {
-    mode: job.mode,
-    timeframes: job.timeframes,
-    metrics: job.metrics,
-    deviationLimit: job.deviationLimit,
-    minSamples: config.minSamples,
-  };
+  const params = runParamsOf(job, config.minSamples);
   const options = assertDetectorOptions({
     timeframes: job.timeframes,
     deviationLimit: job.deviationLimit,

@@ -19,7 +19,7 @@ import {
   type RequestSink,
 } from './fan-out.ts';
 import { judgedThrough, WindowGuards } from './run-guards.ts';
-import { paramsHash } from './run-summaries.ts';
+import { paramsHash, runParamsOf } from './run-summaries.ts';
 
 /** The parts of a queue message the service needs. */
 export interface RecordInput {
@@ -162,11 +162,8 @@ async function fanOut(job: DetectionJob, deps: RecordDeps, phase: PhaseRunner): 
   let started = performance.now();
   const assets = job.assets ?? (await phase('read', () => store.listAssets(listingRange(job))));
   const readMs = performance.now() - started;
-  const bodies = chunkRequests(
-    job,
-    job.assets === null ? assets : [...assets].sort(),
-    config.fanOutChunkSize,
-  );
+  // Both are sorted: the parser sorts a request's assets, and stores list theirs sorted.
+  const bodies = chunkRequests(job, assets, config.fanOutChunkSize);
   started = performance.now();
   await phase('write', () => requests.send(bodies));
   return {
@@ -203,7 +200,7 @@ async function detectJob(
     if (pendingUpdates.length === 0 && pendingRuns.length === 0) return;
     const updates = pendingUpdates;
     const runs = pendingRuns;
-    const alerts = pendingAlerts;
+    const newAlerts = pendingAlerts;
     pendingUpdates = [];
     pendingRuns = [];
     pendingAlerts = [];
@@ -215,9 +212,9 @@ async function detectJob(
       const result = await store.writeFlags(updates);
       outcome.flagsWritten += result.written;
       outcome.flagsRejected += result.rejected;
-      if (alerts.length > 0) {
-        await deps.alerts!.publisher.publish(alerts);
-        outcome.alertsPublished += alerts.length;
+      if (newAlerts.length > 0) {
+        await deps.alerts!.publisher.publish(newAlerts);
+        outcome.alertsPublished += newAlerts.length;
       }
       await store.upsertRuns(runs);
       outcome.runsUpserted += runs.length;
@@ -266,8 +263,8 @@ async function detectJob(
 
 /** The guards of a window job, or the resume points of a rolling one: one read of the run summaries. */
 async function jobScope(job: DetectionJob, minSamples: number, store: DetectionStore): Promise<JobScope> {
+  const hash = paramsHash(runParamsOf(job, minSamples));
   if (job.mode === Mode.Rolling) {
-    const hash = paramsHash({ ...job, minSamples });
     const marks = await store.findRuns({
       assets: job.assets,
       mode: Mode.Rolling,
@@ -284,7 +281,6 @@ async function jobScope(job: DetectionJob, minSamples: number, store: DetectionS
     asOfAfter: job.asOf - 1,
     asOfBefore: job.asOf + longest,
   });
-  const hash = paramsHash({ ...job, minSamples });
   const completed = new Set(
     marks.filter((m) => m.asOf === job.asOf && m.paramsHash === hash).map((m) => m.asset),
   );

@@ -3,6 +3,27 @@ import { timeframeKey } from '../core/document-flags.ts';
 import type { MetricRunSummary, RunParams, RunSummary } from '../stores/detection-store.ts';
 
 /**
+ * The parameters a job runs with: its own and the configured minimum
+ * sample count. One definition, so the summaries a job writes and the
+ * summaries it looks up to resume or guard itself hash the same.
+ *
+ * @example
+ * paramsHash(runParamsOf(job, config.minSamples));
+ */
+export function runParamsOf(
+  job: Pick<RunParams, 'mode' | 'timeframes' | 'metrics' | 'deviationLimit'>,
+  minSamples: number,
+): RunParams {
+  return {
+    mode: job.mode,
+    timeframes: job.timeframes,
+    metrics: job.metrics,
+    deviationLimit: job.deviationLimit,
+    minSamples,
+  };
+}
+
+/**
  * A short, stable digest of run parameters (first 16 hex digits of SHA-256
  * over their canonical JSON): part of a run summary's key, so the same
  * request rerun upserts the same summary and different parameters never

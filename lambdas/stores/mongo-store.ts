@@ -25,6 +25,7 @@ import {
   buildRunQuery,
   buildRunUpserts,
   chunks,
+  type IndexPlan,
   indexPlans,
   type MongoFieldNames,
 } from './mongo-queries.ts';
@@ -210,7 +211,7 @@ export class MongoDetectionStore implements DetectionStore {
     const missing: string[] = [];
     try {
       for (const plan of indexPlans(this.#options)) {
-        const collection = plan.collection === 'source' ? this.#source : this.#runs;
+        const collection = this.#collectionOf(plan);
         const existing = await collection
           .listIndexes()
           .toArray()
@@ -240,13 +241,17 @@ export class MongoDetectionStore implements DetectionStore {
     const names: string[] = [];
     try {
       for (const plan of indexPlans(this.#options)) {
-        const collection = plan.collection === 'source' ? this.#source : this.#runs;
+        const collection = this.#collectionOf(plan);
         names.push(await collection.createIndex(plan.key, plan.unique ? { unique: true } : {}));
       }
     } catch (e) {
       throw classifyMongoError(e);
     }
     return names;
+  }
+
+  #collectionOf(plan: IndexPlan): Collection<Document> {
+    return plan.collection === 'source' ? this.#source : this.#runs;
   }
 
   #chunkSize(): number {
