@@ -1,7 +1,7 @@
 import type { Direction } from '../core/fences.ts';
 import { compileFieldPath, type FieldGetter } from '../core/field-path.ts';
 import { toFiniteNumber } from '../core/numeric-value.ts';
-import { storedAsOf } from '../stores/stored-as-of.ts';
+import { storedInstant } from '../stores/stored-as-of.ts';
 
 /** A flag entry as read back from a store: `<anomalies>.<dT>.<metric>`. */
 export interface StoredEntry {
@@ -74,8 +74,8 @@ export class StoredFlagsReader {
     if (direction !== 'high' && direction !== 'low') return undefined;
     // An unreadable score reads as null, which a computed finite score replaces.
     const score = toFiniteNumber(value.score);
-    const asOf = storedAsOf(value);
-    const since = value.since === undefined ? asOf : storedAsOf({ asOf: value.since });
+    const asOf = storedInstant(value.asOf);
+    const since = value.since === undefined ? asOf : storedInstant(value.since);
     return { direction, score: Number.isNaN(score) ? null : score, asOf, since };
   }
 }
