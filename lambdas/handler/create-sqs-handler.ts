@@ -252,7 +252,12 @@ function memoizeStore(
   let pending: Promise<DetectionStore> | undefined;
   const create = async () => {
     const created = typeof store === 'function' ? await store() : store;
-    const missing = (await created.missingIndexes?.().catch(() => [])) ?? [];
+    // A failed check (e.g. a user without listIndexes) must not fail the records, but must be said.
+    const missing =
+      (await created.missingIndexes?.().catch((e: unknown) => {
+        logger?.warn('could not check the indexes', { error: classifyFailure(e).message });
+        return [];
+      })) ?? [];
     if (missing.length > 0) {
       logger?.warn(
         'indexes missing: reads sort in memory and may fail on large ranges; run riskfence mongo-init',

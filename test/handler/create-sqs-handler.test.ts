@@ -284,6 +284,47 @@ describe('createSqsHandler: observability', () => {
     expect(lines.find((l) => l.messageId === 'bad')).toMatchObject({ errorCode: 'INVALID_JSON' });
   });
 
+  it.each([
+    ['missing', async () => ['risk_scores {"coin_id":1,"timestamp":1}'], 'indexes missing', 1],
+    [
+      'unreadable',
+      async () => Promise.reject(new Error('not authorized on riskfence')),
+      'could not check',
+      0,
+    ],
+  ] as const)(
+    'checks the indexes once per environment: %s ones are logged, never fail a record',
+    async (_, missingIndexes, message, counted) => {
+      const logs = lineCollector();
+      let checks = 0;
+      // The file store has no indexes to check; a delegating store that reports some does.
+      const store = Object.assign(flakyFor('no-such-asset', fixture.store), {
+        missingIndexes: () => {
+          checks++;
+          return missingIndexes();
+        },
+      });
+      const blobs = captureStdout();
+      try {
+        const handler = createSqsHandler({
+          config: CONFIG,
+          store: async () => store,
+          deadLetters: new MemoryDeadLetterSink(),
+          logger: new StreamLogger(logs.stream, { serviceName: 'riskfence', logLevel: 'WARN' }),
+          metrics: new Metrics({ namespace: 'RiskFence', serviceName: 'riskfence' }),
+        });
+        expect(await handler(eventOf(['a', request(['bitcoin'])]), localContext())).toEqual(failures([]));
+        await handler(eventOf(['b', request(['bitcoin'])]), localContext());
+      } finally {
+        vi.restoreAllMocks();
+      }
+      expect(checks).toBe(1);
+      expect(logs.lines().map((l) => String(l.message))).toEqual([expect.stringContaining(message)]);
+      const missing = blobs().filter((b) => 'MissingIndexes' in b);
+      expect(missing.map((b) => b.MissingIndexes)).toEqual(counted ? [counted] : []);
+    },
+  );
+
   it('record log lines say cold_start true on the first invocation of an environment only', async () => {
     vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
     try {
