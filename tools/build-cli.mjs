@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the `riskfence` CLI and its parsing worker into dist/cli/ as plain JavaScript, so that
+// Builds the `riskfence` CLI and its worker threads into dist/cli/ as plain JavaScript, so that
 // bin/riskfence.js starts without compiling TypeScript. `npm run build:cli` runs it; `prepare`
 // runs it at `npm install`/`npm ci` with --if-possible, where a failed build only warns: the
 // previous build is removed either way, so bin/riskfence.js falls back to the TypeScript
@@ -12,13 +12,13 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const OUT = 'dist/cli';
 const STAGING = 'dist/.cli-staging';
-const WORKER_ENTRY_MODULE = /[\\/]lambdas[\\/]loaders[\\/]series-worker-entry\.ts$/;
+const WORKER_ENTRY_MODULE = /[\\/]lambdas[\\/]threads[\\/]pool-worker-entry\.ts$/;
 const ifPossible = process.argv.includes('--if-possible');
 
 /**
  * Keeps every module's `import.meta.url` pointing at its source file, so that files read at run
  * time relative to a module (the bundled sample, package assets) resolve exactly as from the
- * sources; and points the loader's worker entry at the bundled worker beside the chunks.
+ * sources; and points the thread pool's worker entry at the bundled worker beside the chunks.
  */
 const sourceLocations = {
   name: 'source-locations',
@@ -27,7 +27,7 @@ const sourceLocations = {
       if (WORKER_ENTRY_MODULE.test(args.path)) {
         return {
           loader: 'ts',
-          contents: "export const SERIES_WORKER_ENTRY = new URL('./series-worker.js', import.meta.url);\n",
+          contents: "export const POOL_WORKER_ENTRY = new URL('./pool-worker.js', import.meta.url);\n",
         };
       }
       const text = await readFile(args.path, 'utf8');
@@ -59,7 +59,7 @@ await rm(at(STAGING), { recursive: true, force: true });
 try {
   await build({
     absWorkingDir: root,
-    entryPoints: { main: 'lambdas/cli/main.ts', 'series-worker': 'lambdas/loaders/series-worker.ts' },
+    entryPoints: { main: 'lambdas/cli/main.ts', 'pool-worker': 'lambdas/threads/pool-worker.ts' },
     outdir: STAGING,
     bundle: true,
     splitting: true,

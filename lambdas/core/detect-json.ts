@@ -82,16 +82,6 @@ export interface RollingReportJson {
  * JSON.stringify(windowReport(detectWindow(set, options), { ...options, metrics: set.metrics }));
  */
 export function windowReport(results: readonly WindowResult[], params: WindowReportParams): WindowReportJson {
-  // Flags of every asset share the same few instants: format each once.
-  const iso = new Map<number, string>();
-  const isoOf = (time: number) => {
-    let text = iso.get(time);
-    if (text === undefined) {
-      text = formatIso(time);
-      iso.set(time, text);
-    }
-    return text;
-  };
   return {
     mode: 'window',
     params: {
@@ -101,26 +91,65 @@ export function windowReport(results: readonly WindowResult[], params: WindowRep
       minSamples: params.minSamples,
       metrics: params.metrics,
     },
-    results: results.map((r) => ({
-      asset: r.asset,
-      metric: r.metric,
-      timeframe: r.timeframe,
-      n: r.n,
-      fences: r.fences && {
-        q1: r.fences.q1,
-        q3: r.fences.q3,
-        iqr: r.fences.iqr,
-        lower: r.fences.lower,
-        upper: r.fences.upper,
-      },
-      flags: r.flags.map((f) => ({
-        timestamp: isoOf(f.time),
-        value: f.value,
-        direction: f.direction,
-        score: f.score,
-      })),
+    results: results.map(windowResultJson),
+  };
+}
+
+/** One entry of {@link WindowReportJson.results}. */
+export type WindowResultJson = WindowReportJson['results'][number];
+
+/**
+ * Shapes one window-mode result as an entry of the report's `results`, for
+ * callers that print the report in pieces.
+ *
+ * Complexity: O(flags).
+ *
+ * @example
+ * const text = results.map((r) => JSON.stringify(windowResultJson(r))).join(','); // the report's results, unbracketed
+ */
+export function windowResultJson(r: WindowResult): WindowResultJson {
+  return {
+    asset: r.asset,
+    metric: r.metric,
+    timeframe: r.timeframe,
+    n: r.n,
+    fences: r.fences && {
+      q1: r.fences.q1,
+      q3: r.fences.q3,
+      iqr: r.fences.iqr,
+      lower: r.fences.lower,
+      upper: r.fences.upper,
+    },
+    flags: r.flags.map((f) => ({
+      timestamp: isoText(f.time),
+      value: f.value,
+      direction: f.direction,
+      score: f.score,
     })),
   };
+}
+
+// Flags of every asset share the same few instants; a bound keeps a long-lived process's cache small.
+const ISO_TEXT = new Map<number, string>();
+const ISO_TEXT_LIMIT = 1 << 16;
+
+/**
+ * `formatIso(time)`, remembered for the instants seen last: the flags of
+ * every asset share the same few instants, so each is formatted about once.
+ *
+ * Complexity: O(1).
+ *
+ * @example
+ * isoText(0); // '1970-01-01T00:00:00.000Z'
+ */
+export function isoText(time: number): string {
+  let text = ISO_TEXT.get(time);
+  if (text === undefined) {
+    if (ISO_TEXT.size >= ISO_TEXT_LIMIT) ISO_TEXT.clear();
+    text = formatIso(time);
+    ISO_TEXT.set(time, text);
+  }
+  return text;
 }
 
 /**
@@ -137,7 +166,7 @@ export function windowReport(results: readonly WindowResult[], params: WindowRep
  */
 export function rollingResultJson(r: RollingResult): RollingResultJson {
   const values = r.series.values[r.metricIndex]!;
-  const times = isoTimes(r.series);
+  const times = seriesIsoTimes(r.series);
   const points: RollingPointJson[] = new Array(values.length);
   for (let i = 0; i < values.length; i++) {
     points[i] = {
@@ -186,7 +215,16 @@ export function rollingReport(
 // Every timeframe and metric of an asset reports the same instants: one formatting per series.
 const ISO_TIMES = new WeakMap<AssetSeries, readonly string[]>();
 
-function isoTimes(series: AssetSeries): readonly string[] {
+/**
+ * The series' times as `formatIso` prints them, formatted once per series
+ * while it lives (every timeframe and metric of an asset reports the same instants).
+ *
+ * Complexity: O(points) on the first call for a series, O(1) after.
+ *
+ * @example
+ * seriesIsoTimes(series)[0]; // '2024-01-01T00:00:00.000Z'
+ */
+export function seriesIsoTimes(series: AssetSeries): readonly string[] {
   let times = ISO_TIMES.get(series);
   if (times === undefined) {
     times = Array.from(series.times, formatIso);

@@ -46,7 +46,7 @@ export function timeframeKey(timeframe: number): string {
  * const entries = windowDocumentFlags(set, detectWindow(set, options), options.asOf);
  */
 export function windowDocumentFlags(
-  set: SeriesSet,
+  set: Pick<SeriesSet, 'series'>,
   results: readonly WindowResult[],
   asOf: number,
 ): DocumentFlags {

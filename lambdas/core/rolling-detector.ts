@@ -69,7 +69,10 @@ export interface RollingResult {
  *   console.log(r.asset, r.metric, r.direction.filter((d) => d !== 0).length);
  * }
  */
-export function* detectRolling(set: SeriesSet, options: RollingOptions): Generator<RollingResult> {
+export function* detectRolling(
+  set: Pick<SeriesSet, 'metrics' | 'series'>,
+  options: RollingOptions,
+): Generator<RollingResult> {
   for (const series of set.series) {
     const ranked = set.metrics.map((_, m) => rankValues(series.values[m]!));
     for (const timeframe of options.timeframes) {

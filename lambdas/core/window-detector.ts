@@ -58,7 +58,10 @@ export interface WindowResult {
  * @example
  * detectWindow(set, { asOf: Date.UTC(2022, 4, 14), timeframes: [7], deviationLimit: 1.5, minSamples: 1 });
  */
-export function detectWindow(set: SeriesSet, options: WindowOptions): WindowResult[] {
+export function detectWindow(
+  set: Pick<SeriesSet, 'metrics' | 'series'>,
+  options: WindowOptions,
+): WindowResult[] {
   const results: WindowResult[] = [];
   // One scratch buffer for every window, sized for the longest series: quickselect reorders a
   // copy of the window's values, and allocating that copy per window cost more than selecting.

@@ -1,5 +1,6 @@
 import { createDocumentReader, type FieldMapping, InvalidDocumentError } from '../core/document-reader.ts';
 import { SeriesBuilder, type SeriesSet } from '../core/series.ts';
+import type { ThreadPool } from '../threads/thread-pool.ts';
 import type { InputFormat } from './input-format.ts';
 import type { InputProblem } from './input-problem.ts';
 import { loadSeriesInWorkers, parallelRanges } from './parallel-load.ts';
@@ -15,6 +16,11 @@ export interface LoadSeriesOptions extends RecordStreamOptions {
    * @default one per core (at most 4) for NDJSON files of 32 MiB or more, else 1
    */
   readonly workers?: number;
+  /**
+   * Threads to parse on, when the caller keeps them for later work (the detect command judges on
+   * them too); must hold `workers - 1` threads. @default a pool started and stopped by the load
+   */
+  readonly pool?: ThreadPool;
 }
 
 /** The series of an input, and what was skipped. */

@@ -1,13 +1,12 @@
 import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { InputError } from '../cli/command.ts';
 import type { FieldMapping } from '../core/document-reader.ts';
 import { mergeSeriesSets } from '../core/series.ts';
+import type { TaskResult } from '../threads/pool-tasks.ts';
+import { seriesBuffers, ThreadPool } from '../threads/thread-pool.ts';
 import { formatFromPath, InputFormat } from './input-format.ts';
-import type { LoadSeriesOptions, LoadSeriesResult } from './load-series.ts';
-import { SERIES_WORKER_ENTRY } from './series-worker-entry.ts';
+import { type LoadSeriesOptions, type LoadSeriesResult, loadSeriesPart } from './load-series.ts';
 import type { ByteRange } from './text-source.ts';
 import { STDIN_SOURCE } from './text-source.ts';
 
@@ -23,17 +22,26 @@ const NEWLINE = 0x0a;
 /** One byte range's result, with the number of lines it held. */
 export type PartResult = LoadSeriesResult & { readonly lines: number };
 
-/** What a worker posts back: a part's result, progress, or the error that stopped it. */
-export type WorkerMessage =
-  | { readonly kind: 'result'; readonly result: PartResult }
-  | { readonly kind: 'progress'; readonly bytes: number }
-  | { readonly kind: 'error'; readonly message: string; readonly input: boolean };
-
-/** What a worker is given. */
-export interface WorkerTask {
+/** What a worker thread is given to load (the `load-part` pool task). */
+export interface LoadPartInput {
   readonly source: string;
   readonly mapping: FieldMapping;
-  readonly options: Omit<LoadSeriesOptions, 'stdin' | 'onProgress'> & { readonly range: ByteRange };
+  readonly options: Omit<LoadSeriesOptions, 'stdin' | 'onProgress' | 'pool'> & { readonly range: ByteRange };
+}
+
+/**
+ * The threads that should read `source`: one per core (at most 4) for an
+ * NDJSON file of 32 MiB or more, else 1; `options.workers` when given.
+ *
+ * @example
+ * await readingThreads('big.ndjson', {}); // 2 on a 2-core machine
+ */
+export async function readingThreads(source: string, options: LoadSeriesOptions): Promise<number> {
+  if (options.workers !== undefined) return options.workers;
+  if (source === STDIN_SOURCE || (options.format ?? formatFromPath(source)) !== InputFormat.Ndjson) return 1;
+  const info = await stat(resolve(options.cwd ?? process.cwd(), source)).catch(() => null);
+  if (!info?.isFile() || info.size < PARALLEL_MIN_BYTES) return 1;
+  return Math.min(availableParallelism(), MAX_WORKERS);
 }
 
 /**
@@ -53,8 +61,7 @@ export async function parallelRanges(
   const path = resolve(options.cwd ?? process.cwd(), source);
   const info = await stat(path).catch(() => null);
   if (!info?.isFile()) return null;
-  const workers =
-    options.workers ?? (info.size >= PARALLEL_MIN_BYTES ? Math.min(availableParallelism(), MAX_WORKERS) : 1);
+  const workers = await readingThreads(source, options);
   if (workers <= 1 || info.size === 0) return null;
   const starts = [0];
   const file = await open(path, 'r');
@@ -91,9 +98,10 @@ async function nextLineStart(
 }
 
 /**
- * Loads the first byte range on this thread (`loadHere`) and each other one in
- * its own worker thread, and joins the parts into the result a single pass would give: refs and `ids` in input order, problem
- * line numbers continuing across ranges, series merged stably by time.
+ * Loads the first byte range on this thread (`loadHere`) and each other one on
+ * a thread of `options.pool` (or of a pool started for this load), and joins
+ * the parts into the result a single pass would give: refs and `ids` in input
+ * order, problem line numbers continuing across ranges, series merged stably by time.
  *
  * Parsing JSON is most of the work of reading NDJSON, and it parallelises
  * perfectly across line-aligned ranges.
@@ -117,14 +125,20 @@ export async function loadSeriesInWorkers(
       total,
     );
   };
-  const { stdin: _stdin, onProgress: _onProgress, ...plain } = options;
-  const parts = await Promise.all(
-    ranges.map((range, i) =>
-      i === 0
-        ? loadHere(range, report(0))
-        : runWorker({ source, mapping, options: { ...plain, range } }, report(i)),
-    ),
-  );
+  const { stdin: _stdin, onProgress: _onProgress, pool: given, ...plain } = options;
+  const pool = given && given.size >= ranges.length - 1 ? given : ThreadPool.start(ranges.length - 1);
+  let parts: PartResult[];
+  try {
+    parts = await Promise.all(
+      ranges.map((range, i) =>
+        i === 0
+          ? loadHere(range, report(0))
+          : pool.run(i - 1, 'load-part', { source, mapping, options: { ...plain, range } }, [], report(i)),
+      ),
+    );
+  } finally {
+    if (pool !== given) await pool.close();
+  }
   let documents = 0;
   let lines = 0;
   const refOffsets: number[] = [];
@@ -149,19 +163,17 @@ export async function loadSeriesInWorkers(
   };
 }
 
-function runWorker(task: WorkerTask, onBytes: (bytes: number) => void): Promise<PartResult> {
-  return new Promise((resolvePart, reject) => {
-    const worker = new Worker(SERIES_WORKER_ENTRY, {
-      workerData: task,
-    });
-    worker.on('message', (message: WorkerMessage) => {
-      if (message.kind === 'progress') onBytes(message.bytes);
-      else if (message.kind === 'result') resolvePart(message.result);
-      else reject(message.input ? new InputError(message.message) : new Error(message.message));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`a loader worker exited with code ${code}`));
-    });
-  });
+/**
+ * The `load-part` pool task: one byte range loaded on a worker thread, its
+ * series moved back to the main thread rather than copied (O(assets)).
+ *
+ * @example
+ * await loadPartTask({ source, mapping, options: { range } }, (bytes) => {});
+ */
+export async function loadPartTask(
+  task: LoadPartInput,
+  onProgress: (bytes: number) => void,
+): Promise<TaskResult<PartResult>> {
+  const value = await loadSeriesPart(task.source, task.mapping, { ...task.options, onProgress });
+  return { value, transfer: seriesBuffers(value.set.series) };
 }

@@ -1,22 +1,26 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { rollingReport, rollingResultJson, windowReport } from '../../core/detect-json.ts';
+import { rollingReport, windowReport } from '../../core/detect-json.ts';
 import { DAY_MS, Mode } from '../../core/detector-options.ts';
-import { rollingDocumentFlags, windowDocumentFlags } from '../../core/document-flags.ts';
-import type { RollingResult } from '../../core/rolling-detector.ts';
-import { detectRolling } from '../../core/rolling-detector.ts';
 import type { SeriesSet } from '../../core/series.ts';
-import { detectWindow } from '../../core/window-detector.ts';
+import { readingThreads } from '../../loaders/parallel-load.ts';
+import { runBlocksInOrder } from '../../threads/ordered-blocks.ts';
+import { seriesBuffers, ThreadPool } from '../../threads/thread-pool.ts';
 import { type CliIo, defineCommand, ExitCode, InputError, write } from '../command.ts';
+import {
+  blockSeparator,
+  type DetectJob,
+  type DetectorRun,
+  detectBlock,
+  detectionBlocks,
+} from '../detect/detect-block.ts';
 import { type DetectSettings, parseDetectSettings } from '../detect/detect-settings.ts';
 import { DetectTally } from '../detect/detect-tally.ts';
-import { type FlagRow, flagRowLine, rollingFlagRows, windowFlagRows } from '../detect/flag-row.ts';
 import { OutputFormat } from '../detect/output-format.ts';
 import { createProgress } from '../detect/progress.ts';
 import { renderSummaryTable } from '../detect/summary-table.ts';
 import { TextSink } from '../detect/text-sink.ts';
-import { writeBackLines } from '../detect/write-back.ts';
 import { assertWritable } from '../output-path.ts';
 import {
   ALL_TIME,
@@ -29,7 +33,6 @@ import {
   warnMetricsWithoutNumbers,
 } from '../series-flags.ts';
 import { DETECT_SPEC } from '../specs/detect-spec.ts';
-
 /**
  * `riskfence detect`: reads observations from a file, stdin or a MongoDB
  * collection, runs the detector in window or rolling mode and prints a
@@ -44,56 +47,42 @@ export const detectCommand = defineCommand(DETECT_SPEC, async (values, io) => {
   const settings = parseDetectSettings(values, io.env);
   const outPath = settings.out === undefined ? undefined : resolve(io.cwd, settings.out);
   if (outPath !== undefined) await assertWritable('--out', outPath);
-  const progress = createProgress(io, `reading ${inputName(settings.input, settings.config)}`);
-  const loaded = await loadInput(
-    settings.input,
-    settings.config,
-    { assets: settings.assets, range: readRange(settings) },
-    { stdin: io.stdin, cwd: io.cwd, onProgress: progress.bytes, keepIds: settings.out !== undefined },
-  );
-  progress.done();
-  await reportProblems(io, 'detect', loaded.problems);
-  const { assetField, timeField } = settings.config.mapping;
-  if (loaded.set.observations === 0) {
-    throw new InputError(
-      `no usable documents in ${loaded.name} (${loaded.documents} read, ${loaded.problems.length} skipped; ` +
-        `asset field '${assetField}', time field '${timeField}')`,
-    );
-  }
-  const set = selectAssets(loaded.set, settings.assets, loaded.name);
-  await warnMetricsWithoutNumbers(io, 'detect', set, loaded.name);
-  const out = outPath === undefined ? undefined : await openOut(outPath, settings.out!);
-  const stdout = new TextSink(io.stdout);
+  const threads =
+    settings.threads ??
+    (settings.input.kind === 'file'
+      ? await readingThreads(settings.input.path, { cwd: io.cwd, format: settings.input.format })
+      : 1);
+  // Started first, so that the threads start while the input is opened; the same threads parse and judge.
+  const pool = ThreadPool.start(threads - 1);
   try {
-    const run = { settings, set, loaded, io, stdout, out };
-    const { tally, asOf, missingIds } =
-      settings.mode === Mode.Window ? await runWindow(run) : await runRolling(run);
-    if (settings.format === OutputFormat.Table) {
-      await stdout.push(
-        renderSummaryTable({
-          ...settings,
-          metrics: set.metrics,
-          asOf,
-          input: loaded.name,
-          format: loaded.formatName,
-          documents: loaded.documents,
-          observations: set.observations,
-          assets: set.series.length,
-          skipped: loaded.problems.length,
-          badValues: set.badValues,
-          tally,
-        }),
+    const progress = createProgress(io, `reading ${inputName(settings.input, settings.config)}`);
+    const loaded = await loadInput(
+      settings.input,
+      settings.config,
+      { assets: settings.assets, range: readRange(settings) },
+      {
+        stdin: io.stdin,
+        cwd: io.cwd,
+        onProgress: progress.bytes,
+        keepIds: settings.out !== undefined,
+        workers: threads,
+        pool,
+      },
+    );
+    progress.done();
+    await reportProblems(io, 'detect', loaded.problems);
+    const { assetField, timeField } = settings.config.mapping;
+    if (loaded.set.observations === 0) {
+      throw new InputError(
+        `no usable documents in ${loaded.name} (${loaded.documents} read, ${loaded.problems.length} skipped; ` +
+          `asset field '${assetField}', time field '${timeField}')`,
       );
     }
-    await stdout.close();
-    if (out) {
-      await out.sink.close();
-      await out.close();
-      const note = missingIds > 0 ? `; ${missingIds} documents without _id were not written` : '';
-      await write(io.stderr, `riskfence detect: flags written to ${settings.out}${note}\n`);
-    }
+    const set = selectAssets(loaded.set, settings.assets, loaded.name);
+    await warnMetricsWithoutNumbers(io, 'detect', set, loaded.name);
+    await printDetection({ settings, set, loaded, io, pool, outPath });
   } finally {
-    await out?.close();
+    await pool.close();
   }
   return ExitCode.Ok;
 });
@@ -115,101 +104,110 @@ interface Run {
   readonly set: SeriesSet;
   readonly loaded: LoadedInput;
   readonly io: CliIo;
-  readonly stdout: TextSink;
-  readonly out: OutFile | undefined;
+  /** Threads to judge on besides this one (none with `--out`, whose `_id`s stay here). */
+  readonly pool: ThreadPool;
+  readonly outPath: string | undefined;
 }
 
-interface RunOutcome {
-  readonly tally: DetectTally;
-  /** Window mode: the window end used. */
-  readonly asOf: number | undefined;
-  /** Documents inside a window without `_id` (not written to `--out`). */
-  readonly missingIds: number;
-}
+// Blocks of about this many judgements (points × metrics × timeframes): 10-50 ms of work each,
+// so that threads share the work evenly and a block's output text stays a few MB.
+const BLOCK_JUDGEMENTS = 150_000;
 
-async function runWindow({ settings: s, set, loaded, stdout, out }: Run): Promise<RunOutcome> {
-  const asOf = s.asOf ?? newestTime(set) + 1;
-  const options = {
-    asOf,
-    timeframes: s.timeframes,
-    deviationLimit: s.deviationLimit,
-    minSamples: s.minSamples,
-  };
-  const results = detectWindow(set, { ...options, minRelativeIqr: s.minRelativeIqr });
-  const tally = newTally(s);
-  for (const r of results) {
-    tally.judged++;
-    tally.addWindow(r.timeframe, r.n);
-    if (!r.fences) tally.insufficient++;
-  }
-  for (const row of windowFlagRows(results)) await emitFlag(row, s.format, tally, stdout);
-  if (s.format === OutputFormat.Json) {
-    await stdout.push(`${JSON.stringify(windowReport(results, { ...options, metrics: set.metrics }))}\n`);
-  }
-  let missingIds = 0;
-  if (out) missingIds = await writeFlags(out, windowDocumentFlags(set, results, asOf), loaded.ids, s);
-  return { tally, asOf, missingIds };
-}
-
-async function runRolling({ settings: s, set, loaded, io, stdout, out }: Run): Promise<RunOutcome> {
-  const options = {
-    closed: s.closed,
-    timeframes: s.timeframes,
-    deviationLimit: s.deviationLimit,
-    minSamples: s.minSamples,
-  };
-  const tally = newTally(s);
-  const json = s.format === OutputFormat.Json;
-  if (json) {
-    // The report's head is what `rollingReport` prints for no results, minus the closing `]}`,
-    // so that results can be streamed one at a time between the brackets.
-    await stdout.push(JSON.stringify(rollingReport([], { ...options, metrics: set.metrics })).slice(0, -2));
-  }
-  const progress = createProgress(io, 'rolling detection');
-  let missingIds = 0;
-  let group: RollingResult[] = [];
-  let assetsDone = 0;
-  let first = true;
-  // Results come asset by asset; per-document flags are written per asset to bound memory.
-  const flushGroup = async () => {
-    if (out && group.length > 0)
-      missingIds += await writeFlags(out, rollingDocumentFlags(group), loaded.ids, s);
-    group = [];
-  };
-  for (const r of detectRolling(set, { ...options, minRelativeIqr: s.minRelativeIqr })) {
-    if (group.length > 0 && group[0]!.series !== r.series) {
-      await flushGroup();
-      progress.items(++assetsDone, set.series.length, 'assets');
-    }
-    group.push(r);
-    tally.judged += r.q1.length;
-    for (let i = 0; i < r.q1.length; i++) if (Number.isNaN(r.q1[i]!)) tally.insufficient++;
-    for (const row of rollingFlagRows(r)) await emitFlag(row, s.format, tally, stdout);
-    if (json) {
-      await stdout.push(`${first ? '' : ','}${JSON.stringify(rollingResultJson(r))}`);
-      first = false;
-    }
-  }
-  await flushGroup();
-  progress.done();
-  if (json) await stdout.push(']}\n');
-  return { tally, asOf: undefined, missingIds };
-}
-
-function newTally(s: DetectSettings): DetectTally {
-  const tally = new DetectTally(s.format === OutputFormat.Table ? s.limit : 1);
+async function printDetection({ settings: s, set, loaded, io, pool, outPath }: Run): Promise<void> {
+  const asOf = s.mode === Mode.Window ? (s.asOf ?? newestTime(set) + 1) : undefined;
+  const detector: DetectorRun =
+    asOf === undefined
+      ? { mode: Mode.Rolling, options: { ...detectorOptions(s), closed: s.closed } }
+      : { mode: Mode.Window, options: { ...detectorOptions(s), asOf } };
+  const job: DetectJob = { detector, metrics: set.metrics, format: s.format, limit: s.limit };
+  const out = outPath === undefined ? undefined : await openOut(outPath, s.out!);
+  const writeBack = out && { ids: loaded.ids ?? [], field: s.config.anomaliesField };
+  const stdout = new TextSink(io.stdout);
+  const tally = new DetectTally(s.limit);
   for (const tf of s.timeframes) tally.addTimeframe(tf);
-  return tally;
+  try {
+    const json = s.format === OutputFormat.Json;
+    if (json) {
+      // The report's head is what the report prints for no results, minus the closing `]}`,
+      // so that the results can be printed block by block between the brackets.
+      const params = { ...detectorOptions(s), metrics: set.metrics };
+      const empty =
+        asOf === undefined
+          ? rollingReport([], { ...params, closed: s.closed })
+          : windowReport([], { ...params, asOf });
+      await stdout.push(JSON.stringify(empty).slice(0, -2));
+    }
+    // Window mode writes --out in document order across assets: one block keeps one pass's order.
+    const bound = writeBack && asOf !== undefined ? Number.POSITIVE_INFINITY : BLOCK_JUDGEMENTS;
+    const blocks = detectionBlocks(set.series, set.metrics.length * s.timeframes.length, bound);
+    const progress = createProgress(io, 'detection');
+    let assetsDone = 0;
+    let printed = false;
+    let missingIds = 0;
+    await runBlocksInOrder({
+      count: blocks.length,
+      here: (i) => detectBlock({ metrics: set.metrics, series: blocks[i]! }, job, writeBack),
+      there: writeBack
+        ? undefined
+        : (i, thread) =>
+            pool.run(
+              thread,
+              'detect-block',
+              { set: { metrics: set.metrics, series: blocks[i]! }, job },
+              seriesBuffers(blocks[i]!),
+            ),
+      threads: pool.size,
+      consume: async (block, i) => {
+        tally.absorb(block.tally);
+        if (block.text.length > 0) {
+          if (printed) await stdout.push(blockSeparator(s.format));
+          for (const piece of block.text) await stdout.push(piece);
+          printed = true;
+        }
+        for (const line of block.outLines) await out!.sink.push(line);
+        missingIds += block.missingIds;
+        assetsDone += blocks[i]!.length;
+        progress.items(assetsDone, set.series.length, 'assets');
+      },
+    });
+    progress.done();
+    if (json) await stdout.push(']}\n');
+    if (s.format === OutputFormat.Table) {
+      await stdout.push(
+        renderSummaryTable({
+          ...s,
+          metrics: set.metrics,
+          asOf,
+          input: loaded.name,
+          format: loaded.formatName,
+          documents: loaded.documents,
+          observations: set.observations,
+          assets: set.series.length,
+          skipped: loaded.problems.length,
+          badValues: set.badValues,
+          tally,
+        }),
+      );
+    }
+    await stdout.close();
+    if (out) {
+      await out.sink.close();
+      await out.close();
+      const note = missingIds > 0 ? `; ${missingIds} documents without _id were not written` : '';
+      await write(io.stderr, `riskfence detect: flags written to ${s.out}${note}\n`);
+    }
+  } finally {
+    await out?.close();
+  }
 }
 
-async function emitFlag(
-  row: FlagRow,
-  format: OutputFormat,
-  tally: DetectTally,
-  stdout: TextSink,
-): Promise<void> {
-  tally.addFlag(row);
-  if (format === OutputFormat.Ndjson) await stdout.push(`${flagRowLine(row)}\n`);
+function detectorOptions(s: DetectSettings) {
+  return {
+    timeframes: s.timeframes,
+    deviationLimit: s.deviationLimit,
+    minSamples: s.minSamples,
+    minRelativeIqr: s.minRelativeIqr,
+  };
 }
 
 function newestTime(set: SeriesSet): number {
@@ -241,15 +239,4 @@ async function openOut(path: string, named: string): Promise<OutFile> {
       await finished(stream);
     },
   };
-}
-
-async function writeFlags(
-  out: OutFile,
-  flags: ReturnType<typeof windowDocumentFlags>,
-  ids: readonly unknown[] | undefined,
-  s: DetectSettings,
-): Promise<number> {
-  const { lines, missingIds } = writeBackLines(flags, ids ?? [], s.config.anomaliesField);
-  for (const line of lines) await out.sink.push(`${line}\n`);
-  return missingIds;
 }

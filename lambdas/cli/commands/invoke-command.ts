@@ -1,4 +1,4 @@
-import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import type { ServiceConfig } from '../../config/service-config.ts';

@@ -9,6 +9,9 @@ import { commandConfig } from '../service-env.ts';
 import { DETECT_SPEC } from '../specs/detect-spec.ts';
 import { DEFAULT_LIMIT, OutputFormat } from './output-format.ts';
 
+// More threads than this only add start-up time on any machine the command runs on.
+const MAX_THREADS = 64;
+
 /** Everything one `riskfence detect` run needs, validated. */
 export interface DetectSettings extends DetectorSettings {
   readonly input: DocumentInput;
@@ -21,6 +24,8 @@ export interface DetectSettings extends DetectorSettings {
   readonly out: string | undefined;
   /** Table rows to show; 0 = all. */
   readonly limit: number;
+  /** Threads to parse and judge on, this one included; `undefined` = by input size. */
+  readonly threads: number | undefined;
 }
 
 /**
@@ -50,6 +55,9 @@ export function parseDetectSettings(
   if (!(Number.isInteger(limit) && limit >= 0))
     throw new UsageError(`--limit: ${limit} is not an integer >= 0`);
   if (values.out === '') throw new UsageError('--out: empty value');
+  const threads = values.threads === undefined ? undefined : numberFlag('--threads', values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS))
+    throw new UsageError(`--threads: ${threads} is not an integer from 1 to ${MAX_THREADS}`);
   return {
     ...parseDetectorFlags(values, config),
     input: documentInput(values, env),
@@ -58,5 +66,6 @@ export function parseDetectSettings(
     format: (values.format ?? OutputFormat.Table) as OutputFormat,
     out: values.out,
     limit,
+    threads,
   };
 }

@@ -1,5 +1,15 @@
 import { bySeverity, type FlagRow } from './flag-row.ts';
 
+/** A tally as plain data: what a thread that judged some assets hands back (see {@link DetectTally.absorb}). */
+export interface TallySnapshot {
+  readonly flagsByTimeframe: readonly (readonly [number, number])[];
+  readonly largestWindow: readonly (readonly [number, number])[];
+  readonly insufficient: number;
+  readonly judged: number;
+  /** The most severe flags, at most the tally's limit. */
+  readonly rows: readonly FlagRow[];
+}
+
 /**
  * Counts what a detect run found and keeps its most severe flags, in memory
  * bounded by the row limit however many flags a rolling run produces.
@@ -8,7 +18,7 @@ import { bySeverity, type FlagRow } from './flag-row.ts';
  *
  * @example
  * const tally = new DetectTally(50);
- * for (const row of windowFlagRows(results)) tally.addFlag(row);
+ * for (const row of rows) tally.addFlag(row);
  * tally.top(); // the 50 most severe
  */
 export class DetectTally {
@@ -40,10 +50,39 @@ export class DetectTally {
 
   /** Counts one flag and keeps it if it is among the most severe. */
   addFlag(row: FlagRow): void {
-    this.flagsByTimeframe.set(row.timeframe, (this.flagsByTimeframe.get(row.timeframe) ?? 0) + 1);
-    this.#rows.push(row);
-    // Trimming only when the buffer is 4x the limit keeps sorting cost amortised.
-    if (this.#limit > 0 && this.#rows.length >= 4 * this.#limit) this.#trim();
+    this.countFlag(row.timeframe);
+    this.#keep(row);
+  }
+
+  /** Counts one flag without keeping it: for outputs that list no flags. */
+  countFlag(timeframe: number): void {
+    this.flagsByTimeframe.set(timeframe, (this.flagsByTimeframe.get(timeframe) ?? 0) + 1);
+  }
+
+  /** This tally as plain data, its kept flags trimmed to the limit. */
+  snapshot(): TallySnapshot {
+    return {
+      flagsByTimeframe: [...this.flagsByTimeframe],
+      largestWindow: [...this.largestWindow],
+      insufficient: this.insufficient,
+      judged: this.judged,
+      rows: this.top(),
+    };
+  }
+
+  /**
+   * Adds another tally's counts and flags, as if its flags had been added here
+   * after this tally's own: absorbing the snapshots of consecutive asset
+   * groups in order keeps the same most severe flags as one pass would,
+   * since `bySeverity` is a total order and the sort is stable.
+   */
+  absorb(part: TallySnapshot): void {
+    for (const [timeframe, n] of part.flagsByTimeframe)
+      this.flagsByTimeframe.set(timeframe, (this.flagsByTimeframe.get(timeframe) ?? 0) + n);
+    for (const [timeframe, n] of part.largestWindow) this.addWindow(timeframe, n);
+    this.insufficient += part.insufficient;
+    this.judged += part.judged;
+    for (const row of part.rows) this.#keep(row);
   }
 
   /** All flags counted. */
@@ -57,6 +96,12 @@ export class DetectTally {
   top(): FlagRow[] {
     this.#trim();
     return this.#rows;
+  }
+
+  #keep(row: FlagRow): void {
+    this.#rows.push(row);
+    // Trimming only when the buffer is 4x the limit keeps sorting cost amortised.
+    if (this.#limit > 0 && this.#rows.length >= 4 * this.#limit) this.#trim();
   }
 
   #trim(): void {

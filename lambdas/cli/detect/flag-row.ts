@@ -1,51 +1,10 @@
-import { type RollingFlag, type RollingResult, rollingFlags } from '../../core/rolling-detector.ts';
-import { formatIso } from '../../core/timestamp.ts';
-import type { WindowResult } from '../../core/window-detector.ts';
+import type { RollingFlag } from '../../core/rolling-detector.ts';
 
 /** One flagged value with the fences it was judged against, and where it belongs. */
 export interface FlagRow extends Omit<RollingFlag, 'index'> {
   readonly asset: string;
   readonly metric: string;
   readonly timeframe: number;
-}
-
-/**
- * The flagged values of window-mode results, in result order.
- *
- * @example
- * for (const row of windowFlagRows(detectWindow(set, options))) console.log(row.asset, row.score);
- */
-export function* windowFlagRows(results: readonly WindowResult[]): Generator<FlagRow> {
-  for (const r of results) {
-    if (!r.fences) continue;
-    for (const f of r.flags) {
-      yield {
-        asset: r.asset,
-        metric: r.metric,
-        timeframe: r.timeframe,
-        time: f.time,
-        value: f.value,
-        direction: f.direction,
-        score: f.score,
-        lower: r.fences.lower,
-        upper: r.fences.upper,
-      };
-    }
-  }
-}
-
-/**
- * The flagged points of one rolling-mode result, in time order.
- *
- * Complexity: O(points).
- *
- * @example
- * for (const r of detectRolling(set, options)) for (const row of rollingFlagRows(r)) console.log(row.time);
- */
-export function* rollingFlagRows(r: RollingResult): Generator<FlagRow> {
-  for (const { index: _index, ...f } of rollingFlags(r)) {
-    yield { asset: r.asset, metric: r.metric, timeframe: r.timeframe, ...f };
-  }
 }
 
 /**
@@ -70,23 +29,46 @@ export function bySeverity(a: FlagRow, b: FlagRow): number {
 }
 
 /**
- * One `--format ndjson` line (without the newline).
+ * The start of every `--format ndjson` line of one asset × metric ×
+ * timeframe, up to the opening quote of the timestamp: computed once per
+ * result, so that each line is one concatenation (see {@link flagLine}).
  *
  * @example
- * flagRowLine(row); // '{"asset":"terra-luna","metric":"latest_price","timeframe":7,…}'
+ * flagLinePrefix('terra-luna', 'latest_price', 7); // '{"asset":"terra-luna","metric":"latest_price","timeframe":7,"timestamp":"'
  */
-export function flagRowLine(row: FlagRow): string {
-  return JSON.stringify({
-    asset: row.asset,
-    metric: row.metric,
-    timeframe: row.timeframe,
-    timestamp: formatIso(row.time),
-    value: row.value,
-    direction: row.direction,
-    score: row.score,
-    lower: row.lower,
-    upper: row.upper,
-  });
+export function flagLinePrefix(asset: string, metric: string, timeframe: number): string {
+  return `{"asset":${JSON.stringify(asset)},"metric":${JSON.stringify(metric)},"timeframe":${jsonNumber(timeframe)},"timestamp":"`;
+}
+
+/**
+ * One `--format ndjson` line (without the newline): exactly what
+ * `JSON.stringify` prints for the object `{asset, metric, timeframe,
+ * timestamp, value, direction, score, lower, upper}`, built without the object.
+ *
+ * @param prefix - from {@link flagLinePrefix}
+ * @param timestamp - `formatIso` of the flag's time (ISO text needs no escaping)
+ * @param f - the flag; non-finite numbers print as `null`, as in JSON
+ * @param lower - the fences it was judged against
+ * @param upper - likewise
+ *
+ * @example
+ * flagLine(flagLinePrefix('a', 'm', 3), '2024-01-01T00:00:00.000Z', { value: 9, direction: 'high', score: 2 }, 0, 1);
+ * // '{"asset":"a","metric":"m","timeframe":3,"timestamp":"2024-01-01T00:00:00.000Z","value":9,"direction":"high","score":2,"lower":0,"upper":1}'
+ */
+export function flagLine(
+  prefix: string,
+  timestamp: string,
+  f: Pick<FlagRow, 'value' | 'direction' | 'score'>,
+  lower: number,
+  upper: number,
+): string {
+  const score = f.score === null ? 'null' : jsonNumber(f.score);
+  return `${prefix}${timestamp}","value":${jsonNumber(f.value)},"direction":"${f.direction}","score":${score},"lower":${jsonNumber(lower)},"upper":${jsonNumber(upper)}}`;
+}
+
+// JSON.stringify prints finite numbers as Number#toString does, and anything else as null.
+function jsonNumber(x: number): string {
+  return Number.isFinite(x) ? String(x) : 'null';
 }
 
 function compareText(a: string, b: string): number {

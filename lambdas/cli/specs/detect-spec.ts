@@ -44,6 +44,17 @@ k >= 1 (and symmetrically below), so no value can be flagged. Use --mode rolling
         },
       ],
     },
+    {
+      title: 'Performance',
+      options: [
+        {
+          name: 'threads',
+          arg: 'N',
+          help: 'threads that parse and judge, this one included; same output for any N',
+          defaultText: 'one per core (at most 4) for NDJSON files of 32 MiB or more, else 1',
+        },
+      ],
+    },
   ],
   exitStatus: EXIT_STATUS,
 } as const satisfies CommandSpec;

@@ -1,0 +1,256 @@
+import { isoText, rollingResultJson, seriesIsoTimes, windowResultJson } from '../../core/detect-json.ts';
+import type { RollingOptions, WindowOptions } from '../../core/detector-options.ts';
+import { Mode } from '../../core/detector-options.ts';
+import { rollingDocumentFlags, windowDocumentFlags } from '../../core/document-flags.ts';
+import { detectRolling, type RollingResult, rollingFlags } from '../../core/rolling-detector.ts';
+import type { AssetSeries, SeriesSet } from '../../core/series.ts';
+import { detectWindow } from '../../core/window-detector.ts';
+import type { TaskResult } from '../../threads/pool-tasks.ts';
+import { DetectTally, type TallySnapshot } from './detect-tally.ts';
+import { type FlagRow, flagLine, flagLinePrefix } from './flag-row.ts';
+import { OutputFormat } from './output-format.ts';
+import { writeBackLines } from './write-back.ts';
+
+/** The detector run of one `riskfence detect`, as plain data that any thread can execute. */
+export type DetectorRun =
+  | { readonly mode: typeof Mode.Window; readonly options: WindowOptions }
+  | { readonly mode: typeof Mode.Rolling; readonly options: RollingOptions };
+
+/** What every block of one run shares: the detector, the metrics and what to print. */
+export interface DetectJob {
+  readonly detector: DetectorRun;
+  readonly metrics: readonly string[];
+  readonly format: OutputFormat;
+  /** Table rows to keep (`--limit`, 0 = all); only the table format keeps any. */
+  readonly limit: number;
+}
+
+/** `--out` of a block: the input's `_id`s by ref and the flags' root field. */
+export interface BlockWriteBack {
+  readonly ids: readonly unknown[];
+  readonly field: string;
+}
+
+/** What one block of assets gave: its output text, its tally and its `--out` lines. */
+export interface BlockOutput {
+  /**
+   * The block's share of stdout in order, in pieces of about 1 MB: NDJSON
+   * lines, or for the JSON report its `results` entries joined by commas
+   * (a comma between blocks is the caller's, see {@link blockSeparator}).
+   */
+  readonly text: readonly string[];
+  readonly tally: TallySnapshot;
+  /** `--out` lines, each with its newline. */
+  readonly outLines: readonly string[];
+  /** Flagged documents without `_id`. */
+  readonly missingIds: number;
+}
+
+// Output pieces are joined up to this size: few enough to hand between threads cheaply,
+// small enough that no block builds one huge string.
+const PIECE_CHARS = 1 << 20;
+
+/**
+ * Runs the detector on one block of assets and prints what `riskfence
+ * detect` prints for them: the same code on the main thread and on worker
+ * threads, so the text of consecutive blocks, written in order, is the text
+ * of one pass over all the assets (results come asset by asset in both modes).
+ *
+ * @param set - the block's metrics and series (sorted, as `SeriesBuilder` builds them); not modified
+ * @param job - the run's settings
+ * @param writeBack - for `--out`: window mode writes the block's flags in document order, rolling
+ *   mode asset by asset, so a window run with `--out` must be one block to keep one pass's order
+ * @returns text pieces, the tally (flags kept only for the table format) and `--out` lines
+ *
+ * Complexity: that of the detector on the block, plus O(flags) for the output
+ * (O(points) for the rolling JSON report, which prints every point).
+ *
+ * @example
+ * const { text } = detectBlock({ metrics, series }, { detector: { mode: 'window', options }, metrics, format: 'ndjson', limit: 0 });
+ */
+export function detectBlock(
+  set: Pick<SeriesSet, 'metrics' | 'series'>,
+  job: DetectJob,
+  writeBack?: BlockWriteBack,
+): BlockOutput {
+  const tally = new DetectTally(job.limit);
+  const text = new Pieces();
+  const outLines: string[] = [];
+  let missingIds = 0;
+  // Called as `addOut?.(flags)`, which without --out does not even compute the flags.
+  const addOut =
+    writeBack &&
+    ((flags: ReturnType<typeof windowDocumentFlags>) => {
+      const back = writeBackLines(flags, writeBack.ids, writeBack.field);
+      for (const line of back.lines) outLines.push(`${line}\n`);
+      missingIds += back.missingIds;
+    });
+  const flag = flagPrinter(job.format, tally, text);
+  // Only NDJSON lines print the flag's asset, metric, timeframe and time as text.
+  const lines = job.format === OutputFormat.Ndjson;
+  const { detector } = job;
+  if (detector.mode === Mode.Window) {
+    const results = detectWindow(set, detector.options);
+    for (const r of results) {
+      tally.judged++;
+      tally.addWindow(r.timeframe, r.n);
+      if (!r.fences) tally.insufficient++;
+      else if (r.flags.length > 0) {
+        const prefix = lines ? flagLinePrefix(r.asset, r.metric, r.timeframe) : '';
+        const { lower, upper } = r.fences;
+        for (const f of r.flags) {
+          flag(r, prefix, lines ? isoText(f.time) : '', f, lower, upper);
+        }
+      }
+      if (job.format === OutputFormat.Json) text.item(JSON.stringify(windowResultJson(r)));
+    }
+    addOut?.(windowDocumentFlags(set, results, detector.options.asOf));
+  } else {
+    let group: RollingResult[] = [];
+    for (const r of detectRolling(set, detector.options)) {
+      // Results come asset by asset; --out lines are made per asset to bound memory.
+      if (group.length > 0 && group[0]!.series !== r.series) {
+        addOut?.(rollingDocumentFlags(group));
+        group = [];
+      }
+      if (writeBack) group.push(r);
+      tally.judged += r.q1.length;
+      for (let i = 0; i < r.q1.length; i++) if (Number.isNaN(r.q1[i]!)) tally.insufficient++;
+      const prefix = lines ? flagLinePrefix(r.asset, r.metric, r.timeframe) : '';
+      const times = lines ? seriesIsoTimes(r.series) : [];
+      for (const f of rollingFlags(r)) flag(r, prefix, times[f.index] ?? '', f, f.lower, f.upper);
+      if (job.format === OutputFormat.Json) text.item(JSON.stringify(rollingResultJson(r)));
+    }
+    addOut?.(rollingDocumentFlags(group));
+  }
+  return { text: text.done(), tally: tally.snapshot(), outLines, missingIds };
+}
+
+type FlagPrinter = (
+  r: { readonly asset: string; readonly metric: string; readonly timeframe: number },
+  prefix: string,
+  timestamp: string,
+  f: Pick<FlagRow, 'time' | 'value' | 'direction' | 'score'>,
+  lower: number,
+  upper: number,
+) => void;
+
+/** Counts every flag; keeps it as a row for the table, or prints it as a line for NDJSON. */
+function flagPrinter(format: OutputFormat, tally: DetectTally, text: Pieces): FlagPrinter {
+  if (format === OutputFormat.Table)
+    return (r, _prefix, _timestamp, f, lower, upper) =>
+      tally.addFlag({
+        asset: r.asset,
+        metric: r.metric,
+        timeframe: r.timeframe,
+        time: f.time,
+        value: f.value,
+        direction: f.direction,
+        score: f.score,
+        lower,
+        upper,
+      });
+  if (format === OutputFormat.Ndjson)
+    return (r, prefix, timestamp, f, lower, upper) => {
+      tally.countFlag(r.timeframe);
+      text.line(flagLine(prefix, timestamp, f, lower, upper));
+    };
+  return (r) => tally.countFlag(r.timeframe);
+}
+
+/**
+ * What goes between the text of two consecutive non-empty blocks: a comma
+ * between JSON report entries, nothing between NDJSON lines.
+ *
+ * @example
+ * blockSeparator('json'); // ','
+ */
+export function blockSeparator(format: OutputFormat): string {
+  return format === OutputFormat.Json ? ',' : '';
+}
+
+/**
+ * Consecutive assets in blocks of at most `maxJudgements` judgements (points ×
+ * metrics × timeframes) each, never splitting an asset: the unit of work
+ * handed to a thread. An asset above the bound is a block of its own.
+ *
+ * @param series - in output order
+ * @param perPoint - metrics × timeframes
+ * @param maxJudgements - the bound; `Infinity` gives one block
+ * @returns the blocks in order, none empty
+ *
+ * Complexity: O(assets).
+ *
+ * @example
+ * detectionBlocks(set.series, 21, 150_000).length; // 20 for 200 assets × 720 points
+ */
+export function detectionBlocks(
+  series: readonly AssetSeries[],
+  perPoint: number,
+  maxJudgements: number,
+): AssetSeries[][] {
+  const blocks: AssetSeries[][] = [];
+  let block: AssetSeries[] = [];
+  let judgements = 0;
+  for (const s of series) {
+    const own = s.times.length * perPoint;
+    if (block.length > 0 && judgements + own > maxJudgements) {
+      blocks.push(block);
+      block = [];
+      judgements = 0;
+    }
+    block.push(s);
+    judgements += own;
+  }
+  if (block.length > 0) blocks.push(block);
+  return blocks;
+}
+
+/** Text in pieces of about {@link PIECE_CHARS}: NDJSON lines, or JSON entries separated by commas. */
+class Pieces {
+  readonly #pieces: string[] = [];
+  #current: string[] = [];
+  #size = 0;
+  #items = 0;
+
+  line(text: string): void {
+    this.#add(`${text}\n`);
+  }
+
+  item(json: string): void {
+    this.#add(this.#items++ === 0 ? json : `,${json}`);
+  }
+
+  done(): string[] {
+    this.#cut();
+    return this.#pieces;
+  }
+
+  #add(text: string): void {
+    this.#current.push(text);
+    this.#size += text.length;
+    if (this.#size >= PIECE_CHARS) this.#cut();
+  }
+
+  #cut(): void {
+    if (this.#current.length > 0) this.#pieces.push(this.#current.join(''));
+    this.#current = [];
+    this.#size = 0;
+  }
+}
+
+/** Input of the `detect-block` pool task: a block's series (moved to the thread) and the run's settings. */
+export interface DetectBlockInput {
+  readonly set: Pick<SeriesSet, 'metrics' | 'series'>;
+  readonly job: DetectJob;
+}
+
+/**
+ * {@link detectBlock} as a pool task (without `--out`, whose `_id`s stay on the main thread).
+ *
+ * @example
+ * await pool.run(0, 'detect-block', { set, job }, seriesBuffers(set.series));
+ */
+export function detectBlockTask(input: DetectBlockInput): TaskResult<BlockOutput> {
+  return { value: detectBlock(input.set, input.job), transfer: [] };
+}

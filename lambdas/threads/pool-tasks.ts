@@ -1,0 +1,23 @@
+import { detectBlockTask } from '../cli/detect/detect-block.ts';
+import { loadPartTask } from '../loaders/parallel-load.ts';
+
+/** What a task gives back: its value, and the buffers to move rather than copy. */
+export interface TaskResult<T> {
+  readonly value: T;
+  readonly transfer: readonly ArrayBuffer[];
+}
+
+/**
+ * The tasks a pool thread runs, by name: parsing a byte range of a file,
+ * and judging a block of assets.
+ *
+ * @example
+ * await POOL_TASKS['detect-block']({ set, job }, () => {});
+ */
+export const POOL_TASKS = {
+  'load-part': loadPartTask,
+  'detect-block': detectBlockTask,
+} as const;
+
+/** The task table's type, for typed calls from the main thread. */
+export type PoolTasks = typeof POOL_TASKS;

@@ -1,0 +1,200 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  blockSeparator,
+  type DetectJob,
+  detectBlock,
+  detectionBlocks,
+} from '../../lambdas/cli/detect/detect-block.ts';
+import { DetectTally } from '../../lambdas/cli/detect/detect-tally.ts';
+import { type FlagRow, flagLine, flagLinePrefix } from '../../lambdas/cli/detect/flag-row.ts';
+import { SeriesBuilder, type SeriesSet } from '../../lambdas/core/series.ts';
+import { seededRandom } from '../support/seeded-random.ts';
+import { runCli, tempDir } from './detect-fake-io.ts';
+
+const HOUR = 3_600_000;
+const START = Date.UTC(2024, 0, 1);
+const METRICS = Object.freeze(['volume', 'latest_price']);
+
+/** Random walks with spikes, ties, gaps and bad values, hour by hour across assets. */
+function documents(assets: number, hours: number, seed: number): Record<string, unknown>[] {
+  const random = seededRandom(seed);
+  const level = Array.from({ length: assets }, () => 100 * random());
+  const docs: Record<string, unknown>[] = [];
+  for (let h = 0; h < hours; h++) {
+    for (let a = 0; a < assets; a++) {
+      if (random() < 0.02) continue;
+      level[a]! *= 1 + (random() - 0.5) / 20;
+      const r = random();
+      docs.push({
+        _id: `a${a}:${h}`,
+        coin_id: `asset-${String(a).padStart(3, '0')}`,
+        timestamp: { $date: new Date(START + h * HOUR).toISOString() },
+        volume: r < 0.01 ? null : r < 0.04 ? level[a]! * 8 : Math.round(level[a]!),
+        latest_price: r > 0.99 ? 'n/a' : level[a]!,
+      });
+    }
+  }
+  return docs;
+}
+
+function setOf(docs: readonly Record<string, unknown>[]): SeriesSet {
+  const builder = new SeriesBuilder(METRICS);
+  docs.forEach((d, ref) => {
+    const values = METRICS.map((m) => (typeof d[m] === 'number' ? (d[m] as number) : Number.NaN));
+    builder.add(d.coin_id as string, Date.parse((d.timestamp as { $date: string }).$date), values, ref);
+  });
+  return builder.build();
+}
+
+const SET = setOf(documents(9, 120, 5));
+const TIMEFRAMES = Object.freeze([1, 3]);
+const DETECTORS = Object.freeze({
+  window: {
+    mode: 'window',
+    options: { asOf: START + 120 * HOUR, timeframes: TIMEFRAMES, deviationLimit: 1.5, minSamples: 1 },
+  },
+  rolling: {
+    mode: 'rolling',
+    options: { closed: 'left', timeframes: TIMEFRAMES, deviationLimit: 1.5, minSamples: 1 },
+  },
+} as const);
+
+describe('detectBlock', () => {
+  describe.each(['window', 'rolling'] as const)('in %s mode', (mode) => {
+    it.each(['json', 'ndjson', 'table'] as const)(
+      'prints and counts, block after block, what one block of every asset gives (%s)',
+      (format) => {
+        const job: DetectJob = { detector: DETECTORS[mode], metrics: METRICS, format, limit: 7 };
+        const whole = detectBlock(SET, job);
+        const blocks = detectionBlocks(SET.series, METRICS.length * TIMEFRAMES.length, 600);
+        expect(blocks.length).toBeGreaterThan(3);
+        const tally = new DetectTally(7);
+        const texts: string[] = [];
+        for (const series of blocks) {
+          const part = detectBlock({ metrics: METRICS, series }, job);
+          tally.absorb(part.tally);
+          if (part.text.length > 0) texts.push(part.text.join(''));
+        }
+        expect(texts.join(blockSeparator(format))).toBe(whole.text.join(''));
+        expect(tally.snapshot()).toEqual(whole.tally);
+        if (format === 'table') expect(whole.tally.rows).toHaveLength(7);
+        else expect(whole.tally.rows).toHaveLength(0);
+      },
+    );
+  });
+
+  it('does not modify the series it judges', () => {
+    const frozen = setOf(documents(2, 30, 9));
+    const before = structuredClone(frozen);
+    Object.freeze(frozen.series);
+    for (const s of frozen.series) Object.freeze(s);
+    for (const detector of Object.values(DETECTORS))
+      detectBlock(frozen, { detector, metrics: METRICS, format: 'json', limit: 0 });
+    expect(frozen).toEqual(before);
+  });
+});
+
+describe('detectionBlocks', () => {
+  it('splits consecutive whole assets under the bound, an asset above it alone', () => {
+    const lengths = [5, 5, 5, 20, 1, 1];
+    const series = lengths.map((n, i) => ({
+      asset: `a${i}`,
+      times: new Float64Array(n),
+      refs: new Float64Array(n),
+      values: [],
+    }));
+    const blocks = detectionBlocks(series, 2, 20);
+    expect(blocks.map((b) => b.map((s) => s.asset))).toEqual([['a0', 'a1'], ['a2'], ['a3'], ['a4', 'a5']]);
+    expect(detectionBlocks(series, 2, Number.POSITIVE_INFINITY)).toHaveLength(1);
+    expect(detectionBlocks([], 2, 20)).toEqual([]);
+  });
+});
+
+describe('flagLine', () => {
+  it.each([
+    [9, 'high', 2.5, 0, 1],
+    [-0, 'low', null, 0.1 + 0.2, 1e21],
+    [5e-324, 'high', 1.7976931348623157e308, -1e-7, 123456789012345680000],
+    [0.1, 'low', 3, Number.NaN, Number.POSITIVE_INFINITY],
+  ] as const)('prints what JSON.stringify prints for value %s', (value, direction, score, lower, upper) => {
+    const row: FlagRow = {
+      asset: 'ä "quoted"\\',
+      metric: 'metrics.volume',
+      timeframe: 7,
+      time: START,
+      value,
+      direction,
+      score,
+      lower,
+      upper,
+    };
+    const timestamp = new Date(START).toISOString();
+    expect(flagLine(flagLinePrefix(row.asset, row.metric, row.timeframe), timestamp, row, lower, upper)).toBe(
+      JSON.stringify({
+        asset: row.asset,
+        metric: row.metric,
+        timeframe: row.timeframe,
+        timestamp,
+        value,
+        direction,
+        score,
+        lower,
+        upper,
+      }),
+    );
+  });
+});
+
+const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('riskfence detect --threads', () => {
+  // 40 assets × 720 hours × 2 metrics × 4 timeframes: two blocks of work or more.
+  const input = join(dir, 'hourly.ndjson');
+  const docs = documents(40, 720, 3);
+  writeFileSync(input, `${docs.map((d) => JSON.stringify(d)).join('\n')}\n{"broken": \n`);
+  const common = ['detect', '--input', input, '--metrics', 'volume,latest_price', '--timeframes', '1,3,7,30'];
+
+  it.each([
+    ['window', 'json'],
+    ['window', 'ndjson'],
+    ['window', 'table'],
+    ['rolling', 'ndjson'],
+    ['rolling', 'json'],
+    ['rolling', 'table'],
+  ])('prints the same %s %s output with 1, 2 and 3 threads', async (mode, format) => {
+    const runs = await Promise.all(
+      [1, 2, 3].map((threads) =>
+        runCli([...common, '--mode', mode, '--format', format, '--threads', String(threads)]),
+      ),
+    );
+    for (const run of runs) {
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain(`hourly.ndjson:${docs.length + 1}:`);
+    }
+    expect(runs[0]!.stdout.length).toBeGreaterThan(1000);
+    expect(runs[1]!.stdout).toBe(runs[0]!.stdout);
+    expect(runs[2]!.stdout).toBe(runs[0]!.stdout);
+  });
+
+  it.each(['window', 'rolling'])('writes the same --out file with 1 and 2 threads (%s)', async (mode) => {
+    const outs = await Promise.all(
+      [1, 2].map(async (threads) => {
+        const out = join(dir, `${mode}-${threads}.out.ndjson`);
+        const run = await runCli([...common, '--mode', mode, '--threads', String(threads), '--out', out]);
+        expect(run.code).toBe(0);
+        return readFileSync(out, 'utf8');
+      }),
+    );
+    expect(outs[0]!.split('\n').length).toBeGreaterThan(100);
+    expect(outs[1]).toBe(outs[0]);
+  });
+
+  it.each(['0', '1.5', 'many', '65'])('refuses --threads %s', async (value) => {
+    const run = await runCli([...common, '--threads', value]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--threads');
+  });
+});

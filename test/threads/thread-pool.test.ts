@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../lambdas/cli/command.ts';
+import { type DetectJob, detectBlock } from '../../lambdas/cli/detect/detect-block.ts';
+import { SeriesBuilder } from '../../lambdas/core/series.ts';
+import { seriesBuffers, ThreadPool } from '../../lambdas/threads/thread-pool.ts';
+
+const HOUR = 3_600_000;
+const dir = mkdtempSync(join(tmpdir(), 'riskfence-pool-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function spikySet(assets: number) {
+  const builder = new SeriesBuilder(['volume']);
+  for (let a = 0; a < assets; a++)
+    for (let h = 0; h < 96; h++)
+      builder.add(`asset-${a}`, Date.UTC(2024, 0, 1) + h * HOUR, [h % 17 === a % 17 ? 500 : 10 + (h % 5)], h);
+  return builder.build();
+}
+
+const JOB: DetectJob = Object.freeze({
+  detector: {
+    mode: 'rolling' as const,
+    options: { closed: 'left' as const, timeframes: [1, 2], deviationLimit: 1.5, minSamples: 1 },
+  },
+  metrics: ['volume'],
+  format: 'ndjson',
+  limit: 0,
+});
+
+describe('ThreadPool', () => {
+  it('runs a block on a worker thread with the same output as on this one, moving its series there', async () => {
+    const here = detectBlock(spikySet(3), JOB);
+    const moved = spikySet(3);
+    const pool = ThreadPool.start(1);
+    try {
+      const there = await pool.run(0, 'detect-block', { set: moved, job: JOB }, seriesBuffers(moved.series));
+      expect(there).toEqual(here);
+      expect(here.text.join('')).toContain('"direction":"high"');
+      // Moved, not copied: the buffers now belong to the worker thread.
+      expect(moved.series[0]!.times.length).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('answers tasks sent to one thread in the order sent, the next sent before the first ends', async () => {
+    const pool = ThreadPool.start(1);
+    try {
+      const sets = [1, 2, 3, 4].map(spikySet);
+      const runs = sets.map((set) => pool.run(0, 'detect-block', { set, job: JOB }));
+      const outputs = await Promise.all(runs);
+      expect(outputs.map((out) => out.tally.judged)).toEqual([1, 2, 3, 4].map((n) => n * 96 * 2));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('keeps an InputError an InputError across the thread boundary, and the thread usable after it', async () => {
+    const pool = ThreadPool.start(1);
+    try {
+      const task = {
+        source: join(dir, 'missing.ndjson'),
+        mapping: { assetField: 'coin_id', timeField: 'timestamp', metrics: ['volume'] },
+        options: { range: { start: 0, end: 10 } },
+      };
+      await expect(pool.run(0, 'load-part', task)).rejects.toBeInstanceOf(InputError);
+      const file = join(dir, 'one.ndjson');
+      writeFileSync(file, '{"coin_id":"a","timestamp":"2024-01-01T00:00:00Z","volume":1}\n');
+      const part = await pool.run(0, 'load-part', {
+        ...task,
+        source: file,
+        options: { range: { start: 0, end: 62 } },
+      });
+      expect(part.set.observations).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails the tasks still pending when it is closed', async () => {
+    const pool = ThreadPool.start(1);
+    const pending = pool.run(0, 'detect-block', { set: spikySet(50), job: JOB });
+    await pool.close();
+    await expect(pending).rejects.toThrow(/exited/);
+  });
+
+  it('refuses a thread it does not have', () => {
+    const pool = ThreadPool.start(0);
+    expect(() => pool.run(0, 'detect-block', { set: spikySet(1), job: JOB })).toThrow('no thread 0');
+  });
+});
