@@ -227,7 +227,7 @@ const ISO_TIMES = new WeakMap<AssetSeries, readonly string[]>();
 export function seriesIsoTimes(series: AssetSeries): readonly string[] {
   let times = ISO_TIMES.get(series);
   if (times === undefined) {
-    times = Array.from(series.times, formatIso);
+    times = Array.from(series.times, isoText);
     ISO_TIMES.set(series, times);
   }
   return times;

@@ -8,8 +8,9 @@ import {
   tukeyFences,
 } from './fences.ts';
 import { lerpForward, lowerRank, quantileOfNeighbours, quantileOfRanks } from './quantile.ts';
-import { RankWindow, rankValues } from './rank-window.ts';
+import { RankWindow, rankValues, type ValueRanks } from './rank-window.ts';
 import type { AssetSeries, SeriesSet } from './series.ts';
+import { largestWindow, SORTED_WINDOW_LIMIT, SortedWindow } from './sorted-window.ts';
 import type { WindowFlag } from './window-detector.ts';
 
 /** Direction codes of {@link RollingResult.direction} (defined with the fences; re-exported for callers of this module). */
@@ -60,9 +61,11 @@ export interface RollingResult {
  * @param options - validated options (see `assertDetectorOptions`)
  * @returns results in order asset, timeframe, metric
  *
- * Complexity: O(n log n) per series of n points — one sort to rank the values,
- * then O(log n) per point for entering, leaving and each order statistic; no
- * window is ever sorted.
+ * Complexity: per series of n points and a timeframe whose windows hold at
+ * most w values, O(n (log w + w)) with windows kept as sorted arrays
+ * (`SortedWindow`, w up to `SORTED_WINDOW_LIMIT`), else O(n log n) — one sort
+ * to rank the values, then O(log n) per point for entering, leaving and each
+ * order statistic (`RankWindow`). No window is ever sorted.
  *
  * @example
  * for (const r of detectRolling(set, { closed: 'left', timeframes: [7], deviationLimit: 1.5, minSamples: 1 })) {
@@ -74,26 +77,75 @@ export function* detectRolling(
   options: RollingOptions,
 ): Generator<RollingResult> {
   for (const series of set.series) {
-    const ranked = set.metrics.map((_, m) => rankValues(series.values[m]!));
+    // Ranks are only needed by windows too large to keep sorted; a metric is ranked once for all of them.
+    const ranked: (ValueRanks | undefined)[] = [];
     for (const timeframe of options.timeframes) {
+      const capacity = largestWindow(series.times, timeframe * DAY_MS);
       for (let m = 0; m < set.metrics.length; m++) {
-        yield rollingSeries(series, m, ranked[m]!, timeframe, set.metrics[m]!, options);
+        const values = series.values[m]!;
+        let window: SlidingWindow;
+        if (capacity <= SORTED_WINDOW_LIMIT) window = new SortedWindow(values, capacity);
+        else {
+          const ranks = ranked[m] ?? rankValues(values);
+          ranked[m] = ranks;
+          window = new RankedWindow(ranks);
+        }
+        yield rollingSeries(series, m, window, timeframe, set.metrics[m]!, options);
       }
     }
+  }
+}
+
+/** What rolling mode needs of a window: points entering and leaving by position, and order statistics. */
+interface SlidingWindow {
+  readonly size: number;
+  readonly at: (k: number) => number;
+  enter(i: number): void;
+  leave(i: number): void;
+  pick(k0: number, k1: number, k2: number, k3: number, out: Float64Array): void;
+}
+
+/** A {@link RankWindow} whose points enter and leave by position, through their ranks. */
+class RankedWindow implements SlidingWindow {
+  readonly #window: RankWindow;
+  readonly #rankOf: Int32Array;
+  readonly at: (k: number) => number;
+
+  constructor({ rankOf, sorted }: ValueRanks) {
+    this.#window = new RankWindow(sorted);
+    this.#rankOf = rankOf;
+    this.at = this.#window.at;
+  }
+
+  get size(): number {
+    return this.#window.size;
+  }
+
+  enter(i: number): void {
+    const rank = this.#rankOf[i]!;
+    if (rank >= 0) this.#window.add(rank);
+  }
+
+  leave(i: number): void {
+    const rank = this.#rankOf[i]!;
+    if (rank >= 0) this.#window.remove(rank);
+  }
+
+  pick(k0: number, k1: number, k2: number, k3: number, out: Float64Array): void {
+    this.#window.pick(k0, k1, k2, k3, out);
   }
 }
 
 function rollingSeries(
   series: AssetSeries,
   metricIndex: number,
-  ranked: ReturnType<typeof rankValues>,
+  window: SlidingWindow,
   timeframe: number,
   metric: string,
   options: RollingOptions,
 ): RollingResult {
   const { times } = series;
   const values = series.values[metricIndex]!;
-  const { rankOf, sorted } = ranked;
   const n = times.length;
   // One block for the five fence arrays: a single allocation and fill per result.
   const block = new Float64Array(6 * n).fill(Number.NaN);
@@ -106,7 +158,6 @@ function rollingSeries(
     direction: new Int8Array(n),
     score: block.subarray(5 * n, 6 * n),
   };
-  const window = new RankWindow(sorted);
   const span = timeframe * DAY_MS;
   const minPeriods = Math.max(options.minSamples, 1);
   const leftClosed = options.closed === Closed.Left;
@@ -122,11 +173,11 @@ function rollingSeries(
     const t = times[i]!;
     // Both ends only move forward, so every point enters and leaves once.
     if (leftClosed) {
-      for (; hi < n && times[hi]! < t; hi++) enter(window, rankOf[hi]!);
-      for (; lo < hi && times[lo]! < t - span; lo++) leave(window, rankOf[lo]!);
+      for (; hi < n && times[hi]! < t; hi++) window.enter(hi);
+      for (; lo < hi && times[lo]! < t - span; lo++) window.leave(lo);
     } else {
-      for (; hi <= i; hi++) enter(window, rankOf[hi]!);
-      for (; lo < hi && times[lo]! <= t - span; lo++) leave(window, rankOf[lo]!);
+      for (; hi <= i; hi++) window.enter(hi);
+      for (; lo < hi && times[lo]! <= t - span; lo++) window.leave(lo);
     }
     const size = window.size;
     if (size < minPeriods || t < judgeFrom) continue;
@@ -149,14 +200,6 @@ function rollingSeries(
     }
   }
   return { asset: series.asset, metric, timeframe, closed: options.closed, series, metricIndex, ...out };
-}
-
-function enter(window: RankWindow, rank: number): void {
-  if (rank >= 0) window.add(rank);
-}
-
-function leave(window: RankWindow, rank: number): void {
-  if (rank >= 0) window.remove(rank);
 }
 
 /** A flagged point of a rolling result, with the fences of its own window. */

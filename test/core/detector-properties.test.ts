@@ -4,6 +4,7 @@ import { DAY_MS } from '../../lambdas/core/detector-options.ts';
 import type { Fences } from '../../lambdas/core/fences.ts';
 import { DirectionCode, detectRolling } from '../../lambdas/core/rolling-detector.ts';
 import type { SeriesSet } from '../../lambdas/core/series.ts';
+import { SORTED_WINDOW_LIMIT } from '../../lambdas/core/sorted-window.ts';
 import { detectWindow } from '../../lambdas/core/window-detector.ts';
 import { close } from '../support/agreement.ts';
 import {
@@ -221,4 +222,23 @@ describe('the detector core agrees with a brute-force oracle (property)', () => 
       );
     });
   }
+
+  it('detectRolling: windows of more values than SORTED_WINDOW_LIMIT (kept in a Fenwick tree) equal the oracle too', () => {
+    const random = fc.sample(fc.tuple(value, value), { numRuns: 2300, seed: 5 });
+    const minute = 60_000;
+    const many = deepFreeze(
+      random.map((values, i): OraclePoint => ({ asset: 'btc', time: BASE + i * minute, values })),
+    );
+    expect(SORTED_WINDOW_LIMIT).toBeLessThan(many.length);
+    for (const closed of ['left', 'right'] as const) {
+      const options = deepFreeze({ timeframes: [2], deviationLimit: 1.5, minSamples: 1, closed });
+      const set = buildSet(
+        METRICS,
+        many.map((p) => [p.asset, p.time, p.values] as const),
+      );
+      expect(
+        rollingMismatches(rollingOf(set, options), oracleRolling(many, METRICS.length, options)),
+      ).toEqual([]);
+    }
+  });
 });
