@@ -112,6 +112,9 @@ interface Run {
 // Blocks of about this many judgements (points × metrics × timeframes): 10-50 ms of work each,
 // so that threads share the work evenly and a block's output text stays a few MB.
 const BLOCK_JUDGEMENTS = 150_000;
+// The rolling JSON report prints every point (~160 bytes a judgement): smaller blocks keep the
+// text waiting to be written to a few MB.
+const ROLLING_REPORT_BLOCK_JUDGEMENTS = 20_000;
 
 async function printDetection({ settings: s, set, loaded, io, pool, outPath }: Run): Promise<void> {
   const asOf = s.mode === Mode.Window ? (s.asOf ?? newestTime(set) + 1) : undefined;
@@ -138,7 +141,12 @@ async function printDetection({ settings: s, set, loaded, io, pool, outPath }: R
       await stdout.push(JSON.stringify(empty).slice(0, -2));
     }
     // Window mode writes --out in document order across assets: one block keeps one pass's order.
-    const bound = writeBack && asOf !== undefined ? Number.POSITIVE_INFINITY : BLOCK_JUDGEMENTS;
+    const bound =
+      writeBack && asOf !== undefined
+        ? Number.POSITIVE_INFINITY
+        : json && asOf === undefined
+          ? ROLLING_REPORT_BLOCK_JUDGEMENTS
+          : BLOCK_JUDGEMENTS;
     const blocks = detectionBlocks(set.series, set.metrics.length * s.timeframes.length, bound);
     const progress = createProgress(io, 'detection');
     let assetsDone = 0;

@@ -7,7 +7,7 @@ import type { AssetSeries, SeriesSet } from '../../core/series.ts';
 import { detectWindow } from '../../core/window-detector.ts';
 import type { TaskResult } from '../../threads/pool-tasks.ts';
 import { DetectTally, type TallySnapshot } from './detect-tally.ts';
-import { type FlagRow, flagLine, flagLinePrefix } from './flag-row.ts';
+import { type FlagRow, flagLine } from './flag-row.ts';
 import { OutputFormat } from './output-format.ts';
 import { writeBackLines } from './write-back.ts';
 
@@ -86,7 +86,7 @@ export function detectBlock(
       missingIds += back.missingIds;
     });
   const flag = flagPrinter(job.format, tally, text);
-  // Only NDJSON lines print the flag's asset, metric, timeframe and time as text.
+  // Only NDJSON lines print the flag's time as text.
   const lines = job.format === OutputFormat.Ndjson;
   const { detector } = job;
   if (detector.mode === Mode.Window) {
@@ -96,10 +96,9 @@ export function detectBlock(
       tally.addWindow(r.timeframe, r.n);
       if (!r.fences) tally.insufficient++;
       else if (r.flags.length > 0) {
-        const prefix = lines ? flagLinePrefix(r.asset, r.metric, r.timeframe) : '';
         const { lower, upper } = r.fences;
         for (const f of r.flags) {
-          flag(r, prefix, lines ? isoText(f.time) : '', f, lower, upper);
+          flag(r, lines ? isoText(f.time) : '', f, lower, upper);
         }
       }
       if (job.format === OutputFormat.Json) text.item(JSON.stringify(windowResultJson(r)));
@@ -116,9 +115,8 @@ export function detectBlock(
       if (writeBack) group.push(r);
       tally.judged += r.q1.length;
       for (let i = 0; i < r.q1.length; i++) if (Number.isNaN(r.q1[i]!)) tally.insufficient++;
-      const prefix = lines ? flagLinePrefix(r.asset, r.metric, r.timeframe) : '';
       const times = lines ? seriesIsoTimes(r.series) : [];
-      for (const f of rollingFlags(r)) flag(r, prefix, times[f.index] ?? '', f, f.lower, f.upper);
+      for (const f of rollingFlags(r)) flag(r, times[f.index] ?? '', f, f.lower, f.upper);
       if (job.format === OutputFormat.Json) text.item(JSON.stringify(rollingResultJson(r)));
     }
     addOut?.(rollingDocumentFlags(group));
@@ -127,8 +125,7 @@ export function detectBlock(
 }
 
 type FlagPrinter = (
-  r: { readonly asset: string; readonly metric: string; readonly timeframe: number },
-  prefix: string,
+  r: Pick<FlagRow, 'asset' | 'metric' | 'timeframe'>,
   timestamp: string,
   f: Pick<FlagRow, 'time' | 'value' | 'direction' | 'score'>,
   lower: number,
@@ -138,7 +135,7 @@ type FlagPrinter = (
 /** Counts every flag; keeps it as a row for the table, or prints it as a line for NDJSON. */
 function flagPrinter(format: OutputFormat, tally: DetectTally, text: Pieces): FlagPrinter {
   if (format === OutputFormat.Table)
-    return (r, _prefix, _timestamp, f, lower, upper) =>
+    return (r, _timestamp, f, lower, upper) =>
       tally.addFlag({
         asset: r.asset,
         metric: r.metric,
@@ -151,9 +148,9 @@ function flagPrinter(format: OutputFormat, tally: DetectTally, text: Pieces): Fl
         upper,
       });
   if (format === OutputFormat.Ndjson)
-    return (r, prefix, timestamp, f, lower, upper) => {
+    return (r, timestamp, f, lower, upper) => {
       tally.countFlag(r.timeframe);
-      text.line(flagLine(prefix, timestamp, f, lower, upper));
+      text.line(flagLine(r, timestamp, f, lower, upper));
     };
   return (r) => tally.countFlag(r.timeframe);
 }
