@@ -11,10 +11,13 @@
  *   npm run bench -- --only window,rolling   a subset: core, scan, startup, window, rolling, rolling-json, handler, bundle
  *   npm run bench -- --quick             small data, one run, docs untouched (a smoke run)
  *   npm run bench -- --runs 5 --no-write
+ *   npm run bench -- --baseline DIR      also an older checkout's CLI (built), alternating, with
+ *                                        before/after ratios and a byte comparison of the outputs
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleBench } from './bundle-bench.ts';
 import type { CoreBenchResult } from './core-bench.ts';
@@ -39,8 +42,14 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean', default: false },
     runs: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
+    baseline: { type: 'string' },
   },
 });
+const baseline = flags.baseline === undefined ? undefined : resolve(flags.baseline);
+const baselineCommit =
+  baseline === undefined
+    ? undefined
+    : spawnSync('git', ['-C', baseline, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
 const only = new Set((flags.only ?? PARTS.join(',')).split(',').map((p) => p.trim()));
 for (const p of only) {
   if (!PARTS.includes(p as Part)) throw new Error(`--only: unknown part '${p}' (parts: ${PARTS.join(', ')})`);
@@ -211,13 +220,16 @@ function versusPeers(mode: 'window' | 'rolling', spec: DatasetSpec): void {
   const peerArgs = mode === 'window' ? ['--as-of', asOf] : [];
   const outFile = join(CACHE, `out-${mode}.txt`);
   const ours: ProcessRun[] = [];
+  const before: ProcessRun[] = [];
   const theirs = new Map<Peer, PeerRun[]>(peers.map((peer) => [peer, []]));
   // Alternate the sides so that load from other processes on the machine hits all alike.
   for (let i = 0; i < runs; i++) {
     log(`${mode} ${describe(spec)}: run ${i + 1}/${runs}`);
     for (const peer of peers) theirs.get(peer)!.push(runPeer(peer, mode, file, peerArgs));
     ours.push(runNode(['bin/riskfence.js', ...ourArgs], { stdoutFile: outFile }));
+    if (baseline) before.push(runBaseline(ourArgs, `${outFile}.before`));
   }
+  if (baseline) beforeAfter(`\`detect\` ${mode}, ${describe(spec)}`, ours, before, outFile);
   const ourFlags = mode === 'window' ? windowReportFlags(outFile) : lineCount(outFile);
   const oursMs = median(ours.map((r) => r.wallMs));
   const peerMs = new Map(peers.map((peer) => [peer, median(theirs.get(peer)!.map((r) => r.wallMs))]));
@@ -255,15 +267,48 @@ function versusPeers(mode: 'window' | 'rolling', spec: DatasetSpec): void {
 function rollingJson(spec: DatasetSpec): void {
   const file = dataset(spec);
   const outFile = join(CACHE, 'out-rolling-json.txt');
+  const args = ['detect', '--input', file, '--mode', 'rolling', '--format', 'json'];
+  const before: ProcessRun[] = [];
   const list = Array.from({ length: runs }, (_, i) => {
     log(`rolling --format json ${describe(spec)}: run ${i + 1}/${runs}`);
-    return runNode(['bin/riskfence.js', 'detect', '--input', file, '--mode', 'rolling', '--format', 'json'], {
-      stdoutFile: outFile,
-    });
+    const run = runNode(['bin/riskfence.js', ...args], { stdoutFile: outFile });
+    if (baseline) before.push(runBaseline(args, `${outFile}.before`));
+    return run;
   });
+  if (baseline) beforeAfter(`\`detect\` rolling \`--format json\`, ${describe(spec)}`, list, before, outFile);
   rows.push({
     what: `\`riskfence detect --mode rolling --format json\`, ${describe(spec)} (every point's fences)`,
     ours: `${fmtMs(median(list.map((r) => r.wallMs)))}, ${fmtMiB(Math.max(...list.map((r) => r.peakRssBytes)))}; ${fmtMB(statSync(outFile).size)} written`,
+    target: '',
+  });
+}
+
+/** The baseline checkout's built CLI on the same arguments (its input paths are absolute). */
+function runBaseline(args: readonly string[], stdoutFile: string): ProcessRun {
+  return runNode(
+    [join(baseline!, 'bin', 'riskfence.js'), ...args.map((a) => (a.startsWith(CACHE) ? resolve(a) : a))],
+    {
+      stdoutFile,
+    },
+  );
+}
+
+/** A row comparing this checkout with the baseline in the same run, and whether their outputs are the same bytes. */
+function beforeAfter(
+  what: string,
+  after: readonly ProcessRun[],
+  before: readonly ProcessRun[],
+  outFile: string,
+): void {
+  const afterMs = median(after.map((r) => r.wallMs));
+  const beforeMs = median(before.map((r) => r.wallMs));
+  const same = spawnSync('cmp', ['-s', outFile, `${outFile}.before`]).status === 0;
+  rows.push({
+    what: `before → after: ${what} (before: ${baselineCommit})`,
+    ours:
+      `${fmtMs(beforeMs)}, ${fmtMiB(Math.max(...before.map((r) => r.peakRssBytes)))} → ` +
+      `${fmtMs(afterMs)}, ${fmtMiB(Math.max(...after.map((r) => r.peakRssBytes)))} (**${(beforeMs / afterMs).toFixed(2)}×** as fast); ` +
+      `output ${same ? 'byte-identical' : '**differs**'}`,
     target: '',
   });
 }
