@@ -373,6 +373,16 @@ function dataset(spec: DatasetSpec): string {
   return ensureDataset(spec, CACHE);
 }
 
+/** The flags of this run as `npm run bench` would be given them. */
+function commandFlags(parts: string): string {
+  const list = [
+    parts === PARTS.join(',') ? '' : `--only ${parts}`,
+    flags.runs === undefined ? '' : `--runs ${runs}`,
+    baseline ? '--baseline DIR' : '',
+  ].filter((f) => f !== '');
+  return list.length === 0 ? '' : ` -- ${list.join(' ')}`;
+}
+
 function writeFigures(tableText: string): void {
   const text = readFileSync(DOCS, 'utf8');
   const start = text.indexOf(FIGURES_START);
@@ -384,7 +394,8 @@ function writeFigures(tableText: string): void {
     FIGURES_START,
     '',
     `Measured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC with ` +
-      `\`npm run bench${parts === PARTS.join(',') ? '' : ` -- --only ${parts}`}\` (median of ${runs} runs).`,
+      `\`npm run bench${commandFlags(parts)}\` (median of ${runs} runs)` +
+      `${baseline ? `; before: the built CLI of commit ${baselineCommit}` : ''}.`,
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM, ${machine.os}; ` +
       `Node.js ${machine.node}, Python ${machine.python}, pandas ${machine.pandas}, polars ${machine.polars}, ` +
