@@ -1,5 +1,6 @@
 import type { FieldMapping } from '../core/document-reader.ts';
 import { isNumericTime, parseIsoTimestamp } from '../core/timestamp.ts';
+import { decimalToDouble } from './decimal-double.ts';
 
 /** What {@link FieldScanner.scan} made of one NDJSON line. */
 export const LineVerdict = {
@@ -78,7 +79,7 @@ export function canScanFields(mapping: FieldMapping): boolean {
  * const s = new FieldScanner({ assetField: 'coin_id', timeField: 'timestamp', metrics: ['volume'] });
  * const line = '{"coin_id":"btc","timestamp":{"$date":"2024-01-01T00:00:00Z"},"volume":5}';
  * const bytes = Buffer.from(`${line}\n`, 'latin1');
- * s.scan(bytes, `${line}\n`, 0, line.length); // LineVerdict.Observation
+ * s.scan(bytes, 0, line.length); // LineVerdict.Observation
  * [s.assetName(), s.time, s.values[0]]; // ['btc', 1704067200000, 5]
  */
 export class FieldScanner {
@@ -128,13 +129,12 @@ export class FieldScanner {
    * Scans the line starting at `start`, up to the next newline.
    *
    * @param b - the bytes
-   * @param text - the same bytes decoded as Latin-1 (one character per byte), for slicing numbers
    * @param start - the line's first byte
    * @param limit - the position of a newline (a sentinel after an unterminated last line) that no
    *   line reaches past: nothing at or after it is read as part of this line
    * @returns the verdict; for `Observation` and `Blank`, {@link next} is where the next line starts
    */
-  scan(b: Uint8Array, text: string, start: number, limit: number): LineVerdict {
+  scan(b: Uint8Array, start: number, limit: number): LineVerdict {
     let p = skipSpace(b, start, limit);
     if (b[p] === NEWLINE) {
       this.next = p + 1;
@@ -188,8 +188,8 @@ export class FieldScanner {
         if ((seen & bit) !== 0) return LineVerdict.Unusual;
         seen |= bit;
         if (slot === SLOT_ASSET) p = this.#asset(b, p, limit);
-        else if (slot === SLOT_TIME) p = this.#time(b, text, p, limit);
-        else p = this.#metric(b, text, p, limit, slot - 2);
+        else if (slot === SLOT_TIME) p = this.#time(b, p, limit);
+        else p = this.#metric(b, p, limit, slot - 2);
       }
       if (p < 0) return LineVerdict.Unusual;
       p = skipSpace(b, p, limit);
@@ -238,7 +238,6 @@ export class FieldScanner {
     // A copy: `Buffer#slice` would return a view of bytes the next chunk overwrites.
     const bytes = Uint8Array.prototype.slice.call(b, start, end);
     this.#nameBytes.push(bytes);
-    // A copy, not a slice of the chunk's text, which would keep the whole chunk alive.
     this.#names.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1'));
     if (2 * this.#names.length > this.#table.length) {
       this.#rehash();
@@ -268,9 +267,9 @@ export class FieldScanner {
   }
 
   /** The time: an ISO string, `{"$date": ISO}` (its only key) or a finite number of epoch milliseconds. */
-  #time(b: Uint8Array, text: string, p: number, limit: number): number {
+  #time(b: Uint8Array, p: number, limit: number): number {
     const c = b[p];
-    if (c === QUOTE) return this.#isoTime(b, text, p, limit);
+    if (c === QUOTE) return this.#isoTime(b, p, limit);
     if (c === OPEN_BRACE) {
       let q = skipSpace(b, p + 1, limit);
       if (b[q] !== QUOTE || !sameBytes(b, q + 1, q + 1 + DATE_KEY.length, DATE_KEY)) return -1;
@@ -280,13 +279,13 @@ export class FieldScanner {
       if (b[q] !== COLON) return -1;
       q = skipSpace(b, q + 1, limit);
       if (b[q] !== QUOTE) return -1;
-      q = skipSpace(b, this.#isoTime(b, text, q, limit), limit);
+      q = skipSpace(b, this.#isoTime(b, q, limit), limit);
       return q >= 0 && b[q] === CLOSE_BRACE ? q + 1 : -1;
     }
     if (c === MINUS || (c !== undefined && c >= DIGIT_0 && c <= DIGIT_9)) {
       const end = this.#number(b, p, limit);
       if (end < 0) return -1;
-      const t = this.#numberValue(text, p, end);
+      const t = this.#numberValue(b, p, end);
       // Numbers outside the epoch-milliseconds rule go to the exact path, which reports them.
       if (!isNumericTime(t)) return -1;
       this.time = t;
@@ -296,7 +295,7 @@ export class FieldScanner {
   }
 
   /** An ISO time string; the last text seen is remembered, as consecutive lines often share it. */
-  #isoTime(b: Uint8Array, text: string, p: number, limit: number): number {
+  #isoTime(b: Uint8Array, p: number, limit: number): number {
     const start = p + 1;
     let q = start;
     for (; q < limit; q++) {
@@ -311,7 +310,7 @@ export class FieldScanner {
     }
     let t: number;
     try {
-      t = parseIsoTimestamp(text.slice(start, q));
+      t = parseIsoTimestamp(asciiText(b, start, q));
     } catch {
       // The exact path reports the document with the parser's own message.
       return -1;
@@ -323,11 +322,11 @@ export class FieldScanner {
   }
 
   /** A metric value: a number is read, a string or literal is a bad value (NaN), an object or array is unusual. */
-  #metric(b: Uint8Array, text: string, p: number, limit: number, metric: number): number {
+  #metric(b: Uint8Array, p: number, limit: number, metric: number): number {
     const c = b[p];
     if (c === MINUS || (c !== undefined && c >= DIGIT_0 && c <= DIGIT_9)) {
       const end = this.#number(b, p, limit);
-      if (end >= 0) this.values[metric] = this.#numberValue(text, p, end);
+      if (end >= 0) this.values[metric] = this.#numberValue(b, p, end);
       return end;
     }
     if (c === OPEN_BRACE || c === OPEN_BRACKET) return -1;
@@ -423,22 +422,31 @@ export class FieldScanner {
     return q > limit ? -1 : q;
   }
 
-  /** The value of the number {@link #number} just validated at `[start, end)`. */
-  #numberValue(text: string, start: number, end: number): number {
+  /** The value of the number {@link #number} just validated at `[start, end)`, exactly as `JSON.parse` reads it. */
+  #numberValue(b: Uint8Array, start: number, end: number): number {
     const m = this.#mantissa;
     const e = this.#exponent;
     // Clinger's fast path: an exact integer and an exact power of ten, so one rounding, as JSON.parse.
     if (m < TWO_53 && e >= -22 && e <= 22) {
       const v = e >= 0 ? m * POW10[e]! : m / POW10[-e]!;
-      return text.charCodeAt(start) === MINUS ? -v : v;
+      return b[start] === MINUS ? -v : v;
     }
-    return Number(text.slice(start, end));
+    // 16 to 19 digits (prices, volumes, market caps): exact double-double arithmetic, else Number().
+    return decimalToDouble(b, start, end) ?? Number(asciiText(b, start, end));
   }
 }
 
 const TRUE = Uint8Array.from('true', (c) => c.charCodeAt(0));
 const FALSE = Uint8Array.from('false', (c) => c.charCodeAt(0));
 const NULL = Uint8Array.from('null', (c) => c.charCodeAt(0));
+
+/**
+ * Bytes already known to be ASCII (a number, a time text) as a string: made only for the few
+ * values the scanner does not convert itself, so no chunk is ever decoded whole.
+ */
+function asciiText(b: Uint8Array, start: number, end: number): string {
+  return String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
+}
 
 /** JSON whitespace other than the newline that ends the line. */
 function skipSpace(b: Uint8Array, p: number, limit: number): number {

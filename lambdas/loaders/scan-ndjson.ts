@@ -187,11 +187,10 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
       }
     }
     const stop = atEnd ? total : limit + 1;
-    const text = buffer.toString('latin1', 0, limit + 1);
     let s = 0;
     while (s < stop) {
       lines++;
-      const verdict = scanner.scan(buffer, text, s, limit);
+      const verdict = scanner.scan(buffer, s, limit);
       if (verdict === LineVerdict.Observation) {
         const asset = scanner.asset;
         let slot = slots[asset];
