@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mongoInitClientOptions } from '../../lambdas/cli/commands/mongo-init-command.ts';
 import { explainIndexConflicts } from '../../lambdas/cli/index-conflict.ts';
 import { uriTimeouts } from '../../lambdas/cli/mongo-client.ts';
@@ -31,15 +31,8 @@ const UNREACHABLE =
   'mongodb://reader:Sup3rSecret@127.0.0.1:9/?directConnection=true&serverSelectionTimeoutMS=300';
 
 const dir = tempDir();
-let responder: ScriptedResponder;
-beforeAll(async () => {
-  responder = await ScriptedResponder.start();
-});
-afterAll(async () => {
-  await responder.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => responder.reset());
+const responder = ScriptedResponder.forSuite();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const uri = () => `${responder.uri}/?directConnection=true&serverSelectionTimeoutMS=800`;
 
 describe('riskfence detect, report and invoke on MongoDB', () => {

@@ -1,6 +1,6 @@
 import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import type { MongoClient, MongoClientOptions } from 'mongodb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSqsHandler, type RecordReport } from '../../lambdas/handler/create-sqs-handler.ts';
 import { MemoryDeadLetterSink } from '../../lambdas/handler/dead-letter-sink.ts';
 import { localContext } from '../../lambdas/handler/local-invocation.ts';
@@ -25,19 +25,9 @@ import { CONFIG, eventOf, request } from './handler-fixtures.ts';
 // wire-protocol responder: for each fault, the record's fate (processed, retried through
 // batchItemFailures, or dead-lettered with which errorCode) and what the other record still wrote.
 
-let responder: ScriptedResponder;
+const responder = ScriptedResponder.forSuite((r) => serveDocuments(r, DOCUMENTS));
 const clients: MongoClient[] = [];
 
-beforeAll(async () => {
-  responder = await ScriptedResponder.start();
-});
-afterAll(async () => {
-  await responder.close();
-});
-beforeEach(() => {
-  responder.reset();
-  serveDocuments(responder, DOCUMENTS);
-});
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
 });

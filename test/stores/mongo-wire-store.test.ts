@@ -1,5 +1,5 @@
 import { MongoBulkWriteError, type MongoClient, type MongoServerError } from 'mongodb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { StoreAuthenticationError } from '../../lambdas/stores/classify-error.ts';
 import type { FlagUpdate, ReadBatch, RunSummary } from '../../lambdas/stores/detection-store.ts';
 import type { MongoDetectionStore } from '../../lambdas/stores/mongo-store.ts';
@@ -20,18 +20,9 @@ import { at, dailyDocuments } from './store-fixtures.ts';
 // what the driver retries, how its errors are classified, and which documents still get written.
 // Query semantics are not tested here (the responder has no query engine).
 
-let responder: ScriptedResponder;
+const responder = ScriptedResponder.forSuite();
 let client: MongoClient | undefined;
 
-beforeAll(async () => {
-  responder = await ScriptedResponder.start();
-});
-afterAll(async () => {
-  await responder.close();
-});
-beforeEach(() => {
-  responder.reset();
-});
 afterEach(async () => {
   await client?.close();
   client = undefined;

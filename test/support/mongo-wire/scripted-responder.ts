@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BSON, type Document } from 'mongodb';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { cursorReply, errorReply, ServerErrors, writeReply } from './replies.ts';
 import {
   type DecodedRequest,
@@ -126,14 +127,41 @@ export class ScriptedResponder {
    * @param options - the handshake role @default primary
    */
   static async start(options: { readonly role?: ResponderRole } = {}): Promise<ScriptedResponder> {
-    const server = createServer();
-    const responder = new ScriptedResponder(server, options.role ?? ResponderRole.Primary);
-    server.on('connection', (socket) => responder.#accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+    const responder = ScriptedResponder.#create(options.role);
+    await responder.#listen();
+    return responder;
+  }
+
+  /**
+   * One primary responder for a whole test file: listening before its first test, reset before
+   * each (then `prepare`d, e.g. with the documents it serves) and closed after the last.
+   *
+   * @example
+   * const responder = ScriptedResponder.forSuite((r) => serveDocuments(r, DOCUMENTS));
+   */
+  static forSuite(prepare?: (responder: ScriptedResponder) => void): ScriptedResponder {
+    const responder = ScriptedResponder.#create();
+    beforeAll(() => responder.#listen());
+    afterAll(() => responder.close());
+    beforeEach(() => {
+      responder.reset();
+      prepare?.(responder);
     });
     return responder;
+  }
+
+  static #create(role: ResponderRole = ResponderRole.Primary): ScriptedResponder {
+    const server = createServer();
+    const responder = new ScriptedResponder(server, role);
+    server.on('connection', (socket) => responder.#accept(socket));
+    return responder;
+  }
+
+  #listen(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(0, '127.0.0.1', () => resolve());
+    });
   }
 
   /** `host:port` the responder listens on (what the handshake reports as `me`). */
