@@ -6,6 +6,7 @@
  */
 import type { StoredFlag } from '../lambdas/core/document-flags.ts';
 import {
+  type AssetListing,
   type DetectionStore,
   type FlagUpdate,
   READ_BATCH_DOCUMENTS,
@@ -273,7 +274,7 @@ export class BenchmarkStore implements DetectionStore {
     if (documents.length > 0) yield { documents, handles: documents.map((d) => d._id) };
   }
 
-  async listAssets(range: { readonly from: number; readonly to: number }): Promise<string[]> {
+  async listAssets(range: AssetListing): Promise<string[]> {
     return this.counters.timed(() => {
       const { first, end } = this.source.hourRange(range.from, range.to);
       return first < end ? this.source.names() : [];

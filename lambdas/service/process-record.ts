@@ -1,7 +1,14 @@
 import type { ServiceConfig } from '../config/service-config.ts';
 import { DAY_MS, Mode } from '../core/detector-options.ts';
 import { type DetectionJob, parseRequest } from '../requests/parse-request.ts';
-import type { DetectionStore, FlagUpdate, ReadQuery, RunSummary } from '../stores/detection-store.ts';
+import type {
+  AssetListing,
+  DetectionStore,
+  FlagUpdate,
+  RunQuery,
+  RunSummary,
+  TimeLimit,
+} from '../stores/detection-store.ts';
 import {
   ALERTS_OFF,
   type AlertDetail,
@@ -160,7 +167,11 @@ async function fanOut(job: DetectionJob, deps: RecordDeps, phase: PhaseRunner): 
     );
   }
   let started = performance.now();
-  const assets = job.assets ?? (await phase('read', () => store.listAssets(listingRange(job))));
+  const assets =
+    job.assets ??
+    (await phase('read', () =>
+      store.listAssets(withDeadline<AssetListing>(listingRange(job), deps.remainingMs)),
+    ));
   const readMs = performance.now() - started;
   // Both are sorted: the parser sorts a request's assets, and stores list theirs sorted.
   const bodies = chunkRequests(job, assets, config.fanOutChunkSize);
@@ -184,7 +195,7 @@ async function detectJob(
   let readMs = 0;
   let writeMs = 0;
   let started = performance.now();
-  const scope = await phase('read', () => jobScope(job, config.minSamples, store));
+  const scope = await phase('read', () => jobScope(job, config.minSamples, store, deps.remainingMs));
   readMs += performance.now() - started;
   const query = readQueryOf(job, scope.judgedThrough);
   const outcome: Mutable<JobOutcome> & { newFlags: Record<number, number> } = {
@@ -262,32 +273,38 @@ async function detectJob(
 }
 
 /** The guards of a window job, or the resume points of a rolling one: one read of the run summaries. */
-async function jobScope(job: DetectionJob, minSamples: number, store: DetectionStore): Promise<JobScope> {
+async function jobScope(
+  job: DetectionJob,
+  minSamples: number,
+  store: DetectionStore,
+  remainingMs: (() => number) | undefined,
+): Promise<JobScope> {
   const hash = paramsHash(runParamsOf(job, minSamples));
   if (job.mode === Mode.Rolling) {
-    const marks = await store.findRuns({
-      assets: job.assets,
-      mode: Mode.Rolling,
-      asOfAfter: Number.NEGATIVE_INFINITY,
-      paramsHash: hash,
-    });
+    const marks = await store.findRuns(
+      withDeadline<RunQuery>(
+        { assets: job.assets, mode: Mode.Rolling, asOfAfter: Number.NEGATIVE_INFINITY, paramsHash: hash },
+        remainingMs,
+      ),
+    );
     return { judgedThrough: judgedThrough(marks) };
   }
   const longest = Math.max(...job.timeframes) * DAY_MS;
   // From just before asOf: this very evaluation's own summaries say which assets a retry already finished.
-  const marks = await store.findRuns({
-    assets: job.assets,
-    mode: Mode.Window,
-    asOfAfter: job.asOf - 1,
-    asOfBefore: job.asOf + longest,
-  });
+  const marks = await store.findRuns(
+    withDeadline<RunQuery>(
+      { assets: job.assets, mode: Mode.Window, asOfAfter: job.asOf - 1, asOfBefore: job.asOf + longest },
+      remainingMs,
+    ),
+  );
   const completed = new Set(
     marks.filter((m) => m.asOf === job.asOf && m.paramsHash === hash).map((m) => m.asset),
   );
   return { guards: new WindowGuards(marks, job.asOf), completed };
 }
 
-function withDeadline(query: ReadQuery, remainingMs: (() => number) | undefined): ReadQuery {
+/** The query with a server-side time limit below the invocation time left; none starts without enough of it. */
+function withDeadline<Q extends TimeLimit>(query: Q, remainingMs: (() => number) | undefined): Q {
   if (!remainingMs) return query;
   const budget = remainingMs() - DEADLINE_RESERVE_MS;
   if (budget < MIN_READ_MS) {

@@ -9,8 +9,17 @@ import type { Fences } from '../core/fences.ts';
  */
 export const READ_BATCH_DOCUMENTS = 10_000;
 
+/** A server-side time limit on one query: what the service gives every query it makes of a store. */
+export interface TimeLimit {
+  /**
+   * Milliseconds (MongoDB `maxTimeMS`): a query that would outlive the invocation ends as a
+   * transient failure instead. Stores without a server ignore it. @default no limit
+   */
+  readonly maxTimeMS?: number;
+}
+
 /** What one detection job reads: documents of some assets (or all) in `[from, to)`. */
-export interface ReadQuery {
+export interface ReadQuery extends TimeLimit {
   /** Asset names; `null` = every asset with data in the range. */
   readonly assets: readonly string[] | null;
   /** Epoch milliseconds, inclusive. */
@@ -19,11 +28,6 @@ export interface ReadQuery {
   readonly to: number;
   /** Metric field paths to return (besides the asset, time and stored flags fields). */
   readonly metrics: readonly string[];
-  /**
-   * Server-side time limit of the whole read, milliseconds (MongoDB `maxTimeMS`): a read that would
-   * outlive the invocation ends as a transient failure instead. @default no limit
-   */
-  readonly maxTimeMS?: number;
 }
 
 /**
@@ -115,8 +119,16 @@ export interface RunSummary {
   readonly messageId: string;
 }
 
+/** What {@link DetectionStore.listAssets} lists: the assets with documents in `[from, to)`. */
+export interface AssetListing extends TimeLimit {
+  /** Epoch milliseconds, inclusive. */
+  readonly from: number;
+  /** Epoch milliseconds, exclusive. */
+  readonly to: number;
+}
+
 /** Which run summaries {@link DetectionStore.findRuns} returns. */
-export interface RunQuery {
+export interface RunQuery extends TimeLimit {
   /** Asset names; `null` = every asset. */
   readonly assets: readonly string[] | null;
   readonly mode: Mode;
@@ -156,7 +168,7 @@ export interface DetectionStore {
    */
   read(query: ReadQuery): AsyncIterable<ReadBatch>;
   /** The distinct assets with at least one document in `[from, to)`, sorted. */
-  listAssets(range: { readonly from: number; readonly to: number }): Promise<string[]>;
+  listAssets(range: AssetListing): Promise<string[]>;
   /**
    * Applies flag entry changes; an empty list writes nothing. Each entry is
    * guarded on its own (see {@link FlagUpdate}), so a later evaluation is never

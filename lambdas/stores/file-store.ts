@@ -6,6 +6,7 @@ import { InvalidTimestampError, toEpochMillis } from '../core/timestamp.ts';
 import type { InputProblem } from '../loaders/input-problem.ts';
 import { readDocuments } from '../loaders/read-documents.ts';
 import {
+  type AssetListing,
   type DetectionStore,
   type FlagUpdate,
   READ_BATCH_DOCUMENTS,
@@ -140,7 +141,7 @@ export class FileDetectionStore implements DetectionStore {
     if (documents.length > 0) yield { documents, handles };
   }
 
-  async listAssets(range: { readonly from: number; readonly to: number }): Promise<string[]> {
+  async listAssets(range: AssetListing): Promise<string[]> {
     const assets = new Set<string>();
     for (const d of this.#index) if (d.time >= range.from && d.time < range.to) assets.add(d.asset);
     return [...assets].sort();

@@ -9,6 +9,7 @@ import type { ServiceConfig } from '../config/service-config.ts';
 import { compileFieldPath, type FieldGetter } from '../core/field-path.ts';
 import { classifyMongoError } from './classify-error.ts';
 import {
+  type AssetListing,
   type DetectionStore,
   type FlagUpdate,
   READ_BATCH_DOCUMENTS,
@@ -17,6 +18,7 @@ import {
   type RunMark,
   type RunQuery,
   type RunSummary,
+  type TimeLimit,
   type WriteResult,
 } from './detection-store.ts';
 import {
@@ -103,7 +105,7 @@ export class MongoDetectionStore implements DetectionStore {
     const cursor = this.#source.find(filter, {
       projection,
       sort,
-      ...(query.maxTimeMS === undefined ? {} : { maxTimeMS: query.maxTimeMS }),
+      ...timeLimit(query),
     });
     try {
       let documents: Document[] = [];
@@ -125,12 +127,14 @@ export class MongoDetectionStore implements DetectionStore {
     }
   }
 
-  async listAssets(range: { readonly from: number; readonly to: number }): Promise<string[]> {
+  async listAssets(range: AssetListing): Promise<string[]> {
     const { assetField, timeField } = this.#options;
     try {
-      const assets = await this.#source.distinct(assetField, {
-        [timeField]: { $gte: new Date(range.from), $lt: new Date(range.to) },
-      });
+      const assets = await this.#source.distinct(
+        assetField,
+        { [timeField]: { $gte: new Date(range.from), $lt: new Date(range.to) } },
+        timeLimit(range),
+      );
       return assets.filter((a): a is string => typeof a === 'string').sort();
     } catch (e) {
       throw classifyMongoError(e);
@@ -168,7 +172,7 @@ export class MongoDetectionStore implements DetectionStore {
   async findRuns(query: RunQuery): Promise<RunMark[]> {
     const { filter, projection, sort } = buildRunQuery(query);
     try {
-      const docs = await this.#runs.find(filter, { projection, sort }).toArray();
+      const docs = await this.#runs.find(filter, { projection, sort, ...timeLimit(query) }).toArray();
       return docs.map((d) => ({
         asset: String(d.asset),
         asOf: (d.asOf as Date).getTime(),
@@ -289,4 +293,9 @@ export function mongoStoreOptions(
     timeField: config.mapping.timeField,
     anomaliesField: config.anomaliesField,
   };
+}
+
+/** A query's `maxTimeMS` option, or nothing when it has no limit. */
+function timeLimit({ maxTimeMS }: TimeLimit): { maxTimeMS?: number } {
+  return maxTimeMS === undefined ? {} : { maxTimeMS };
 }

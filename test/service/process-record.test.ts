@@ -4,7 +4,13 @@ import { InvalidMessageError } from '../../lambdas/requests/invalid-message-erro
 import type { DetectionJob } from '../../lambdas/requests/parse-request.ts';
 import { FanOutUnavailableError } from '../../lambdas/service/fan-out.ts';
 import { DeadlineError, type Phase, processRecord } from '../../lambdas/service/process-record.ts';
-import type { FlagUpdate, ReadQuery, RunQuery, RunSummary } from '../../lambdas/stores/detection-store.ts';
+import type {
+  AssetListing,
+  FlagUpdate,
+  ReadQuery,
+  RunQuery,
+  RunSummary,
+} from '../../lambdas/stores/detection-store.ts';
 import { FileDetectionStore } from '../../lambdas/stores/file-store.ts';
 import { tempDir, writeNdjson } from '../cli/detect-fake-io.ts';
 import { CONFIG, fileStore, request, SENT } from '../handler/handler-fixtures.ts';
@@ -110,6 +116,30 @@ describe('processRecord(input, deps, hooks)', () => {
     );
   });
 
+  it('gives the listing of an all-asset request a time limit too', async () => {
+    const limits: (number | undefined)[] = [];
+    const store = {
+      read: (q: ReadQuery) => fixture.store.read(q),
+      findRuns: (q: RunQuery) => fixture.store.findRuns(q),
+      listAssets: (r: AssetListing) => {
+        limits.push(r.maxTimeMS);
+        return fixture.store.listAssets(r);
+      },
+      writeFlags: (u: readonly FlagUpdate[]) => fixture.store.writeFlags(u),
+      upsertRuns: (r: readonly RunSummary[]) => fixture.store.upsertRuns(r),
+    };
+    const outcome = await processRecord(
+      {
+        messageId: 'm',
+        body: JSON.stringify({ version: 1, asOf: '2022-05-15T00:00:00Z' }),
+        sentTimestamp: SENT,
+      },
+      { config: CONFIG, store, requests: { send: async () => {} }, remainingMs: () => 20_000 },
+    );
+    expect(outcome.jobs[0]!.requestsSent).toBeGreaterThan(0);
+    expect(limits).toEqual([15_000]);
+  });
+
   it('splits a request naming more assets than a chunk, and fails permanently where no queue is configured', async () => {
     const sent: string[] = [];
     const config = { ...CONFIG, fanOutChunkSize: 1 };
@@ -125,15 +155,19 @@ describe('processRecord(input, deps, hooks)', () => {
     ).rejects.toBeInstanceOf(FanOutUnavailableError);
   });
 
-  it('gives the read a time limit below the invocation time left, and starts no read without enough of it', async () => {
+  it('gives the read and the run-summary query a time limit below the invocation time left, and starts no read without enough of it', async () => {
     const limits: (number | undefined)[] = [];
+    const runLimits: (number | undefined)[] = [];
     const store = {
       ...fixture.store,
       read: (q: ReadQuery) => {
         limits.push(q.maxTimeMS);
         return fixture.store.read(q);
       },
-      findRuns: (q: RunQuery) => fixture.store.findRuns(q),
+      findRuns: (q: RunQuery) => {
+        runLimits.push(q.maxTimeMS);
+        return fixture.store.findRuns(q);
+      },
       listAssets: (r: { from: number; to: number }) => fixture.store.listAssets(r),
       writeFlags: (u: readonly FlagUpdate[]) => fixture.store.writeFlags(u),
       upsertRuns: (r: readonly RunSummary[]) => fixture.store.upsertRuns(r),
@@ -141,6 +175,7 @@ describe('processRecord(input, deps, hooks)', () => {
     const input = { messageId: 'm', body: request(['bitcoin']), sentTimestamp: SENT };
     await processRecord(input, { config: CONFIG, store, remainingMs: () => 30_000 });
     expect(limits).toEqual([25_000]);
+    expect(runLimits).toEqual([25_000]);
     await expect(
       processRecord(input, { config: CONFIG, store, remainingMs: () => 5_500 }),
     ).rejects.toBeInstanceOf(DeadlineError);

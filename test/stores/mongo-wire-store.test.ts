@@ -113,6 +113,17 @@ describe('MongoDetectionStore on the wire: reads', () => {
     expect(responder.unusedSteps()).toEqual([]);
   });
 
+  it('sends the time limit of the run-summary query and of the asset listing too', async () => {
+    const store = open();
+    await store.findRuns({ assets: ['bitcoin'], mode: 'window', asOfAfter: 0, maxTimeMS: 2_500 });
+    await store.listAssets({ from: 0, to: AS_OF, maxTimeMS: 3_500 });
+    await store.findRuns({ assets: null, mode: 'rolling', asOfAfter: 0 });
+    const finds = responder.commands('find', 'anomaly_runs');
+    expect(finds[0]?.body).toMatchObject({ maxTimeMS: 2_500 });
+    expect(finds[1]?.body.maxTimeMS).toBeUndefined();
+    expect(responder.commands('distinct', 'risk_scores')[0]?.body).toMatchObject({ maxTimeMS: 3_500 });
+  });
+
   it('a connection dropped once during a read is retried by the driver on a new connection', async () => {
     const docs = asBson(dailyDocuments(['bitcoin'], '2022-05-01', 2));
     responder.script(FIND, { drop: true });

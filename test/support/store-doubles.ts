@@ -1,4 +1,5 @@
 import type {
+  AssetListing,
   DetectionStore,
   FlagUpdate,
   ReadBatch,
@@ -22,7 +23,7 @@ export class DelegatingStore implements DetectionStore {
     return this.inner.read(query);
   }
 
-  listAssets(range: { readonly from: number; readonly to: number }): Promise<string[]> {
+  listAssets(range: AssetListing): Promise<string[]> {
     return this.inner.listAssets(range);
   }
 
