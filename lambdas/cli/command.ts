@@ -98,7 +98,7 @@ const CLOSED_CODES = new Set(['EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE
  * @example
  * await write(io.stdout, 'done\n');
  */
-export function write(stream: Writable, text: string): Promise<void> {
+export function write(stream: Writable, text: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     if (stream.destroyed || stream.writableEnded) {
       reject(new OutputClosedError('output closed'));

@@ -37,8 +37,10 @@ export interface BlockOutput {
    * The block's share of stdout in order, in pieces of about 1 MB: NDJSON
    * lines, or for the JSON report its `results` entries joined by commas
    * (a comma between blocks is the caller's, see {@link blockSeparator}).
+   * Text from this thread; UTF-8 bytes from a pool thread, which encodes
+   * them there and moves them here (see {@link detectBlockTask}).
    */
-  readonly text: readonly string[];
+  readonly text: readonly (string | Uint8Array)[];
   readonly tally: TallySnapshot;
   /** `--out` lines, each with its newline. */
   readonly outLines: readonly string[];
@@ -242,12 +244,19 @@ export interface DetectBlockInput {
   readonly job: DetectJob;
 }
 
+const UTF8 = new TextEncoder();
+
 /**
- * {@link detectBlock} as a pool task (without `--out`, whose `_id`s stay on the main thread).
+ * {@link detectBlock} as a pool task (without `--out`, whose `_id`s stay on
+ * the main thread). The text is encoded to UTF-8 here and its buffers moved,
+ * so the thread that writes the output neither copies nor encodes it.
  *
  * @example
  * await pool.run(0, 'detect-block', { set, job }, seriesBuffers(set.series));
  */
 export function detectBlockTask(input: DetectBlockInput): TaskResult<BlockOutput> {
-  return { value: detectBlock(input.set, input.job), transfer: [] };
+  const output = detectBlock(input.set, input.job);
+  // TextEncoder gives each piece a buffer of its own, safe to move (Buffer.from may share a pool).
+  const text = output.text.map((piece) => (typeof piece === 'string' ? UTF8.encode(piece) : piece));
+  return { value: { ...output, text }, transfer: text.map((bytes) => bytes.buffer as ArrayBuffer) };
 }

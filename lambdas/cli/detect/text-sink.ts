@@ -22,8 +22,13 @@ export class TextSink {
     this.#stream = stream;
   }
 
-  /** Adds text; writes out once enough has accumulated. */
-  async push(text: string): Promise<void> {
+  /** Adds text; writes out once enough has accumulated. Bytes (UTF-8) are written as they are, after the text before them. */
+  async push(text: string | Uint8Array): Promise<void> {
+    if (typeof text !== 'string') {
+      await this.flush();
+      await write(this.#stream, text);
+      return;
+    }
     this.#parts.push(text);
     this.#size += text.length;
     if (this.#size >= FLUSH_CHARS) await this.flush();
