@@ -7,6 +7,7 @@ import { type LoadSeriesOptions, type LoadSeriesResult, loadSeries } from '../lo
 import { sourceName } from '../loaders/text-source.ts';
 import { nameList } from './args.ts';
 import { type CliIo, InputError, UsageError, write } from './command.ts';
+import type { Progress } from './detect/progress.ts';
 import type { OptionListValues } from './options/option-spec.ts';
 import type { INPUT_OPTIONS } from './specs/shared-options.ts';
 
@@ -110,6 +111,51 @@ export async function loadInput(
   // Loaded here so that file commands never pay for the driver.
   const { readMongoSeries } = await import('./mongo-input.ts');
   return readMongoSeries(input.uri, config, query);
+}
+
+/** What {@link loadUsableSeries} gives: the loaded input, and its series after `--assets`. */
+export interface UsableSeries {
+  readonly loaded: LoadedInput;
+  readonly set: SeriesSet;
+}
+
+/**
+ * What every command that reads documents does first: loads the input
+ * ({@link loadInput}), lists its skipped lines on stderr, refuses an input
+ * without one usable document, keeps the `--assets` asked for and warns about
+ * metrics no document holds a number for.
+ *
+ * @param io - streams; problems and warnings go to stderr
+ * @param command - the command's name, which prefixes its stderr lines
+ * @param input - where the documents are; `config`, `query` and `options` as {@link loadInput}
+ * @param progress - shows the bytes read, and is cleared before anything else goes to stderr
+ * @throws {@link InputError} for an input without usable documents or `--assets` without data
+ *
+ * @example
+ * const { loaded, set } = await loadUsableSeries(io, 'report', input, config, { assets, range: ALL_TIME }, { cwd });
+ */
+export async function loadUsableSeries(
+  io: CliIo,
+  command: string,
+  input: DocumentInput,
+  config: ServiceConfig,
+  query: { readonly assets: readonly string[] | undefined; readonly range: ReadRange },
+  options: LoadSeriesOptions,
+  progress?: Progress,
+): Promise<UsableSeries> {
+  const loaded = await loadInput(input, config, query, { ...options, onProgress: progress?.bytes });
+  progress?.done();
+  await reportProblems(io, command, loaded.problems);
+  if (loaded.set.observations === 0) {
+    const { assetField, timeField } = config.mapping;
+    throw new InputError(
+      `no usable documents in ${loaded.name} (${loaded.documents} read, ${loaded.problems.length} skipped; ` +
+        `asset field '${assetField}', time field '${timeField}')`,
+    );
+  }
+  const set = selectAssets(loaded.set, query.assets, loaded.name);
+  await warnMetricsWithoutNumbers(io, command, set, loaded.name);
+  return { loaded, set };
 }
 
 /**

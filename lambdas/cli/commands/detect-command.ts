@@ -22,16 +22,7 @@ import { createProgress } from '../detect/progress.ts';
 import { renderSummaryTable } from '../detect/summary-table.ts';
 import { TextSink } from '../detect/text-sink.ts';
 import { assertWritable } from '../output-path.ts';
-import {
-  ALL_TIME,
-  inputName,
-  type LoadedInput,
-  loadInput,
-  type ReadRange,
-  reportProblems,
-  selectAssets,
-  warnMetricsWithoutNumbers,
-} from '../series-flags.ts';
+import { ALL_TIME, inputName, type LoadedInput, loadUsableSeries, type ReadRange } from '../series-flags.ts';
 import { DETECT_SPEC } from '../specs/detect-spec.ts';
 /**
  * `riskfence detect`: reads observations from a file, stdin or a MongoDB
@@ -55,31 +46,21 @@ export const detectCommand = defineCommand(DETECT_SPEC, async (values, io) => {
   // Started first, so that the threads start while the input is opened; the same threads parse and judge.
   const pool = ThreadPool.start(threads - 1);
   try {
-    const progress = createProgress(io, `reading ${inputName(settings.input, settings.config)}`);
-    const loaded = await loadInput(
+    const { loaded, set } = await loadUsableSeries(
+      io,
+      'detect',
       settings.input,
       settings.config,
       { assets: settings.assets, range: readRange(settings) },
       {
         stdin: io.stdin,
         cwd: io.cwd,
-        onProgress: progress.bytes,
         keepIds: settings.out !== undefined,
         workers: threads,
         pool,
       },
+      createProgress(io, `reading ${inputName(settings.input, settings.config)}`),
     );
-    progress.done();
-    await reportProblems(io, 'detect', loaded.problems);
-    const { assetField, timeField } = settings.config.mapping;
-    if (loaded.set.observations === 0) {
-      throw new InputError(
-        `no usable documents in ${loaded.name} (${loaded.documents} read, ${loaded.problems.length} skipped; ` +
-          `asset field '${assetField}', time field '${timeField}')`,
-      );
-    }
-    const set = selectAssets(loaded.set, settings.assets, loaded.name);
-    await warnMetricsWithoutNumbers(io, 'detect', set, loaded.name);
     await printDetection({ settings, set, loaded, io, pool, outPath });
   } finally {
     await pool.close();

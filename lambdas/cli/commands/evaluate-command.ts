@@ -3,18 +3,10 @@ import { evaluateHistory } from '../../evaluate/evaluate-history.ts';
 import { evaluationTable } from '../../evaluate/evaluation-table.ts';
 import { MARKET_EVENTS, MAX_LAG_DAYS } from '../../events/market-events.ts';
 import { integerFlag, nameList, numberList, oneOf } from '../args.ts';
-import { defineCommand, ExitCode, InputError, UsageError, write } from '../command.ts';
+import { defineCommand, ExitCode, UsageError, write } from '../command.ts';
 import { validDetectorOptions } from '../detector-flags.ts';
 import { specOptions } from '../options/option-spec.ts';
-import {
-  ALL_TIME,
-  assetsFlag,
-  documentInput,
-  loadInput,
-  reportProblems,
-  selectAssets,
-  warnMetricsWithoutNumbers,
-} from '../series-flags.ts';
+import { ALL_TIME, assetsFlag, documentInput, loadUsableSeries } from '../series-flags.ts';
 import { commandConfig } from '../service-env.ts';
 import { EVALUATE_DEFAULTS, EVALUATE_SPEC } from '../specs/evaluate-spec.ts';
 
@@ -48,16 +40,14 @@ export const evaluateCommand = defineCommand(EVALUATE_SPEC, async (values, io) =
   }
   const assets = assetsFlag(values.assets);
   const input = documentInput(values, io.env);
-  const loaded = await loadInput(
+  const { set } = await loadUsableSeries(
+    io,
+    'evaluate',
     input,
     config,
     { assets, range: ALL_TIME },
     { cwd: io.cwd, stdin: io.stdin },
   );
-  await reportProblems(io, 'evaluate', loaded.problems);
-  const set = selectAssets(loaded.set, assets, loaded.name);
-  if (set.series.length === 0) throw new InputError(`no usable documents in ${loaded.name}`);
-  await warnMetricsWithoutNumbers(io, 'evaluate', set, loaded.name);
   const evaluation = evaluateHistory(set, {
     events: MARKET_EVENTS,
     modes: [...new Set(modes)],

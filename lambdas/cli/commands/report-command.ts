@@ -8,15 +8,7 @@ import { defineCommand, ExitCode, InputError, UsageError, write } from '../comma
 import { parseDetectorFlags } from '../detector-flags.ts';
 import { specOptions } from '../options/option-spec.ts';
 import { assertWritable } from '../output-path.ts';
-import {
-  ALL_TIME,
-  assetsFlag,
-  documentInput,
-  loadInput,
-  reportProblems,
-  selectAssets,
-  warnMetricsWithoutNumbers,
-} from '../series-flags.ts';
+import { ALL_TIME, assetsFlag, documentInput, loadUsableSeries } from '../series-flags.ts';
 import { commandConfig } from '../service-env.ts';
 import { DEFAULT_MAX_CHARTS, DEFAULT_REPORT_FILE, REPORT_SPEC } from '../specs/report-spec.ts';
 
@@ -47,17 +39,15 @@ export const reportCommand = defineCommand(REPORT_SPEC, async (values, io) => {
     from === undefined
       ? ALL_TIME
       : { from: from - Math.max(...options.timeframes) * DAY_MS, to: ALL_TIME.to };
-  const loaded = await loadInput(
+  const { loaded, set } = await loadUsableSeries(
+    io,
+    'report',
     documentInput(values, io.env),
     config,
     { assets, range },
     { cwd: io.cwd, stdin: io.stdin },
   );
-  await reportProblems(io, 'report', loaded.problems);
-  const set = selectAssets(loaded.set, assets, loaded.name);
   const charts = set.series.length * set.metrics.length;
-  if (set.series.length === 0) throw new InputError(`no usable documents in ${loaded.name}`);
-  await warnMetricsWithoutNumbers(io, 'report', set, loaded.name);
   if (charts > maxCharts) {
     throw new UsageError(
       `${charts} charts (${set.series.length} assets × ${set.metrics.length} metrics) exceed --max-charts ${maxCharts}; choose --assets/--metrics or raise --max-charts`,
