@@ -126,24 +126,24 @@ if (!quick && !flags['no-write']) {
   log(`figures written to ${DOCS}`);
 }
 
+/** Runs one of the in-process benchmarks in a child process of its own (at least 3 runs) and parses its JSON line. */
+function benchScript<T>(script: string, args: readonly string[]): T {
+  const run = runNode(['--import', 'tsx', `bench/${script}`, ...args, '--runs', String(Math.max(runs, 3))]);
+  return JSON.parse(run.stdout) as T;
+}
+
 function coreBench(): void {
   for (const mode of ['window', 'rolling'] as const) {
     const spec = SIZES[mode];
     const file = dataset(spec);
-    const run = runNode([
-      '--import',
-      'tsx',
-      'bench/core-bench.ts',
+    const r = benchScript<CoreBenchResult>('core-bench.ts', [
       '--input',
       file,
       '--mode',
       mode,
       '--as-of',
       new Date(datasetEnd(spec)).toISOString(),
-      '--runs',
-      String(Math.max(runs, 3)),
     ]);
-    const r = JSON.parse(run.stdout) as CoreBenchResult;
     const ms = median(r.detectMs);
     rows.push({
       what: `core ${mode}: ${describe(spec)} (in-process, loaded series)`,
@@ -157,16 +157,7 @@ function coreBench(): void {
 function scanLimit(): void {
   const spec = SIZES.window;
   const file = dataset(spec);
-  const run = runNode([
-    '--import',
-    'tsx',
-    'bench/scan-limit.ts',
-    '--input',
-    file,
-    '--runs',
-    String(Math.max(runs, 3)),
-  ]);
-  const r = JSON.parse(run.stdout) as ScanLimitResult;
+  const r = benchScript<ScanLimitResult>('scan-limit.ts', ['--input', file]);
   const rate = (ms: number) => `${fmtMs(ms)} (${Math.round(r.bytes / 1e3 / ms)} MB/s)`;
   rows.push({
     what: `reading limit, ${fmtMB(r.bytes)} in memory: line ends found (\`Buffer#indexOf\`)`,
@@ -329,20 +320,14 @@ function lineCount(path: string): number {
 function handlerBench(): void {
   const spec = SIZES.handler;
   const file = dataset(spec);
-  const run = runNode([
-    '--import',
-    'tsx',
-    'bench/handler-bench.ts',
+  const r = benchScript<HandlerBenchResult>('handler-bench.ts', [
     '--input',
     file,
     '--as-of',
     new Date(datasetEnd(spec)).toISOString(),
     '--assets',
     String(spec.assets),
-    '--runs',
-    String(Math.max(runs, 3)),
   ]);
-  const r = JSON.parse(run.stdout) as HandlerBenchResult;
   rows.push({
     what: `one SQS record through the handler, file store, ${describe(spec)} (read, detect, write)`,
     ours: `${fmtMs(median(r.recordMs))}; rerun (nothing to write) ${fmtMs(median(r.rerunMs))}`,
