@@ -124,11 +124,7 @@ describe('the handler through the real driver', () => {
       {
         reply: (command) =>
           writeReply(updatedIds(command).length, {
-            writeConcernError: {
-              code: 64,
-              codeName: 'WriteConcernTimeout',
-              errmsg: 'waiting for replication timed out',
-            },
+            writeConcernError: ServerErrors.WriteConcernTimeout,
           }),
       },
       1,

@@ -261,12 +261,7 @@ describe('MongoDetectionStore on the wire: flag writes', () => {
     responder.script(SOURCE, {
       reply: (command) =>
         writeReply(updatedIds(command).length, {
-          writeConcernError: {
-            code: 64,
-            codeName: 'WriteConcernTimeout',
-            errmsg: 'waiting for replication timed out',
-            errInfo: { wtimeout: true },
-          },
+          writeConcernError: { ...ServerErrors.WriteConcernTimeout, errInfo: { wtimeout: true } },
         }),
     });
     const error = await failure(open().writeFlags(flagsFor(...IDS)));

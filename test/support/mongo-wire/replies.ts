@@ -47,6 +47,12 @@ export const ServerErrors = {
     errorLabels: ['SystemOverloadedError', 'RetryableError'],
   },
   MaxTimeMSExpired: { code: 50, codeName: 'MaxTimeMSExpired', errmsg: 'operation exceeded time limit' },
+  /** As `writeConcernError` of a write reply: the writes were applied, the replication wait timed out. */
+  WriteConcernTimeout: {
+    code: 64,
+    codeName: 'WriteConcernTimeout',
+    errmsg: 'waiting for replication timed out',
+  },
 } as const satisfies Record<string, CommandError>;
 
 /**
