@@ -97,7 +97,7 @@ export function inputName(input: DocumentInput, config: ServiceConfig): string {
  * @example
  * const loaded = await loadInput(input, config, { assets: undefined, range: ALL_TIME }, { cwd });
  */
-export async function loadInput(
+async function loadInput(
   input: DocumentInput,
   config: ServiceConfig,
   query: { readonly assets: readonly string[] | undefined; readonly range: ReadRange },
@@ -165,7 +165,7 @@ export async function loadUsableSeries(
  * @example
  * selectAssets(set, ['bitcoin'], 'docs.ndjson').series.map((s) => s.asset); // ['bitcoin']
  */
-export function selectAssets(set: SeriesSet, assets: readonly string[] | undefined, name: string): SeriesSet {
+function selectAssets(set: SeriesSet, assets: readonly string[] | undefined, name: string): SeriesSet {
   if (assets === undefined) return set;
   const byName = new Map(set.series.map((s) => [s.asset, s]));
   const missing = assets.filter((a) => !byName.has(a));
@@ -196,11 +196,7 @@ const MAX_LISTED_PROBLEMS = 20;
  * @example
  * await reportProblems(io, 'detect', loaded.problems);
  */
-export async function reportProblems(
-  io: CliIo,
-  command: string,
-  problems: readonly InputProblem[],
-): Promise<void> {
+async function reportProblems(io: CliIo, command: string, problems: readonly InputProblem[]): Promise<void> {
   if (problems.length === 0) return;
   const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `${formatProblem(p)}\n`);
   const more = problems.length - listed.length;
@@ -222,7 +218,7 @@ export async function reportProblems(
  * @example
  * metricsWithoutNumbers(loadedSet); // ['nope']
  */
-export function metricsWithoutNumbers(set: SeriesSet): string[] {
+function metricsWithoutNumbers(set: SeriesSet): string[] {
   return set.metrics.filter((_, m) => !set.series.some((s) => s.values[m]!.some((v) => !Number.isNaN(v))));
 }
 
@@ -232,7 +228,7 @@ export function metricsWithoutNumbers(set: SeriesSet): string[] {
  * @example
  * await warnMetricsWithoutNumbers(io, 'detect', set, 'docs.ndjson');
  */
-export async function warnMetricsWithoutNumbers(
+async function warnMetricsWithoutNumbers(
   io: CliIo,
   command: string,
   set: SeriesSet,
