@@ -348,6 +348,21 @@ export function describeStoreContract(name: string, makeStore: MakeStore, skipRe
         const [mark] = await store.findRuns({ assets: ['bitcoin'], mode: 'rolling', asOfAfter: 0 });
         expect([mark!.timeframes, mark!.metrics]).toEqual([[7], ['volume']]);
       });
+
+      it('a time limit (maxTimeMS) on a query that ends in time changes nothing of its result: read, listAssets, findRuns', async () => {
+        const { store } = await make(dailyDocuments(['bitcoin', 'solana'], '2022-05-01', 3));
+        await store.upsertRuns([run(at('2022-05-08')), { ...run(at('2022-05-09')), asset: 'solana' }]);
+        const limit = { maxTimeMS: 60_000 };
+        expect(await readAll(store, { ...EVERYTHING, ...limit })).toEqual(await readAll(store, EVERYTHING));
+        const range = { from: at('2022-05-01'), to: at('2022-05-03') };
+        expect(await store.listAssets({ ...range, ...limit })).toEqual(await store.listAssets(range));
+        const runs = { assets: null, mode: 'window', asOfAfter: 0 } as const;
+        const sorted = (marks: Awaited<ReturnType<DetectionStore['findRuns']>>) =>
+          marks.map((m) => `${m.asset}@${m.asOf}`).sort();
+        const limited = sorted(await store.findRuns({ ...runs, ...limit }));
+        expect(limited).toHaveLength(2);
+        expect(limited).toEqual(sorted(await store.findRuns(runs)));
+      });
     });
 
     describe('the service on this store (SPEC section 1)', () => {
