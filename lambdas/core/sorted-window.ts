@@ -62,8 +62,8 @@ export class SortedWindow {
     if (!Number.isFinite(x)) return;
     const sorted = this.#sorted;
     let at = this.#firstNotBelow(x);
-    // 0 and -0 compare equal: find the one of x's own sign.
-    if (x === 0) while (!Object.is(sorted[at], x)) at++;
+    // 0 and -0 compare equal: find the one of x's own sign (never past the window's last value).
+    if (x === 0) while (at < this.#size - 1 && !Object.is(sorted[at], x)) at++;
     sorted.copyWithin(at, at + 1, this.#size);
     this.#size--;
   }
