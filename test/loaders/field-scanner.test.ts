@@ -230,6 +230,80 @@ describe('FieldScanner', () => {
     );
   });
 
+  it('reads a line with the shape of the line before by its values alone, as it reads a line on its own', () => {
+    const scanner = new FieldScanner(MAPPING);
+    const lines = [
+      '{"_id": "a:1", "coin_id": "btc", "timestamp": {"$date": "2024-01-01T00:00:00Z"}, "volume": 12.5, "price": 3}',
+      '{"_id": "a:2", "coin_id": "eth", "timestamp": {"$date": "2024-01-01T00:00:00Z"}, "volume": 7, "price": 4}',
+      '{"_id": "a:3", "coin_id": "eth", "timestamp": {"$date": "2024-01-01T01:00:00Z"}, "volume": null, "price": "x"}',
+      '{"_id": 4, "coin_id": "btc", "timestamp": {"$date": "2024-01-01T01:00:00Z"}, "volume": 1, "price": 2}',
+      '{"_id": "a:5", "coin_id": "btc", "timestamp": {"$date": "2024-01-01T01:00:00Z"}, "volume": 1, "price": 2} ',
+    ];
+    expect(lines.map((l) => scan(l, scanner))).toEqual(lines.map((l) => scan(l)));
+    // Lines 2 to 4 have the first line's shape (a skipped value may be of any type); 5 has a space more.
+    expect(scanner.shapedLines).toBe(3);
+    expect(scan(lines[2]!, scanner).values).toEqual([Number.NaN, Number.NaN]);
+  });
+
+  it('agrees line by line with a scanner that sees each line alone, over runs of lines of one shape', () => {
+    const metric = fc.oneof(
+      { weight: 6, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
+      { weight: 2, arbitrary: fc.integer().map((i) => i * 1001) },
+      { weight: 1, arbitrary: fc.constantFrom(null, '7', true, [1], { $numberInt: '3' }) },
+    );
+    const time = fc.oneof(
+      fc.constantFrom('2024-01-01T00:00:00Z', '2024-01-01T05:00:00.250Z', '2024-02-30T00:00:00Z', 'x'),
+      fc.constantFrom('2024-01-01T00:00:00Z', '2024-01-01T05:00:00.250+01:00').map(($date) => ({ $date })),
+      fc.constantFrom(1704067200000, -1),
+    );
+    const doc = fc.record({
+      _id: fc.oneof(fc.string({ maxLength: 12 }), fc.integer()),
+      coin_id: fc.oneof(fc.constantFrom('btc', 'eth', 'asset-0001'), fc.string({ maxLength: 5 })),
+      timestamp: time,
+      volume: metric,
+      price: metric,
+    });
+    const run = fc.tuple(
+      fc.array(doc, { minLength: 2, maxLength: 12 }),
+      fc.constantFrom(undefined, ' ', '\t'),
+      fc.array(fc.nat(400), { maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(run, ([docs, space, cuts]) => {
+        const lines = docs.map((d) => JSON.stringify(d, null, space).replaceAll('\n', ' '));
+        // Now and then a line is broken somewhere, after a line of the same shape.
+        for (const cut of cuts) {
+          const i = cut % lines.length;
+          lines[i] = lines[i]!.slice(0, cut % (lines[i]!.length + 1));
+        }
+        const scanner = new FieldScanner(MAPPING);
+        return lines.every((l) => {
+          const alone = scan(l);
+          const after = scan(l, scanner);
+          return (
+            after.verdict === alone.verdict &&
+            (alone.verdict !== LineVerdict.Observation || sameRead(after, alone))
+          );
+        });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads runs of digits of every length next to the bytes just above and below the digits', () => {
+    const scanner = new FieldScanner(MAPPING);
+    for (let digits = 1; digits <= 22; digits++) {
+      const text = '9876543210123456789012'.slice(0, digits);
+      for (const number of [text, `0.${text}`, `-${text}.${text}`, `${text}e-3`]) {
+        const r = scan(line(`"volume": ${number}`), scanner);
+        expect(Object.is(r.values![0], Number(number))).toBe(true);
+      }
+      for (const after of ['/', ':', '?', '@', '\u007f']) {
+        expect(scan(line(`"volume": ${text}${after}`), scanner).verdict).toBe(LineVerdict.Unusual);
+      }
+    }
+  });
+
   it.each(
     Object.freeze([
       ['dotted paths', { ...MAPPING, metrics: ['metrics.volume'] }, false],
@@ -242,6 +316,15 @@ describe('FieldScanner', () => {
     expect(canScanFields(mapping)).toBe(expected);
   });
 });
+
+function sameRead(a: ReturnType<typeof scan>, b: ReturnType<typeof scan>): boolean {
+  return (
+    a.asset === b.asset &&
+    Object.is(a.time, b.time) &&
+    a.values!.length === b.values!.length &&
+    a.values!.every((v, i) => Object.is(v, b.values![i]))
+  );
+}
 
 function isSame(r: ReturnType<typeof scan>, o: { asset: string; time: number; values: number[] }): boolean {
   return (
