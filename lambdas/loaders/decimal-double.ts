@@ -1,13 +1,3 @@
-const MINUS = 0x2d;
-const PLUS = 0x2b;
-const DOT = 0x2e;
-const DIGIT_0 = 0x30;
-const LOWER_E = 0x65;
-const UPPER_E = 0x45;
-
-/** Digits the high part holds exactly (10^15 < 2^53), and the most digits handled here. */
-const HIGH_DIGITS = 15;
-const MAX_DIGITS = 19;
 const MAX_POWER = 22;
 /** Exact powers of ten: 10^k is a double for k ≤ 22 (5^22 < 2^53). */
 const POW10 = Array.from({ length: MAX_POWER + 1 }, (_, i) => Number(`1e${i}`));
@@ -24,97 +14,54 @@ const HIGH_WORD = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f ? 1 : 0;
 const ULP = Float64Array.from({ length: 2047 }, (_, e) => 2 ** (Math.max(e, 1) - 1075));
 /**
  * Relative bound used to call a result safe: the computed quotient is within about 2^-103 of the
- * exact one (see {@link decimalToDouble}); 2^-100 leaves a factor of 8.
+ * exact one (see {@link decimalQuotient}); 2^-100 leaves a factor of 8.
  */
 const MARGIN = 2 ** -100;
 
+/** Mantissas from here on have more than 19 digits: the approximation could be too far off. */
+const MANTISSA_LIMIT = 1e19;
+const TWO_32 = 2 ** 32;
+
 /**
- * The correctly rounded double of a decimal number of 16 to 19 significant
- * digits and at most 22 decimals — a price like `32740605.121617097`, whose
- * digits no longer fit a double's 53 bits, so Clinger's fast path (an exact
- * integer over an exact power of ten) does not apply — or `undefined` when it
- * cannot be sure, for the caller to use `Number()`.
+ * The correctly rounded double of `m / 10^k` for a decimal mantissa `m` of
+ * at most 19 digits and at most 22 decimals — a price like
+ * `32740605.121617097`, whose digits no longer fit a double's 53 bits, so
+ * Clinger's fast path (an exact integer over an exact power of ten) does not
+ * apply — or `undefined` when it cannot be sure, for the caller to use `Number()`.
  *
- * Method: the digits are split into a 15-digit high part and a low part of up
- * to 4 digits, both exact; their value m = high · 10^j + low is formed exactly
- * as a pair of doubles (Dekker's two-product without fused multiply-add, and
- * exact two-sums: every term is an integer below 2^11 or a double), then
- * divided by the exact 10^k in double-double arithmetic: q1 = m/10^k rounded,
- * the remainder m − q1·10^k with an exact product, and q2 = remainder/10^k.
+ * The mantissa comes as a parser accumulates it cheaply: `approx`, its value
+ * in doubles (within 2^31 of `m`: a few roundings of at most 2^10 each past
+ * 2^53), and `low32`, `m` modulo 2^32 in 32-bit integer arithmetic. Together
+ * they give `m` exactly as a pair of doubles (its difference from `approx` is
+ * the one congruent to `low32 - approx` modulo 2^32 below 2^31, added by an
+ * exact two-sum), which is then divided by the exact 10^k in double-double
+ * arithmetic: q1 = m/10^k rounded, the remainder m − q1·10^k with an exact
+ * product (Dekker's, without fused multiply-add), and q2 = remainder/10^k.
  * The pair's error is below 2^-103 of the value. Its rounding z = q1 + q2 is
  * the correctly rounded double unless the pair lies within 2^-100·z of a
  * midpoint between doubles — then, and when z is a power of two (whose lower
- * neighbour is closer), the answer is `undefined`, which for real data happens
- * about never (exact ties such as `4503599627370496.5` included). Numbers with
- * an integer part only (no division) are rounded by one exact addition.
+ * neighbour is closer), the answer is `undefined`, which for real data
+ * happens about never (exact ties such as `4503599627370496.5` included).
  *
- * @param b - bytes holding a JSON number already validated at `[start, end)`
- * @param start - its first byte (a minus sign or a digit)
- * @param end - the byte after it
- * @returns the value exactly as `Number()` / `JSON.parse` give it, or `undefined`
- *   (fewer than 16 or more than 19 significant digits, more than 22 decimals, a
- *   positive exponent, or too close to call)
+ * @param approx - `m` rounded along the way (an integer-valued double, `m` within 2^31 of it)
+ * @param low32 - `m` modulo 2^32, as a signed or unsigned 32-bit integer
+ * @param k - the power of ten to divide by (the decimals less the exponent)
+ * @returns the non-negative value exactly as `Number()` / `JSON.parse` read the
+ *   decimal, or `undefined` (more than 19 digits, `k` outside 0–22, or too close to call)
  *
- * Complexity: O(digits), no allocation.
+ * Complexity: O(1), no allocation.
  *
  * @example
- * decimalToDouble(Buffer.from('32740605.121617097'), 0, 18); // 32740605.121617097
- * decimalToDouble(Buffer.from('1.5'), 0, 3); // undefined: Clinger's fast path is the caller's
+ * // 32740605.121617097: m = 32740605121617097 (17 digits), k = 9
+ * decimalQuotient(32740605121617096, 32740605121617097 % 2 ** 32, 9); // 32740605.121617097
  */
-export function decimalToDouble(b: Uint8Array, start: number, end: number): number | undefined {
-  let p = start;
-  const negative = b[p] === MINUS;
-  if (negative) p++;
-  let high = 0;
-  let low = 0;
-  let digits = 0;
-  let decimals = 0;
-  let fraction = false;
-  for (; p < end; p++) {
-    const c = b[p]!;
-    if (c === DOT) {
-      fraction = true;
-      continue;
-    }
-    if (c === LOWER_E || c === UPPER_E) break;
-    const d = c - DIGIT_0;
-    if (fraction) decimals++;
-    // Leading zeros are not significant: 0.000123… keeps all of its digits for the value.
-    if (digits === 0 && d === 0) continue;
-    if (digits < HIGH_DIGITS) high = high * 10 + d;
-    else if (digits < MAX_DIGITS) low = low * 10 + d;
-    else return undefined;
-    digits++;
-  }
-  let exponent = 0;
-  if (p < end) {
-    p++;
-    let sign = 1;
-    if (b[p] === MINUS || b[p] === PLUS) {
-      if (b[p] === MINUS) sign = -1;
-      p++;
-    }
-    for (; p < end; p++) {
-      exponent = exponent * 10 + (b[p]! - DIGIT_0);
-      if (exponent > 1000) return undefined;
-    }
-    exponent *= sign;
-  }
-  const k = decimals - exponent;
-  if (digits <= HIGH_DIGITS || k < 0 || k > MAX_POWER) return undefined;
-
-  // m = high · 10^j + low, exactly, as nh + nl.
-  const j = digits - HIGH_DIGITS;
-  const product = high * POW10[j]!;
-  const productError = twoProductError(high, j, product);
-  const sum = product + low;
-  const back = sum - product;
-  const sumError = product - (sum - back) + (low - back);
-  // Both errors are integers below 2^11 in magnitude: their sum is exact.
-  const t = sumError + productError;
-  const nh = sum + t;
-  const nl = t - (nh - sum);
-  if (k === 0) return signed(negative, nh);
+export function decimalQuotient(approx: number, low32: number, k: number): number | undefined {
+  if (!(approx < MANTISSA_LIMIT) || k < 0 || k > MAX_POWER) return undefined;
+  // m = nh + nl exactly: the difference is small, and Fast2Sum is exact for |approx| >= |difference|.
+  const difference = (low32 - (approx % TWO_32)) | 0;
+  const nh = approx + difference;
+  const nl = difference - (nh - approx);
+  if (k === 0) return nh;
 
   const divisor = POW10[k]!;
   const q1 = nh / divisor;
@@ -130,7 +77,7 @@ export function decimalToDouble(b: Uint8Array, start: number, end: number): numb
   if ((word & 0xfffff) === 0 && WORDS[1 - HIGH_WORD] === 0) return undefined;
   const ulp = ULP[(word >>> 20) & 0x7ff]!;
   if (!(Math.abs(w) < ulp / 2 - MARGIN * z)) return undefined;
-  return signed(negative, z);
+  return z;
 }
 
 /**
@@ -144,8 +91,4 @@ function twoProductError(a: number, k: number, product: number): number {
   const bh = POW10_HIGH[k]!;
   const bl = POW10_LOW[k]!;
   return ah * bh - product + ah * bl + al * bh + al * bl;
-}
-
-function signed(negative: boolean, x: number): number {
-  return negative ? -x : x;
 }

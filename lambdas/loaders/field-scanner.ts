@@ -1,6 +1,6 @@
 import type { FieldMapping } from '../core/document-reader.ts';
 import { isNumericTime, parseIsoTimestamp } from '../core/timestamp.ts';
-import { decimalToDouble } from './decimal-double.ts';
+import { decimalQuotient } from './decimal-double.ts';
 import { LineShape, MAX_SHAPE_VALUES } from './line-shape.ts';
 
 /** What {@link FieldScanner.scan} made of one NDJSON line. */
@@ -114,8 +114,10 @@ export class FieldScanner {
   #textStart = 0;
   #textEnd = 0;
   #timeIsText = false;
-  // Set by #number: the digits as an integer (exact below 2^53) and the power of ten to apply.
+  // Set by #number: the digits as an integer (exact below 2^53; see decimalQuotient beyond), that
+  // integer modulo 2^32 and the power of ten to apply.
   #mantissa = 0;
+  #low = 0;
   #exponent = 0;
   /** The shape of the last line read key by key, and the slot of each of its values (-1: skipped). */
   #shape: LineShape | null = null;
@@ -436,7 +438,7 @@ export class FieldScanner {
    */
   #skipValue(b: Uint8Array, p: number, limit: number, depth: number): number {
     const c = b[p];
-    if (c === QUOTE) return skipString(b, p, limit);
+    if (c === QUOTE) return skipString(b, plainRun(this.#view, p + 1, limit) - 1, limit);
     if (c === MINUS || (c !== undefined && c >= DIGIT_0 && c <= DIGIT_9)) return this.#number(b, p, limit);
     if (c === 0x74) return literal(b, p, limit, TRUE);
     if (c === 0x66) return literal(b, p, limit, FALSE);
@@ -479,6 +481,7 @@ export class FieldScanner {
     if (b[q] === MINUS) q++;
     if (q >= limit) return -1;
     this.#mantissa = 0;
+    this.#low = 0;
     let exponent = 0;
     let c = b[q];
     if (c === DIGIT_0) q++;
@@ -521,19 +524,32 @@ export class FieldScanner {
   #digits(b: Uint8Array, q: number, limit: number): number {
     const view = this.#view;
     let m = this.#mantissa;
-    while (q + 4 <= limit) {
+    let low = this.#low;
+    for (;;) {
+      if (q + 4 > limit) {
+        for (let c = b[q]!; q < limit && c >= DIGIT_0 && c <= DIGIT_9; c = b[++q]!) {
+          m = m * 10 + (c - DIGIT_0);
+          low = (Math.imul(low, 10) + (c - DIGIT_0)) | 0;
+        }
+        break;
+      }
       const w = view.getInt32(q, true);
-      // Every byte 0x30-0x3f, and still at most 0x3f with 6 added: every byte a digit.
-      if (((w & 0xf0f0f0f0) | (((w + 0x06060606) & 0xf0f0f0f0) >>> 4)) !== 0x33333333) break;
-      // The first byte is the most significant digit: pairs, then the four-digit value.
-      let v = w & 0x0f0f0f0f;
-      v = (v * 10 + (v >>> 8)) & 0x00ff00ff;
-      v = (v * 100 + (v >>> 16)) & 0xffff;
-      m = m * 10_000 + v;
-      q += 4;
+      // A byte is a digit when it is at most 9 after the XOR; a byte above 9 is one that +0x76 lifts
+      // to 0x80 or more. Carries only run into later bytes, so the first such byte is exact.
+      const a = w ^ 0x30303030;
+      const stops = ((a + 0x76767676) | a) & 0x80808080;
+      // The run's digits moved to the top bytes, so that the zeros below them are leading zeros.
+      const run = stops === 0 ? 4 : (31 - Math.clz32(stops & -stops)) >>> 3;
+      if (run > 0) {
+        const v = fourDigits(w << (8 * (4 - run)));
+        m = m * POW10[run]! + v;
+        low = (Math.imul(low, POW10[run]!) + v) | 0;
+      }
+      q += run;
+      if (run < 4) break;
     }
-    for (let c = b[q]!; q < limit && c >= DIGIT_0 && c <= DIGIT_9; c = b[++q]!) m = m * 10 + (c - DIGIT_0);
     this.#mantissa = m;
+    this.#low = low;
     return q;
   }
 
@@ -547,7 +563,9 @@ export class FieldScanner {
       return b[start] === MINUS ? -v : v;
     }
     // 16 to 19 digits (prices, volumes, market caps): exact double-double arithmetic, else Number().
-    return decimalToDouble(b, start, end) ?? Number(asciiText(b, start, end));
+    const v = e <= 0 ? decimalQuotient(m, this.#low, -e) : undefined;
+    if (v === undefined) return Number(asciiText(b, start, end));
+    return b[start] === MINUS ? -v : v;
   }
 }
 
@@ -561,6 +579,16 @@ const NULL = Uint8Array.from('null', (c) => c.charCodeAt(0));
  */
 function asciiText(b: Uint8Array, start: number, end: number): string {
   return String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
+}
+
+/**
+ * The value of four ASCII digits read as a little-endian word (the first byte the most
+ * significant digit): pairs of digits, then the pairs.
+ */
+function fourDigits(w: number): number {
+  let v = w & 0x0f0f0f0f;
+  v = (v * 10 + (v >>> 8)) & 0x00ff00ff;
+  return (v * 100 + (v >>> 16)) & 0xffff;
 }
 
 /** JSON whitespace other than the newline that ends the line. */
@@ -581,6 +609,24 @@ function sameBytes(b: Uint8Array, start: number, end: number, expected: Uint8Arr
 
 function literal(b: Uint8Array, p: number, limit: number, word: Uint8Array): number {
   return p + word.length <= limit && sameBytes(b, p, p + word.length, word) ? p + word.length : -1;
+}
+
+/**
+ * The end of the run of bytes from `q` on that need no look in a string — no quote, no backslash,
+ * no control character — found four bytes at a time (it may stop a few bytes early, never late).
+ */
+function plainRun(view: DataView, q: number, limit: number): number {
+  while (q + 4 <= limit) {
+    const w = view.getInt32(q, true);
+    const quote = w ^ 0x22222222;
+    const backslash = w ^ 0x5c5c5c5c;
+    // A zero byte in either XOR, or a byte below 0x20, sets the top bit of its byte here.
+    const special =
+      ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | ((w - 0x20202020) & ~w);
+    if ((special & 0x80808080) !== 0) break;
+    q += 4;
+  }
+  return q;
 }
 
 /** A JSON string at `p` (escapes validated; any byte from 0x20 up allowed); the position after it, or -1. */

@@ -25,12 +25,14 @@ export class LineShape {
   /** Literal runs: run `k` precedes value `k`; run `values` follows the last value. */
   readonly values: number;
   readonly #lengths: Int32Array;
-  /** Each run's first word in `#words` and first byte in `#tails`. */
+  /** Each run's first word in `#words` (and, at `values + 1`, their number). */
   readonly #wordAt: Int32Array;
-  readonly #tailAt: Int32Array;
-  /** The runs' bytes as little-endian 32-bit words, and the 0–3 bytes that end each run. */
+  /**
+   * The runs' bytes as little-endian 32-bit words: their whole words, then for a run whose
+   * length is not a multiple of 4 the word of its last 4 bytes (overlapping the one before), or
+   * for a run shorter than 4 bytes its bytes alone, in the low bytes of a word.
+   */
   readonly #words: Int32Array;
-  readonly #tails: Uint8Array;
 
   private constructor(
     values: number,
@@ -42,25 +44,17 @@ export class LineShape {
     this.values = values;
     this.#lengths = lengths;
     const runs = values + 1;
-    this.#wordAt = new Int32Array(runs);
-    this.#tailAt = new Int32Array(runs);
-    let words = 0;
-    let tails = 0;
+    this.#wordAt = new Int32Array(runs + 1);
+    for (let k = 0; k < runs; k++) this.#wordAt[k + 1] = this.#wordAt[k]! + wordsOf(lengths[k]!);
+    this.#words = new Int32Array(this.#wordAt[runs]!);
     for (let k = 0; k < runs; k++) {
-      this.#wordAt[k] = words;
-      this.#tailAt[k] = tails;
-      words += lengths[k]! >> 2;
-      tails += lengths[k]! & 3;
-    }
-    this.#words = new Int32Array(words);
-    this.#tails = new Uint8Array(tails);
-    for (let k = 0; k < runs; k++) {
+      const length = lengths[k]!;
       const start = starts[k]!;
-      const whole = lengths[k]! & ~3;
       let w = this.#wordAt[k]!;
-      for (let i = 0; i < whole; i += 4) this.#words[w++] = view.getInt32(start + i, true);
-      let t = this.#tailAt[k]!;
-      for (let i = whole; i < lengths[k]!; i++) this.#tails[t++] = b[start + i]!;
+      for (let i = 0; i + 4 <= length; i += 4) this.#words[w++] = view.getInt32(start + i, true);
+      // The last 1-3 bytes: in the word that ends the run, or for a short run its own bytes alone.
+      if (length >= 4 && (length & 3) !== 0) this.#words[w] = view.getInt32(start + length - 4, true);
+      else if (length < 4) for (let i = 0; i < length; i++) this.#words[w]! |= b[start + i]! << (8 * i);
     }
   }
 
@@ -101,17 +95,23 @@ export class LineShape {
    * Complexity: O(run length / 4).
    */
   literal(view: DataView, b: Uint8Array, p: number, limit: number, k: number): number {
-    const end = p + this.#lengths[k]!;
+    const length = this.#lengths[k]!;
+    const end = p + length;
     if (end > limit) return -1;
     const words = this.#words;
     let w = this.#wordAt[k]!;
     let q = p;
-    for (const whole = end - ((end - p) & 3); q < whole; q += 4) {
-      if (view.getInt32(q, true) !== words[w++]) return -1;
-    }
-    const tails = this.#tails;
-    let t = this.#tailAt[k]!;
-    for (; q < end; q++) if (b[q] !== tails[t++]) return -1;
+    for (; q + 4 <= end; q += 4) if (view.getInt32(q, true) !== words[w++]) return -1;
+    if (q === end) return end;
+    if (length >= 4) return view.getInt32(end - 4, true) === words[w] ? end : -1;
+    // A run of 1-3 bytes, compared byte by byte: a word read here could reach past the buffer.
+    const word = words[w]!;
+    for (let i = 0; i < length; i++) if (b[p + i] !== ((word >>> (8 * i)) & 0xff)) return -1;
     return end;
   }
+}
+
+/** The words {@link LineShape} keeps of a run of `length` bytes. */
+function wordsOf(length: number): number {
+  return (length >> 2) + ((length & 3) === 0 ? 0 : 1);
 }

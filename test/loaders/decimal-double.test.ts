@@ -1,11 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decimalToDouble } from '../../lambdas/loaders/decimal-double.ts';
+import { decimalQuotient } from '../../lambdas/loaders/decimal-double.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
+/**
+ * A decimal literal through decimalQuotient, its mantissa given as a parser gives it: rounded to a
+ * double (here by `Number()`, within 2^10 of it) and exact modulo 2^32.
+ */
 function convert(text: string): number | undefined {
-  const bytes = Buffer.from(text, 'latin1');
-  return decimalToDouble(bytes, 0, bytes.length);
+  const [, sign, int, fraction = '', exponent = '0'] = /^(-?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/.exec(
+    text,
+  )!;
+  const digits = `${int}${fraction}`;
+  const value = decimalQuotient(
+    Number(digits),
+    Number(BigInt(digits) % 2n ** 32n) | 0,
+    fraction.length - Number(exponent),
+  );
+  return value === undefined || sign === '' ? value : -value;
 }
 
 /** A decimal of `digits` significant digits with the point after `point` of them (0: all after it). */
@@ -16,7 +28,7 @@ function decimal(random: () => number, digits: number, point: number, zeros: num
   return point >= digits ? body : `${body.slice(0, point)}.${body.slice(point)}`;
 }
 
-describe('decimalToDouble', () => {
+describe('decimalQuotient', () => {
   it.each([
     ['32740605.121617097', 32740605.121617097],
     ['-2.2513818594482733', -2.2513818594482733],
@@ -27,6 +39,9 @@ describe('decimalToDouble', () => {
     ['9007199254740993', 9007199254740992],
     ['1234567890123456.7e-3', 1234567890123.4568],
     ['1.2345678901234567E+2', 123.45678901234567],
+    ['1.5', 1.5],
+    ['0.1', 0.1],
+    ['42', 42],
   ])('reads %s as JSON.parse does', (text, expected) => {
     expect(Object.is(convert(text), expected)).toBe(true);
     expect(Object.is(convert(text), JSON.parse(text))).toBe(true);
@@ -36,12 +51,22 @@ describe('decimalToDouble', () => {
     ['4503599627370496.5', 'exactly halfway between two doubles'],
     ['4503599627370497.5', 'exactly halfway, the other way to even'],
     ['2251799813685248.25', 'exactly halfway below 2^52'],
-    ['1.5', "too few digits: Clinger's fast path is exact"],
+    ['0.5', 'a power of two'],
     ['12345678901234567890', 'more than 19 digits'],
     ['1234567890123456.7e5', 'a positive power of ten'],
     ['0.12345678901234567890123', 'more than 22 decimals'],
   ])('leaves %s to Number() (%s)', (text) => {
     expect(convert(text)).toBeUndefined();
+  });
+
+  it('leaves nothing to Number() that is off by a rounding of its mantissa below 2^31', () => {
+    // 19 digits: Number() of the digits is 2^10 away at most; 1,000 below it the low bits still tell.
+    const digits = '9223372036854775001';
+    const exact = Number(digits);
+    for (const off of [0, 1, -1, 1000, -1000]) {
+      const value = decimalQuotient(exact + off, Number(BigInt(digits) % 2n ** 32n) | 0, 3);
+      expect(value).toBe(Number('9223372036854775.001'));
+    }
   });
 
   it('gives Number() of every decimal of 16 to 19 digits it decides, and decides all but exact ties', () => {
