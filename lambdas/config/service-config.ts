@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
 import { DEFAULT_DEVIATION_LIMIT, DEFAULT_METRICS, DEFAULT_TIMEFRAMES } from '../core/detector-options.ts';
 import type { FieldMapping } from '../core/document-reader.ts';
-import { MAX_ASSETS, MAX_TIMEFRAME_DAYS } from '../requests/request-schema.ts';
+import { MAX_ASSETS, MAX_TIMEFRAME_DAYS } from '../requests/request-limits.ts';
 import type { AlertPolicy } from '../service/alerts.ts';
+import { SERVICE_DEFAULTS } from './service-defaults.ts';
 import { useEnglishIssueMessages } from './zod-locale.ts';
 
 /** The detection service's settings, read once from the environment at cold start. */
@@ -91,12 +92,12 @@ const positiveInt = (what: string, fallback: number, max: number) =>
 useEnglishIssueMessages();
 
 const envSchema = z.object({
-  MONGODB_DATABASE: z._default(name('MONGODB_DATABASE'), 'riskfence'),
-  SOURCE_COLLECTION: z._default(name('SOURCE_COLLECTION'), 'risk_scores'),
-  RUNS_COLLECTION: z._default(name('RUNS_COLLECTION'), 'anomaly_runs'),
-  ANOMALIES_FIELD: z._default(fieldPath('ANOMALIES_FIELD'), 'anomalies'),
-  ASSET_FIELD: z._default(fieldPath('ASSET_FIELD'), 'coin_id'),
-  TIME_FIELD: z._default(fieldPath('TIME_FIELD'), 'timestamp'),
+  MONGODB_DATABASE: z._default(name('MONGODB_DATABASE'), SERVICE_DEFAULTS.database),
+  SOURCE_COLLECTION: z._default(name('SOURCE_COLLECTION'), SERVICE_DEFAULTS.sourceCollection),
+  RUNS_COLLECTION: z._default(name('RUNS_COLLECTION'), SERVICE_DEFAULTS.runsCollection),
+  ANOMALIES_FIELD: z._default(fieldPath('ANOMALIES_FIELD'), SERVICE_DEFAULTS.anomaliesField),
+  ASSET_FIELD: z._default(fieldPath('ASSET_FIELD'), SERVICE_DEFAULTS.assetField),
+  TIME_FIELD: z._default(fieldPath('TIME_FIELD'), SERVICE_DEFAULTS.timeField),
   METRICS: z._default(
     z.pipe(
       z.pipe(z.string(), z.transform(list)),
@@ -143,12 +144,15 @@ const envSchema = z.object({
     z.coerce
       .number('MIN_SAMPLES is not a number')
       .check(z.int('MIN_SAMPLES must be an integer'), z.gte(1, 'MIN_SAMPLES must be >= 1')),
-    1,
+    SERVICE_DEFAULTS.minSamples,
   ),
   DLQ_URL: z.optional(z.url('DLQ_URL is not a URL')),
   MONGODB_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
-  POWERTOOLS_METRICS_NAMESPACE: z._default(z.string().check(z.minLength(1)), 'RiskFence'),
-  POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1)), 'riskfence'),
+  POWERTOOLS_METRICS_NAMESPACE: z._default(
+    z.string().check(z.minLength(1)),
+    SERVICE_DEFAULTS.metricsNamespace,
+  ),
+  POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1)), SERVICE_DEFAULTS.serviceName),
   REQUEST_QUEUE_URL: z.optional(z.url('REQUEST_QUEUE_URL is not a URL')),
   FAN_OUT_CHUNK_SIZE: positiveInt('FAN_OUT_CHUNK_SIZE', DEFAULT_FAN_OUT_CHUNK_SIZE, MAX_ASSETS),
   RECORD_CONCURRENCY: positiveInt('RECORD_CONCURRENCY', DEFAULT_RECORD_CONCURRENCY, 10),

@@ -1,5 +1,6 @@
 import type { Mode } from '../core/detector-options.ts';
-import { MAX_ASSETS, type RequestV1 } from './request-schema.ts';
+import { MAX_ASSETS } from './request-limits.ts';
+import type { RequestV1 } from './request-schema.ts';
 
 /** The optional fields of a version-1 request, all passed through as given. */
 export interface RequestFields {

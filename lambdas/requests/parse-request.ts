@@ -4,11 +4,10 @@ import { escapeControl, quoteInput } from '../core/quote-input.ts';
 import { InvalidTimestampError, isIsoRepresentable, parseIsoTimestamp } from '../core/timestamp.ts';
 import { ErrorCode, InvalidMessageError } from './invalid-message-error.ts';
 import { parseLegacyDate } from './legacy-date.ts';
+import { MAX_BACKFILL_DAYS, MAX_BODY_BYTES } from './request-limits.ts';
 import {
   type LegacyRequest,
   legacyRequestSchema,
-  MAX_BACKFILL_DAYS,
-  MAX_BODY_BYTES,
   type RequestV1,
   requestV1Schema,
 } from './request-schema.ts';

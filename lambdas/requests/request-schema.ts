@@ -1,34 +1,14 @@
 import * as z from 'zod/mini';
 import { useEnglishIssueMessages } from '../config/zod-locale.ts';
+import {
+  ASSET_NAME,
+  MAX_ASSETS,
+  MAX_DEVIATION_LIMIT,
+  MAX_LEGACY_ITEMS,
+  MAX_TIMEFRAME_DAYS,
+} from './request-limits.ts';
 
 useEnglishIssueMessages();
-
-/**
- * Largest body accepted, in UTF-8 bytes: SQS's classic 256 KiB message size.
- * The largest valid request (1000 assets of 128 characters) is about half of it.
- */
-export const MAX_BODY_BYTES = 262_144;
-
-/** Most assets one version-1 request may name (SPEC section 8). */
-export const MAX_ASSETS = 1000;
-
-/** Most items one legacy (Python producer) request may hold. */
-export const MAX_LEGACY_ITEMS = 500;
-
-/**
- * What an asset name may look like. Besides rejecting garbage, it keeps query
- * operators (`$gt`, `$where`) and dotted-path tricks out of MongoDB filters.
- */
-export const ASSET_NAME = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** Longest timeframe, in days. */
-export const MAX_TIMEFRAME_DAYS = 365;
-
-/** Furthest back a backfill may reach before asOf, in days (one read per asset holds at most this much history). */
-export const MAX_BACKFILL_DAYS = 366;
-
-/** Largest deviation limit `k`. */
-export const MAX_DEVIATION_LIMIT = 100;
 
 /** Quotes a short excerpt of untrusted text for an error message. */
 function excerpt(value: unknown): string {
@@ -50,7 +30,7 @@ const assetName = z.string().check(
  * fractional one (`d0.5`) would turn into a nested MongoDB path.
  *
  * `backfillFrom` (rolling mode only, an ISO instant before asOf, at most
- * {@link MAX_BACKFILL_DAYS} days earlier): judge every point from that instant
+ * `MAX_BACKFILL_DAYS` days earlier): judge every point from that instant
  * on again, although earlier runs judged them — the way documents that
  * arrived late (older than the last judged point) get judged.
  *

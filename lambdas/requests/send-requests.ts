@@ -1,6 +1,6 @@
 import type { SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { MAX_BODY_BYTES } from './request-schema.ts';
+import { MAX_BODY_BYTES } from './request-limits.ts';
 
 /** Most entries SQS takes in one SendMessageBatch call. */
 export const MAX_BATCH_ENTRIES = 10;

@@ -8,7 +8,7 @@ import {
   DEFAULT_METRICS,
   DEFAULT_TIMEFRAMES,
 } from '../../lambdas/core/detector-options.ts';
-import { MAX_ASSETS } from '../../lambdas/requests/request-schema.ts';
+import { MAX_ASSETS } from '../../lambdas/requests/request-limits.ts';
 import { MAX_RECORD_CONCURRENCY } from '../constructs/detector-function.ts';
 
 /** Log retention periods CloudWatch Logs accepts, in days. */

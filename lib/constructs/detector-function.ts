@@ -12,7 +12,7 @@ import {
   DEFAULT_FAN_OUT_CHUNK_SIZE,
   DEFAULT_RECORD_CONCURRENCY,
 } from '../../lambdas/config/service-config.ts';
-import { MAX_ASSETS } from '../../lambdas/requests/request-schema.ts';
+import { MAX_ASSETS } from '../../lambdas/requests/request-limits.ts';
 
 /** Where the detector reads and writes in MongoDB, and how it detects (the function's environment). */
 export interface DetectorSettings {

@@ -3,7 +3,7 @@ import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceConfig, type ServiceConfig } from '../../lambdas/config/service-config.ts';
 import { type RecordReport, RecordStatus } from '../../lambdas/handler/create-sqs-handler.ts';
-import { MAX_BODY_BYTES } from '../../lambdas/requests/request-schema.ts';
+import { MAX_BODY_BYTES } from '../../lambdas/requests/request-limits.ts';
 import { BAD_MESSAGES } from '../requests/bad-messages.ts';
 import { announceSkip } from '../support/announce-skip.ts';
 import {

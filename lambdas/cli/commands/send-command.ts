@@ -11,7 +11,7 @@ import {
 import { composeRequests, type RequestFields } from '../../requests/compose-requests.ts';
 import { InvalidMessageError } from '../../requests/invalid-message-error.ts';
 import { parseRequest } from '../../requests/parse-request.ts';
-import { ASSET_NAME } from '../../requests/request-schema.ts';
+import { ASSET_NAME } from '../../requests/request-limits.ts';
 import { type SendReport, sendRequests } from '../../requests/send-requests.ts';
 import { nameList, numberFlag, numberList } from '../args.ts';
 import { type CliIo, defineCommand, ExitCode, InputError, UsageError, write } from '../command.ts';

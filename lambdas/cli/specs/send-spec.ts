@@ -1,5 +1,5 @@
 import { Mode } from '../../core/detector-options.ts';
-import { ASSET_NAME, MAX_ASSETS, MAX_DEVIATION_LIMIT } from '../../requests/request-schema.ts';
+import { ASSET_NAME, MAX_ASSETS, MAX_DEVIATION_LIMIT } from '../../requests/request-limits.ts';
 import type { CommandSpec } from '../options/option-spec.ts';
 import { TIMEFRAMES_OPTION } from './shared-options.ts';
 

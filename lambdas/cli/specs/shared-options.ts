@@ -1,14 +1,8 @@
-import { loadServiceConfig } from '../../config/service-config.ts';
-import { Closed, Mode } from '../../core/detector-options.ts';
+import { SERVICE_DEFAULTS } from '../../config/service-defaults.ts';
+import { Closed, DEFAULT_DEVIATION_LIMIT, DEFAULT_TIMEFRAMES, Mode } from '../../core/detector-options.ts';
 import { InputFormat } from '../../loaders/input-format.ts';
-import { MAX_TIMEFRAME_DAYS } from '../../requests/request-schema.ts';
+import { MAX_TIMEFRAME_DAYS } from '../../requests/request-limits.ts';
 import type { OptionSpec } from '../options/option-spec.ts';
-
-/**
- * The service's own defaults (an empty environment), so that help and the
- * README state the values the code uses instead of restating them.
- */
-export const SERVICE_DEFAULTS = loadServiceConfig({});
 
 /** The connection string option, shared by every command that can talk to MongoDB. */
 export const MONGODB_URI_OPTION = {
@@ -52,14 +46,14 @@ export const FIELD_OPTIONS = [
     arg: 'PATH',
     help: 'asset field, dotted paths allowed',
     env: 'ASSET_FIELD',
-    defaultText: SERVICE_DEFAULTS.mapping.assetField,
+    defaultText: SERVICE_DEFAULTS.assetField,
   },
   {
     name: 'time-field',
     arg: 'PATH',
     help: 'time field: ISO string, {"$date": ...}, a BSON date or epoch ms',
     env: 'TIME_FIELD',
-    defaultText: SERVICE_DEFAULTS.mapping.timeField,
+    defaultText: SERVICE_DEFAULTS.timeField,
   },
   {
     name: 'metrics',
@@ -99,7 +93,7 @@ export const TIMEFRAMES_OPTION = {
   arg: 'T,T',
   help: `window lengths in whole days, 1..${MAX_TIMEFRAME_DAYS}`,
   env: 'TIMEFRAMES',
-  defaultText: SERVICE_DEFAULTS.timeframes.join(','),
+  defaultText: DEFAULT_TIMEFRAMES.join(','),
 } as const satisfies OptionSpec;
 
 /** Fewest values for fences. */
@@ -139,7 +133,7 @@ export const DETECTOR_OPTIONS = [
     arg: 'K',
     help: "Tukey's k, 0 < k <= 100",
     env: 'QUANTILE_DEVIATION_LIMIT',
-    defaultText: String(SERVICE_DEFAULTS.deviationLimit),
+    defaultText: String(DEFAULT_DEVIATION_LIMIT),
   },
   MIN_SAMPLES_OPTION,
   {
