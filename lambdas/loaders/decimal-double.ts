@@ -20,7 +20,6 @@ const MARGIN = 2 ** -100;
 
 /** Mantissas from here on have more than 19 digits: the approximation could be too far off. */
 const MANTISSA_LIMIT = 1e19;
-const TWO_32 = 2 ** 32;
 
 /**
  * The correctly rounded double of `m / 10^k` for a decimal mantissa `m` of
@@ -58,7 +57,8 @@ const TWO_32 = 2 ** 32;
 export function decimalQuotient(approx: number, low32: number, k: number): number | undefined {
   if (!(approx < MANTISSA_LIMIT) || k < 0 || k > MAX_POWER) return undefined;
   // m = nh + nl exactly: the difference is small, and Fast2Sum is exact for |approx| >= |difference|.
-  const difference = (low32 - (approx % TWO_32)) | 0;
+  // `x | 0` is x modulo 2^32 for any integer-valued double, so the difference is that of the low words.
+  const difference = (low32 - (approx | 0)) | 0;
   const nh = approx + difference;
   const nl = difference - (nh - approx);
   if (k === 0) return nh;

@@ -34,6 +34,8 @@ const MAX_DEPTH = 32;
 const TWO_53 = 2 ** 53;
 /** 10^0 … 10^22: every one exactly representable, so one multiplication or division by them rounds once. */
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+/** 10^0 … 10^4 as 32-bit integers, for the mantissa's low word. */
+const SMALL_POW10 = Int32Array.of(1, 10, 100, 1000, 10_000);
 const DATE_KEY = Uint8Array.from('$date', (c) => c.charCodeAt(0));
 const SLOT_ASSET = 0;
 const SLOT_TIME = 1;
@@ -543,7 +545,7 @@ export class FieldScanner {
       if (run > 0) {
         const v = fourDigits(w << (8 * (4 - run)));
         m = m * POW10[run]! + v;
-        low = (Math.imul(low, POW10[run]!) + v) | 0;
+        low = (Math.imul(low, SMALL_POW10[run]!) + v) | 0;
       }
       q += run;
       if (run < 4) break;
