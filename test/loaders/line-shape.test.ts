@@ -36,6 +36,12 @@ describe('LineShape', () => {
     expect(learnt().literal(view, b, at, limit, run)).toBe(-1);
   });
 
+  it('keeps no shape whose literal bytes read as a NaN, which would match no line', () => {
+    // Bytes 6 and 7 of the first chunk, 0xff and 0x7f, make its exponent all ones.
+    const { b, view, limit } = bytesOf('{"abcd\xff\x7f": 1}');
+    expect(LineShape.learn(view, b, 0, Int32Array.of(11), Int32Array.of(12), 1, limit)).toBeNull();
+  });
+
   it(`keeps no shape of a line with more than ${MAX_SHAPE_VALUES} values`, () => {
     const { b, view, limit } = bytesOf(LINE);
     const many = new Int32Array(MAX_SHAPE_VALUES + 1);
