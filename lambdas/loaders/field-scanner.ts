@@ -285,8 +285,15 @@ export class FieldScanner {
   #asset(b: Uint8Array, p: number, limit: number): number {
     if (b[p] !== QUOTE) return -1;
     const start = p + 1;
+    const view = this.#view;
     let hash = 0x811c9dc5;
     let q = start;
+    // Four bytes at a time while none is a quote, a backslash, a control character or above 0x7e.
+    for (; q + 4 <= limit; q += 4) {
+      const w = view.getInt32(q, true);
+      if (((specialBytes(w) | w | (w + 0x01010101)) & 0x80808080) !== 0) break;
+      hash = Math.imul(hash ^ w, 0x01000193);
+    }
     for (; q < limit; q++) {
       const c = b[q]!;
       if (c === QUOTE) break;
@@ -620,15 +627,22 @@ function literal(b: Uint8Array, p: number, limit: number, word: Uint8Array): num
 function plainRun(view: DataView, q: number, limit: number): number {
   while (q + 4 <= limit) {
     const w = view.getInt32(q, true);
-    const quote = w ^ 0x22222222;
-    const backslash = w ^ 0x5c5c5c5c;
-    // A zero byte in either XOR, or a byte below 0x20, sets the top bit of its byte here.
-    const special =
-      ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | ((w - 0x20202020) & ~w);
-    if ((special & 0x80808080) !== 0) break;
+    if ((specialBytes(w) & 0x80808080) !== 0) break;
     q += 4;
   }
   return q;
+}
+
+/**
+ * Top bits set in the bytes of `w` that may be a quote, a backslash or a control character (bytes
+ * of 0x80 or more are not marked): a zero byte in either XOR, or a byte below 0x20, borrows into
+ * its top bit. A borrow can mark a later byte too, never an earlier one, so a word with no top bit
+ * set holds none of them.
+ */
+function specialBytes(w: number): number {
+  const quote = w ^ 0x22222222;
+  const backslash = w ^ 0x5c5c5c5c;
+  return ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | ((w - 0x20202020) & ~w);
 }
 
 /** A JSON string at `p` (escapes validated; any byte from 0x20 up allowed); the position after it, or -1. */
