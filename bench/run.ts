@@ -8,7 +8,7 @@
  * how to install it.
  *
  *   npm run bench                        everything, 3 runs each, docs updated
- *   npm run bench -- --only window,rolling   a subset: core, scan, startup, window, rolling, rolling-json, handler, bundle
+ *   npm run bench -- --only window,rolling   a subset: core, scan, startup, window, rolling, rolling-json, profile, handler, bundle
  *   npm run bench -- --quick             small data, one run, docs untouched (a smoke run)
  *   npm run bench -- --runs 5 --no-write
  *   npm run bench -- --baseline DIR      also an older checkout's CLI (built), alternating, with
@@ -26,9 +26,20 @@ import type { HandlerBenchResult } from './handler-bench.ts';
 import { describeMachine } from './machine.ts';
 import { median, type ProcessRun, runNode, runProcess } from './measure.ts';
 import { PEERS, type Peer, type PeerRun, runPeer } from './peers.ts';
+import { PHASES, profileBreakdown } from './profile-breakdown.ts';
 import type { ScanLimitResult } from './scan-limit.ts';
 
-const PARTS = ['core', 'scan', 'startup', 'window', 'rolling', 'rolling-json', 'handler', 'bundle'] as const;
+const PARTS = [
+  'core',
+  'scan',
+  'startup',
+  'window',
+  'rolling',
+  'rolling-json',
+  'profile',
+  'handler',
+  'bundle',
+] as const;
 type Part = (typeof PARTS)[number];
 
 const DOCS = 'docs/benchmarks.md';
@@ -87,6 +98,7 @@ interface PeerRow {
 const STARTUP_RUNS = 10;
 const rows: Row[] = [];
 const peerRows: PeerRow[] = [];
+const profileRows: string[] = [];
 const notes: string[] = [];
 const started = new Date();
 const loadAtStart = loadavg()
@@ -114,10 +126,15 @@ if (only.has('startup')) startupBench();
 if (only.has('window')) versusPeers('window', SIZES.window);
 if (only.has('rolling')) versusPeers('rolling', SIZES.rolling);
 if (only.has('rolling-json')) rollingJson(SIZES.rolling);
+if (only.has('profile')) profile();
 if (only.has('handler')) handlerBench();
 if (only.has('bundle')) await bundle();
 
-const table = [peerRows.length > 0 ? peerTable(peerRows) : '', rows.length > 0 ? markdownTable(rows) : '']
+const table = [
+  peerRows.length > 0 ? peerTable(peerRows) : '',
+  rows.length > 0 ? markdownTable(rows) : '',
+  profileRows.length > 0 ? profileTable(profileRows) : '',
+]
   .filter((t) => t !== '')
   .join('\n\n');
 process.stdout.write(`\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
@@ -274,6 +291,25 @@ function rollingJson(spec: DatasetSpec): void {
   });
 }
 
+/** Where each thread's time goes in one window and one rolling run, under the profiler. */
+function profile(): void {
+  const runs = [
+    [
+      'window',
+      SIZES.window,
+      ['--as-of', new Date(datasetEnd(SIZES.window)).toISOString(), '--format', 'json'],
+    ],
+    ['rolling', SIZES.rolling, ['--mode', 'rolling', '--format', 'ndjson']],
+  ] as const;
+  for (const [mode, spec, args] of runs) {
+    log(`profile: ${mode} ${describe(spec)}`);
+    for (const t of profileBreakdown(['detect', '--input', dataset(spec), ...args])) {
+      const cells = PHASES.map((p) => fmtMs(t.ms[p]));
+      profileRows.push(`| ${mode}, ${t.thread} | ${cells.join(' | ')} | ${fmtMs(t.totalMs)} |`);
+    }
+  }
+}
+
 /** The baseline checkout's built CLI on the same arguments (its input paths are absolute). */
 function runBaseline(args: readonly string[], stdoutFile: string): ProcessRun {
   return runNode(
@@ -399,6 +435,15 @@ function markdownTable(list: readonly Row[]): string {
   const lines = ['| what | riskfence | target |', '|---|---|---|'];
   for (const r of list) lines.push(`| ${r.what} | ${r.ours} | ${r.target} |`);
   return lines.join('\n');
+}
+
+/** Milliseconds per phase and thread, under `node --cpu-prof` (see bench/profile-breakdown.ts). */
+function profileTable(list: readonly string[]): string {
+  return [
+    `| profile (\`--cpu-prof\`) | ${PHASES.join(' | ')} | all |`,
+    `|---|${PHASES.map(() => '---:|').join('')}---:|`,
+    ...list,
+  ].join('\n');
 }
 
 /** Wall time and peak RSS of every side, and riskfence against the fastest peer of the same run. */

@@ -1,0 +1,220 @@
+/**
+ * Where a `riskfence` run's time goes, thread by thread: the built CLI run once
+ * under `node --cpu-prof` (every thread writes a profile), each sample put in
+ * the phase of the source file it fell in, found through the build's source maps.
+ * The profiler's own overhead is included, so the sums exceed a plain run's.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+
+/** The phases a sample is put in, in the order the table prints them. */
+export const PHASES = [
+  'start-up',
+  'read',
+  'parse',
+  'series',
+  'detect',
+  'output',
+  'GC',
+  'idle',
+  'other',
+] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** One thread's milliseconds per phase. */
+export interface ThreadBreakdown {
+  readonly thread: string;
+  readonly ms: Readonly<Record<Phase, number>>;
+  readonly totalMs: number;
+}
+
+// Source files by phase (paths as the source maps give them); the first match wins.
+const SOURCE_PHASES: readonly (readonly [RegExp, Phase])[] = [
+  [
+    /lambdas\/loaders\/(parallel-load|load-series)\.ts$|lambdas\/core\/series\.ts$|lambdas\/threads\//,
+    'series',
+  ],
+  [/lambdas\/loaders\/|lambdas\/core\/(document-reader|timestamp|numeric-value|field-path)\.ts$/, 'parse'],
+  [/lambdas\/cli\/detect\/text-sink\.ts$/, 'output'],
+  [/lambdas\/core\/|lambdas\/cli\/detect\//, 'detect'],
+  [/lambdas\/cli\/commands\/detect-command\.ts$/, 'series'],
+];
+
+interface ProfileNode {
+  readonly id: number;
+  readonly callFrame: {
+    readonly functionName: string;
+    readonly url: string;
+    readonly lineNumber: number;
+    readonly columnNumber: number;
+  };
+  readonly children?: readonly number[];
+}
+interface Profile {
+  readonly nodes: readonly ProfileNode[];
+  readonly samples: readonly number[];
+  readonly timeDeltas: readonly number[];
+}
+
+/**
+ * Runs `node --cpu-prof bin/riskfence.js ...args` (stdout discarded) and
+ * breaks each thread's samples down by phase.
+ *
+ * @param args - the CLI's arguments
+ * @returns the main thread first, then the worker threads in the order they started
+ *
+ * @example
+ * profileBreakdown(['detect', '--input', file, '--format', 'json'])[0]!.ms.parse;
+ */
+export function profileBreakdown(args: readonly string[]): ThreadBreakdown[] {
+  const dir = mkdtempSync(join(tmpdir(), 'riskfence-profile-'));
+  try {
+    const run = spawnSync(
+      process.execPath,
+      ['--cpu-prof', `--cpu-prof-dir=${dir}`, 'bin/riskfence.js', ...args],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        encoding: 'utf8',
+      },
+    );
+    if (run.status !== 0) throw new Error(`riskfence ${args.join(' ')} failed: ${run.stderr}`);
+    const maps = new SourceMaps();
+    // Profiles are named CPU.<date>.<time>.<pid>.<thread>.<sequence>.cpuprofile: thread 0 is the main one.
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .sort((a, b) => threadOf(a) - threadOf(b));
+    return files.map((f, i) =>
+      breakdown(
+        i === 0 ? 'main' : `worker ${i}`,
+        JSON.parse(readFileSync(join(dir, f), 'utf8')) as Profile,
+        maps,
+      ),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function threadOf(file: string): number {
+  return Number(basename(file).split('.')[4]);
+}
+
+function breakdown(thread: string, profile: Profile, maps: SourceMaps): ThreadBreakdown {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const phases = new Map<number, Phase>();
+  const phaseOf = (id: number): Phase => {
+    const known = phases.get(id);
+    if (known !== undefined) return known;
+    const node = byId.get(id)!;
+    const own = framePhase(node, maps);
+    const up = parent.get(id);
+    const phase = own ?? (up === undefined ? 'start-up' : phaseOf(up));
+    phases.set(id, phase);
+    return phase;
+  };
+  const ms = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = (profile.timeDeltas[i] ?? 0) / 1000;
+    ms[phaseOf(id)] += delta;
+    total += delta;
+  });
+  return { thread, ms, totalMs: total };
+}
+
+/** A frame's own phase, or `undefined` to take its caller's. */
+function framePhase(node: ProfileNode, maps: SourceMaps): Phase | undefined {
+  const { functionName, url, lineNumber, columnNumber } = node.callFrame;
+  if (functionName === '(garbage collector)') return 'GC';
+  if (functionName === '(idle)') return 'idle';
+  if (functionName === '(program)' || functionName === '(root)') return 'other';
+  // Node.js loading and compiling modules (the CLI's own at start, a command's when it runs).
+  if (/^node:internal\/(modules|bootstrap|main|process\/pre_execution)/.test(url)) return 'start-up';
+  if (url === '') {
+    if (/^(read|readSync|pread)$/.test(functionName)) return 'read';
+    if (/^(write|writev|writeBuffer|writeString|writeUtf8String)/.test(functionName)) return 'output';
+    return undefined;
+  }
+  const source = maps.source(url, lineNumber, columnNumber);
+  if (source === undefined) return undefined;
+  for (const [pattern, phase] of SOURCE_PHASES) if (pattern.test(source)) return phase;
+  return undefined;
+}
+
+/** The original source file of a position in a built file, from its `.map` (decoded once per file). */
+class SourceMaps {
+  readonly #files = new Map<
+    string,
+    { readonly sources: readonly string[]; readonly lines: readonly Int32Array[] } | null
+  >();
+
+  source(url: string, line: number, column: number): string | undefined {
+    const map = this.#load(url);
+    const segments = map?.lines[line];
+    if (!map || !segments || segments.length === 0) return undefined;
+    // Segments are [column, source] pairs in column order: the last one at or before the column.
+    let source = segments[1]!;
+    for (let i = 0; i < segments.length && segments[i]! <= column; i += 2) source = segments[i + 1]!;
+    return map.sources[source];
+  }
+
+  #load(url: string) {
+    if (this.#files.has(url)) return this.#files.get(url)!;
+    let decoded: { sources: string[]; lines: Int32Array[] } | null = null;
+    if (url.startsWith('file://') && url.endsWith('.js')) {
+      try {
+        const raw = JSON.parse(readFileSync(new URL(`${url}.map`), 'utf8')) as {
+          sources: string[];
+          mappings: string;
+        };
+        decoded = { sources: raw.sources, lines: decodeMappings(raw.mappings) };
+      } catch {
+        decoded = null;
+      }
+    }
+    this.#files.set(url, decoded);
+    return decoded;
+  }
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Source map v3 `mappings`: per generated line, its segments' [generated column, source index] pairs. */
+function decodeMappings(mappings: string): Int32Array[] {
+  const lines: Int32Array[] = [];
+  let source = 0;
+  for (const line of mappings.split(';')) {
+    const pairs: number[] = [];
+    let column = 0;
+    for (const segment of line.split(',')) {
+      if (segment === '') continue;
+      const fields = vlq(segment);
+      column += fields[0]!;
+      if (fields.length > 1) source += fields[1]!;
+      pairs.push(column, source);
+    }
+    lines.push(Int32Array.from(pairs));
+  }
+  return lines;
+}
+
+function vlq(segment: string): number[] {
+  const out: number[] = [];
+  let value = 0;
+  let shift = 0;
+  for (const ch of segment) {
+    const digit = BASE64.indexOf(ch);
+    value += (digit & 31) << shift;
+    if (digit & 32) shift += 5;
+    else {
+      out.push(value & 1 ? -(value >>> 1) : value >>> 1);
+      value = 0;
+      shift = 0;
+    }
+  }
+  return out;
+}
