@@ -26,31 +26,24 @@ export interface SeriesSlot {
 }
 
 /**
- * One asset's observations so far, in typed arrays that double when full: their memory lives
- * outside the JavaScript heap, so the collector never copies it as it would growing arrays.
+ * One asset's observations so far, interleaved as `[time, ref, ...values]` in chunks carved from
+ * the builder's slabs: a full chunk is followed by a new one instead of being copied into a
+ * larger array, and a chunk is a view of a slab, not an allocation of its own.
  */
 interface Accumulator {
   length: number;
-  times: Float64Array;
-  refs: Float64Array;
-  /** `metrics` values per observation, interleaved. */
-  values: Float64Array;
+  /** Every chunk, the one being filled last. */
+  readonly chunks: Float64Array[];
+  /** Observations in the last chunk. */
+  used: number;
 }
 
-const INITIAL_CAPACITY = 64;
-
-function grow(acc: Accumulator, metricCount: number): void {
-  const capacity = acc.times.length * 2;
-  const times = new Float64Array(capacity);
-  const refs = new Float64Array(capacity);
-  const values = new Float64Array(capacity * metricCount);
-  times.set(acc.times);
-  refs.set(acc.refs);
-  values.set(acc.values);
-  acc.times = times;
-  acc.refs = refs;
-  acc.values = values;
-}
+// Chunks start small (most inputs have a few observations per asset, or many assets) and double
+// up to a bound, so that an asset wastes at most one partly filled chunk.
+const FIRST_CHUNK = 16;
+const LARGEST_CHUNK = 1024;
+// Slabs hold the chunks of many assets: a few allocations instead of one per chunk.
+const SLAB_DOUBLES = 1 << 17;
 
 /**
  * Collects observations in any order and builds sorted per-asset series.
@@ -59,7 +52,8 @@ function grow(acc: Accumulator, metricCount: number): void {
  * already in order (the common case for `mongoexport` output sorted by the
  * (asset, time) index).
  *
- * Complexity: O(1) amortised per {@link add}; {@link build} O(n log n) worst case.
+ * Complexity: O(1) per {@link add} (a full chunk is never copied); {@link build} O(n) to lay each
+ * asset's series out in a buffer of its own, O(n log n) worst case to sort it.
  *
  * @example
  * const b = new SeriesBuilder(['volume']);
@@ -68,12 +62,17 @@ function grow(acc: Accumulator, metricCount: number): void {
  */
 export class SeriesBuilder {
   readonly #metrics: readonly string[];
+  /** Doubles per observation: time, ref and one value per metric. */
+  readonly #stride: number;
   readonly #assets = new Map<string, Accumulator>();
   readonly #bad: number[];
   #observations = 0;
+  #slab = new Float64Array(0);
+  #slabUsed = 0;
 
   constructor(metrics: readonly string[]) {
     this.#metrics = metrics;
+    this.#stride = metrics.length + 2;
     this.#bad = metrics.map(() => 0);
   }
 
@@ -100,13 +99,7 @@ export class SeriesBuilder {
   slot(asset: string): SeriesSlot {
     let acc = this.#assets.get(asset);
     if (acc === undefined) {
-      const m = this.#metrics.length;
-      acc = {
-        length: 0,
-        times: new Float64Array(INITIAL_CAPACITY),
-        refs: new Float64Array(INITIAL_CAPACITY),
-        values: new Float64Array(INITIAL_CAPACITY * m),
-      };
+      acc = { length: 0, chunks: [this.#chunk(FIRST_CHUNK)], used: 0 };
       this.#assets.set(asset, acc);
     }
     return acc as unknown as SeriesSlot;
@@ -116,20 +109,26 @@ export class SeriesBuilder {
   addTo(slot: SeriesSlot, time: number, values: ArrayLike<number>, ref: number): void {
     const acc = slot as unknown as Accumulator;
     const m = this.#metrics.length;
-    const n = acc.length;
-    if (n === acc.times.length) grow(acc, m);
-    acc.times[n] = time;
-    acc.refs[n] = ref;
-    const base = n * m;
+    const stride = this.#stride;
+    let chunk = acc.chunks[acc.chunks.length - 1]!;
+    if (acc.used * stride === chunk.length) {
+      chunk = this.#chunk(Math.min(LARGEST_CHUNK, (chunk.length / stride) * 2));
+      acc.chunks.push(chunk);
+      acc.used = 0;
+    }
+    const at = acc.used * stride;
+    chunk[at] = time;
+    chunk[at + 1] = ref;
     for (let i = 0; i < m; i++) {
       const v = values[i] as number;
-      if (Number.isFinite(v)) acc.values[base + i] = v;
+      if (Number.isFinite(v)) chunk[at + 2 + i] = v;
       else {
         this.#bad[i]!++;
-        acc.values[base + i] = Number.NaN;
+        chunk[at + 2 + i] = Number.NaN;
       }
     }
-    acc.length = n + 1;
+    acc.used++;
+    acc.length++;
     this.#observations++;
   }
 
@@ -143,26 +142,63 @@ export class SeriesBuilder {
     });
     return { metrics: this.#metrics, series, badValues, observations: this.#observations };
   }
+
+  /** A chunk for `observations` observations, from the current slab or a new one. */
+  #chunk(observations: number): Float64Array {
+    const doubles = observations * this.#stride;
+    if (this.#slabUsed + doubles > this.#slab.length) {
+      this.#slab = new Float64Array(Math.max(SLAB_DOUBLES, doubles));
+      this.#slabUsed = 0;
+    }
+    this.#slabUsed += doubles;
+    return this.#slab.subarray(this.#slabUsed - doubles, this.#slabUsed);
+  }
 }
 
 function toSeries(asset: string, acc: Accumulator, metricCount: number): AssetSeries {
   const n = acc.length;
-  const order = sortedOrder(acc.times.subarray(0, n));
-  const values = Array.from({ length: metricCount }, () => new Float64Array(n));
-  if (order === null) {
-    for (let i = 0; i < n; i++)
-      for (let m = 0; m < metricCount; m++) values[m]![i] = acc.values[i * metricCount + m]!;
-    return { asset, times: acc.times.slice(0, n), refs: acc.refs.slice(0, n), values };
+  const stride = metricCount + 2;
+  const out = seriesArrays(asset, n, metricCount);
+  const { times, refs, values } = out;
+  let k = 0;
+  for (const chunk of acc.chunks) {
+    const used = chunk === acc.chunks[acc.chunks.length - 1] ? acc.used : chunk.length / stride;
+    for (let at = 0; at < used * stride; at += stride, k++) {
+      times[k] = chunk[at]!;
+      refs[k] = chunk[at + 1]!;
+      for (let m = 0; m < metricCount; m++) values[m]![k] = chunk[at + 2 + m]!;
+    }
   }
-  const times = new Float64Array(n);
-  const refs = new Float64Array(n);
+  const order = sortedOrder(times);
+  if (order === null) return out;
+  const sorted = seriesArrays(asset, n, metricCount);
   for (let i = 0; i < n; i++) {
     const src = order[i]!;
-    times[i] = acc.times[src]!;
-    refs[i] = acc.refs[src]!;
-    for (let m = 0; m < metricCount; m++) values[m]![i] = acc.values[src * metricCount + m]!;
+    sorted.times[i] = times[src]!;
+    sorted.refs[i] = refs[src]!;
+    for (let m = 0; m < metricCount; m++) sorted.values[m]![i] = values[m]![src]!;
   }
-  return { asset, times, refs, values };
+  return sorted;
+}
+
+/**
+ * Zeroed arrays for a series of `n` observations, all views of one buffer: one allocation per
+ * asset, and one buffer to move when the series goes to another thread (a block of assets is
+ * moved whole, so no buffer is shared between assets).
+ */
+function seriesArrays(
+  asset: string,
+  n: number,
+  metricCount: number,
+): AssetSeries & { readonly values: Float64Array[] } {
+  const buffer = new ArrayBuffer(n * (metricCount + 2) * Float64Array.BYTES_PER_ELEMENT);
+  const array = (k: number) => new Float64Array(buffer, k * n * Float64Array.BYTES_PER_ELEMENT, n);
+  return {
+    asset,
+    times: array(0),
+    refs: array(1),
+    values: Array.from({ length: metricCount }, (_, m) => array(m + 2)),
+  };
 }
 
 /** A stable by-time permutation, or null when the input is already in order. */
@@ -235,20 +271,20 @@ function mergeSeries(
     return { ...series, refs: series.refs.map((r) => r + offset) };
   }
   const n = pieces.reduce((sum, p) => sum + p.series.times.length, 0);
-  const times = new Float64Array(n);
-  const refs = new Float64Array(n);
-  const values = Array.from({ length: metricCount }, () => new Float64Array(n));
+  const merged = seriesArrays(asset, n, metricCount);
+  const { times, refs, values } = merged;
   if (inSequence(pieces)) {
     // Each piece starts no earlier than the previous one ends (ranges of an input in time
     // order): the merge is a concatenation, copied block by block.
     let at = 0;
     for (const { series: s, offset } of pieces) {
       times.set(s.times, at);
-      for (let i = 0; i < s.refs.length; i++) refs[at + i] = s.refs[i]! + offset;
+      if (offset === 0) refs.set(s.refs, at);
+      else for (let i = 0; i < s.refs.length; i++) refs[at + i] = s.refs[i]! + offset;
       for (let m = 0; m < metricCount; m++) values[m]!.set(s.values[m]!, at);
       at += s.times.length;
     }
-    return { asset, times, refs, values };
+    return merged;
   }
   const heads = pieces.map(() => 0);
   for (let out = 0; out < n; out++) {
@@ -269,5 +305,5 @@ function mergeSeries(
     refs[out] = s.refs[i]! + offset;
     for (let m = 0; m < metricCount; m++) values[m]![out] = s.values[m]![i]!;
   }
-  return { asset, times, refs, values };
+  return merged;
 }

@@ -63,50 +63,58 @@ export function detectWindow(
   options: WindowOptions,
 ): WindowResult[] {
   const results: WindowResult[] = [];
-  // One scratch buffer for every window, sized for the longest series: quickselect reorders a
-  // copy of the window's values, and allocating that copy per window cost more than selecting.
+  const { metrics } = set;
+  // One scratch buffer and selector for every window, sized for the longest series: quickselect
+  // reorders a copy of the window's values, and allocating that copy per window cost more than selecting.
   const scratch = new Float64Array(set.series.reduce((longest, s) => Math.max(longest, s.times.length), 0));
+  const selector = new RankSelector(scratch);
   for (const series of set.series) {
     for (const timeframe of options.timeframes) {
       const start = lowerBound(series.times, options.asOf - timeframe * DAY_MS);
       const end = lowerBound(series.times, options.asOf);
-      set.metrics.forEach((metric, m) => {
-        results.push({
-          asset: series.asset,
-          metric,
-          timeframe,
-          start,
-          end,
-          ...judgeWindow(series, m, start, end, options, scratch),
-        });
-      });
+      for (let m = 0; m < metrics.length; m++) {
+        const values = series.values[m]!;
+        let n = 0;
+        for (let i = start; i < end; i++) {
+          const v = values[i]!;
+          if (Number.isFinite(v)) scratch[n++] = v;
+        }
+        let fences: Fences | null = null;
+        let flags: readonly WindowFlag[] = NO_FLAGS;
+        if (n > 0 && n >= options.minSamples) {
+          selector.reset(n);
+          fences = fencesOfRanks(n, selector.at, options);
+          flags = windowFlags(series, values, start, end, fences);
+        }
+        results.push({ asset: series.asset, metric: metrics[m]!, timeframe, start, end, n, fences, flags });
+      }
     }
   }
   return results;
 }
 
-function judgeWindow(
+// Most windows flag nothing: they share one empty list.
+const NO_FLAGS: readonly WindowFlag[] = Object.freeze([]);
+
+/** The values of `values[start..end)` outside `fences`, in time order. */
+function windowFlags(
   series: AssetSeries,
-  metric: number,
+  values: Float64Array,
   start: number,
   end: number,
-  options: WindowOptions,
-  scratch: Float64Array,
-): Pick<WindowResult, 'n' | 'fences' | 'flags'> {
-  const values = series.values[metric]!;
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const v = values[i]!;
-    if (Number.isFinite(v)) scratch[n++] = v;
-  }
-  if (n === 0 || n < options.minSamples) return { n, fences: null, flags: [] };
-  const fences = fencesOfRanks(n, new RankSelector(scratch.subarray(0, n)).at, options);
-  const flags: WindowFlag[] = [];
+  fences: Fences,
+): readonly WindowFlag[] {
+  let flags: WindowFlag[] | undefined;
+  const { lower, upper } = fences;
   for (let i = start; i < end; i++) {
     const x = values[i]!;
+    // Most values are inside the fences (NaN too): two comparisons rule them out before the
+    // full judgement, which also rules out infinite values and fences.
+    if (!(x > upper || x < lower)) continue;
     const side = fenceSide(x, fences);
     if (side === DirectionCode.None) continue;
     const score = fenceScore(x, side, fences);
+    flags ??= [];
     flags.push({
       index: i,
       time: series.times[i]!,
@@ -115,7 +123,7 @@ function judgeWindow(
       score: Number.isNaN(score) ? null : score,
     });
   }
-  return { n, fences, flags };
+  return flags ?? NO_FLAGS;
 }
 
 /**

@@ -14,9 +14,11 @@ import { STDIN_SOURCE } from './text-source.ts';
 // than it saves.
 const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 const MAX_WORKERS = 4;
-// The main thread scans while a worker starts and compiles the scanner (100-200 ms, measured with
-// --cpu-prof): its range is that much larger.
-const FIRST_RANGE_WEIGHT = 1.3;
+// The main thread scans while a worker starts and compiles the scanner: its range is a little
+// larger. In the built CLI a worker starts 50-100 ms after the main thread; with 1.3 the main
+// thread finished its range ~170 ms after the worker (median of 6 timed runs), with 1.1 and 1.0
+// within a few ms of it (--cpu-prof slows a worker's start, which once suggested more).
+const FIRST_RANGE_WEIGHT = 1.1;
 const NEWLINE = 0x0a;
 
 /** One byte range's result, with the number of lines it held. */

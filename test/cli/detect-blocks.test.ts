@@ -9,6 +9,8 @@ import {
 } from '../../lambdas/cli/detect/detect-block.ts';
 import { DetectTally } from '../../lambdas/cli/detect/detect-tally.ts';
 import { flagLine } from '../../lambdas/cli/detect/flag-row.ts';
+import { rollingResultJson } from '../../lambdas/core/detect-json.ts';
+import { detectRolling } from '../../lambdas/core/rolling-detector.ts';
 import { SeriesBuilder, type SeriesSet } from '../../lambdas/core/series.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 import { runCli, tempDir } from './detect-fake-io.ts';
@@ -48,6 +50,11 @@ function setOf(docs: readonly Record<string, unknown>[]): SeriesSet {
   return builder.build();
 }
 
+/** A block's text pieces as one string. */
+function utf8(pieces: readonly Uint8Array[]): string {
+  return Buffer.concat(pieces).toString('utf8');
+}
+
 const SET = setOf(documents(9, 120, 5));
 const TIMEFRAMES = Object.freeze([1, 3]);
 const DETECTORS = Object.freeze({
@@ -75,14 +82,38 @@ describe('detectBlock', () => {
         for (const series of blocks) {
           const part = detectBlock({ metrics: METRICS, series }, job);
           tally.absorb(part.tally);
-          if (part.text.length > 0) texts.push(part.text.join(''));
+          if (part.text.length > 0) texts.push(utf8(part.text));
         }
-        expect(texts.join(blockSeparator(format))).toBe(whole.text.join(''));
+        expect(texts.join(blockSeparator(format))).toBe(utf8(whole.text));
         expect(tally.snapshot()).toEqual(whole.tally);
         if (format === 'table') expect(whole.tally.rows).toHaveLength(7);
         else expect(whole.tally.rows).toHaveLength(0);
       },
     );
+  });
+
+  it('prints text of megabytes as UTF-8 pieces of at most 1 MiB, each in a buffer of its own, characters whole', () => {
+    // Multi-byte names in every entry, so that piece ends fall on and inside them.
+    const builder = new SeriesBuilder(['volume']);
+    for (let h = 0; h < 3000; h++)
+      for (const asset of ['資産-😀', 'ä-b'])
+        builder.add(asset, START + h * HOUR, [h % 23 === 0 ? 900 : 100 + (h % 7)], h);
+    const set = builder.build();
+    const rolling = DETECTORS.rolling.options;
+    for (const format of ['json', 'ndjson'] as const) {
+      const job: DetectJob = { detector: DETECTORS.rolling, metrics: ['volume'], format, limit: 0 };
+      const { text } = detectBlock(set, job);
+      const expected =
+        format === 'json'
+          ? Array.from(detectRolling(set, rolling), (r) => JSON.stringify(rollingResultJson(r))).join(',')
+          : null;
+      expect(text.length).toBeGreaterThan(1);
+      expect(text.every((piece) => piece.byteLength > 0 && piece.byteLength <= 1 << 20)).toBe(true);
+      expect(new Set(text.map((piece) => piece.buffer)).size).toBe(text.length);
+      const decoded = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(text));
+      if (expected !== null) expect(decoded).toBe(expected);
+      else expect(decoded.split('\n').filter((line) => line.includes('資産-😀')).length).toBeGreaterThan(100);
+    }
   });
 
   it('does not modify the series it judges', () => {

@@ -29,6 +29,44 @@ describe('RankSelector', () => {
     );
   });
 
+  it('reset(length) starts over on refilled contents: each window reads as a fresh selector would', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.integer({ min: -4, max: 4 }), { minLength: 1, maxLength: 40 }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+        (windows, requests) => {
+          const scratch = new Float64Array(40);
+          const selector = new RankSelector(scratch);
+          for (const values of windows) {
+            const sorted = Float64Array.from(values).sort();
+            scratch.set(values);
+            selector.reset(values.length);
+            for (const r of requests) expect(selector.at(r % values.length)).toBe(sorted[r % values.length]);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('places every rank of a few values, gaps of one and two included, in any order of requests', () => {
+    for (const values of [
+      [2, 1],
+      [1, 4, 1],
+      [0, 1, 4, 1],
+      [3, 3, 1, 2, 2],
+    ]) {
+      const sorted = [...values].sort((a, b) => a - b);
+      for (const order of [sorted.keys(), [...sorted.keys()].reverse()]) {
+        const selector = new RankSelector(Float64Array.from(values));
+        for (const rank of order) expect(selector.at(rank)).toBe(sorted[rank]);
+      }
+    }
+  });
+
   it.each([
     { values: [5, 1, 4, 2, 3], rank: 0, expected: 1 },
     { values: [5, 1, 4, 2, 3], rank: 4, expected: 5 },

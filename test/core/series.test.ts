@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeSeriesSets, SeriesBuilder } from '../../lambdas/core/series.ts';
 import { snapshot } from './set-fixture.ts';
@@ -66,6 +67,59 @@ describe('SeriesBuilder', () => {
     expect(second.observations).toBe(2);
   });
 
+  it('build() gives what was added, sorted stably by time, for any assets and observations', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: 30 }), fc.integer({ min: 0, max: 50 }), fc.double()), {
+          maxLength: 3000,
+        }),
+        (adds) => {
+          const b = new SeriesBuilder(['x', 'y']);
+          adds.forEach(([a, t, v], ref) => {
+            b.add(`a${a}`, t, [v, -ref], ref);
+          });
+          const expected = new Map<string, { t: number; v: number; ref: number }[]>();
+          adds.forEach(([a, t, v], ref) => {
+            const list = expected.get(`a${a}`) ?? [];
+            list.push({ t, v: Number.isFinite(v) ? v : Number.NaN, ref });
+            expected.set(`a${a}`, list);
+          });
+          const set = b.build();
+          expect(set.series.map((s) => s.asset)).toEqual([...expected.keys()].sort());
+          for (const s of set.series) {
+            const rows = expected.get(s.asset)!.sort((p, q) => p.t - q.t || p.ref - q.ref);
+            expect(Array.from(s.times)).toEqual(rows.map((r) => r.t));
+            expect(Array.from(s.refs)).toEqual(rows.map((r) => r.ref));
+            expect(Array.from(s.values[0]!)).toEqual(rows.map((r) => r.v));
+            expect(Array.from(s.values[1]!)).toEqual(rows.map((r) => -r.ref));
+          }
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  it("build() keeps each asset's arrays in one buffer of its own, so that a block of assets can be moved to a thread", () => {
+    // 50,000 observations of four doubles: more than one slab of chunks.
+    const b = new SeriesBuilder(['x', 'y']);
+    for (let i = 0; i < 50_000; i++) b.add(`a${i % 7}`, 50_000 - i, [i, -i], i);
+    const { series } = b.build();
+    expect(series.reduce((n, s) => n + s.times.length, 0)).toBe(50_000);
+    for (const [k, s] of series.entries()) {
+      const refs = Array.from(s.refs);
+      expect(refs.every((ref) => ref % 7 === k)).toBe(true);
+      expect(refs).toEqual([...refs].sort((p, q) => q - p));
+      expect(Array.from(s.times)).toEqual(refs.map((ref) => 50_000 - ref));
+      expect(Array.from(s.values[1]!)).toEqual(refs.map((ref) => -ref));
+    }
+    const buffers = series.map((s) => s.times.buffer);
+    expect(new Set(buffers).size).toBe(series.length);
+    for (const s of series) {
+      for (const array of [s.refs, ...s.values]) expect(array.buffer).toBe(s.times.buffer);
+      expect(s.times.buffer.byteLength).toBe(s.times.length * 4 * Float64Array.BYTES_PER_ELEMENT);
+    }
+  });
+
   it('build() of an empty builder has no series and zero counts', () => {
     expect(new SeriesBuilder(['x']).build()).toEqual({
       metrics: ['x'],
@@ -125,5 +179,13 @@ describe('mergeSeriesSets', () => {
       const second = part(rows.slice(cut));
       expect(mergeSeriesSets([first, second], [0, cut])).toEqual(whole);
     }
+  });
+
+  it("gives each merged asset's arrays one buffer of its own", () => {
+    const rows: [string, number, number][] = [];
+    for (let t = 0; t < 100; t++) for (const a of ['a', 'b', 'c']) rows.push([a, t, t]);
+    const merged = mergeSeriesSets([part(rows.slice(0, 140)), part(rows.slice(140))], [0, 140]);
+    expect(new Set(merged.series.map((s) => s.times.buffer)).size).toBe(3);
+    for (const s of merged.series) for (const v of s.values) expect(v.buffer).toBe(s.times.buffer);
   });
 });

@@ -34,13 +34,13 @@ export interface BlockWriteBack {
 /** What one block of assets gave: its output text, its tally and its `--out` lines. */
 export interface BlockOutput {
   /**
-   * The block's share of stdout in order, in pieces of about 1 MB: NDJSON
-   * lines, or for the JSON report its `results` entries joined by commas
-   * (a comma between blocks is the caller's, see {@link blockSeparator}).
-   * Text from this thread; UTF-8 bytes from a pool thread, which encodes
-   * them there and moves them here (see {@link detectBlockTask}).
+   * The block's share of stdout in order, as UTF-8 in pieces of about 1 MB
+   * (a piece may end inside a line or entry): NDJSON lines, or for the JSON
+   * report its `results` entries joined by commas (a comma between blocks is
+   * the caller's, see {@link blockSeparator}). Each piece has a buffer of its
+   * own, so a pool thread moves them to the writing thread (see {@link detectBlockTask}).
    */
-  readonly text: readonly (string | Uint8Array)[];
+  readonly text: readonly Uint8Array[];
   readonly tally: TallySnapshot;
   /** `--out` lines, each with its newline. */
   readonly outLines: readonly string[];
@@ -48,9 +48,9 @@ export interface BlockOutput {
   readonly missingIds: number;
 }
 
-// Output pieces are joined up to this size: few enough to hand between threads cheaply,
-// small enough that no block builds one huge string.
-const PIECE_CHARS = 1 << 20;
+// Output pieces are about this size: few enough to hand between threads cheaply,
+// small enough that no block holds one huge buffer.
+const PIECE_BYTES = 1 << 20;
 
 /**
  * Runs the detector on one block of assets and prints what `riskfence
@@ -205,36 +205,71 @@ export function detectionBlocks(
   return blocks;
 }
 
-/** Text in pieces of about {@link PIECE_CHARS}: NDJSON lines, or JSON entries separated by commas. */
+const UTF8 = new TextEncoder();
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+// A block's first piece is small (most blocks print far less than a full piece); each next one
+// doubles up to PIECE_BYTES, so a block's buffers stay within about twice its text.
+const FIRST_PIECE_BYTES = 1 << 16;
+
+/**
+ * Text encoded to UTF-8 as it comes, in pieces of up to about {@link PIECE_BYTES}: NDJSON lines,
+ * or JSON entries separated by commas. Encoding each line or entry straight into the piece's
+ * buffer spares joining them into one string and encoding that again. Each piece has a buffer of
+ * its own; a line or entry may continue in the next piece.
+ */
 class Pieces {
-  readonly #pieces: string[] = [];
-  #current: string[] = [];
-  #size = 0;
+  readonly #pieces: Uint8Array[] = [];
+  #buffer = new Uint8Array(0);
+  #used = 0;
   #items = 0;
 
   line(text: string): void {
-    this.#add(`${text}\n`);
+    this.#text(text);
+    this.#byte(NEWLINE);
   }
 
   item(json: string): void {
-    this.#add(this.#items++ === 0 ? json : `,${json}`);
+    if (this.#items++ > 0) this.#byte(COMMA);
+    this.#text(json);
   }
 
-  done(): string[] {
+  done(): Uint8Array[] {
     this.#cut();
     return this.#pieces;
   }
 
-  #add(text: string): void {
-    this.#current.push(text);
-    this.#size += text.length;
-    if (this.#size >= PIECE_CHARS) this.#cut();
+  #text(text: string): void {
+    const { read, written } = UTF8.encodeInto(text, this.#buffer.subarray(this.#used));
+    this.#used += written;
+    if (read === text.length) return;
+    // The piece is full (encodeInto never splits a character): the rest starts the next piece,
+    // or is a piece of its own when it may not fit in one.
+    const rest = text.slice(read);
+    const size = this.#next();
+    if (rest.length * 3 > size) this.#pieces.push(UTF8.encode(rest));
+    else {
+      this.#buffer = new Uint8Array(size);
+      this.#used = UTF8.encodeInto(rest, this.#buffer).written;
+    }
+  }
+
+  #byte(byte: number): void {
+    if (this.#used === this.#buffer.length) this.#buffer = new Uint8Array(this.#next());
+    this.#buffer[this.#used++] = byte;
+  }
+
+  /** Ends the current piece; the size of the next one. */
+  #next(): number {
+    const size = Math.min(PIECE_BYTES, Math.max(FIRST_PIECE_BYTES, this.#buffer.length * 2));
+    this.#cut();
+    return size;
   }
 
   #cut(): void {
-    if (this.#current.length > 0) this.#pieces.push(this.#current.join(''));
-    this.#current = [];
-    this.#size = 0;
+    if (this.#used > 0) this.#pieces.push(this.#buffer.subarray(0, this.#used));
+    this.#buffer = new Uint8Array(0);
+    this.#used = 0;
   }
 }
 
@@ -244,19 +279,15 @@ export interface DetectBlockInput {
   readonly job: DetectJob;
 }
 
-const UTF8 = new TextEncoder();
-
 /**
  * {@link detectBlock} as a pool task (without `--out`, whose `_id`s stay on
- * the main thread). The text is encoded to UTF-8 here and its buffers moved,
- * so the thread that writes the output neither copies nor encodes it.
+ * the main thread). Its text is already UTF-8, a buffer per piece: the buffers
+ * are moved, so the thread that writes the output neither copies nor encodes it.
  *
  * @example
  * await pool.run(0, 'detect-block', { set, job }, seriesBuffers(set.series));
  */
 export function detectBlockTask(input: DetectBlockInput): TaskResult<BlockOutput> {
   const output = detectBlock(input.set, input.job);
-  // TextEncoder gives each piece a buffer of its own, safe to move (Buffer.from may share a pool).
-  const text = output.text.map((piece) => (typeof piece === 'string' ? UTF8.encode(piece) : piece));
-  return { value: { ...output, text }, transfer: text.map((bytes) => bytes.buffer as ArrayBuffer) };
+  return { value: output, transfer: output.text.map((bytes) => bytes.buffer as ArrayBuffer) };
 }

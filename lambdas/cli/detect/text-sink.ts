@@ -1,7 +1,8 @@
 import type { Writable } from 'node:stream';
 import { write } from '../command.ts';
 
-// Large writes keep the per-write overhead low; backpressure is honoured at every flush.
+// Large writes keep the per-write overhead low; backpressure is honoured at every flush. Text
+// counts in UTF-16 units, bytes in bytes: either way about this much is written at once.
 const FLUSH_CHARS = 1 << 20;
 
 /**
@@ -15,36 +16,41 @@ const FLUSH_CHARS = 1 << 20;
  */
 export class TextSink {
   readonly #stream: Writable;
-  #parts: string[] = [];
+  #parts: (string | Uint8Array)[] = [];
   #size = 0;
 
   constructor(stream: Writable) {
     this.#stream = stream;
   }
 
-  /** Adds text; writes out once enough has accumulated. Bytes (UTF-8) are written as they are, after the text before them. */
+  /**
+   * Adds text, or UTF-8 bytes (written as they are, in order with the text around them); writes
+   * out once enough has accumulated, so that many small pieces make few large writes.
+   */
   async push(text: string | Uint8Array): Promise<void> {
-    if (typeof text !== 'string') {
-      await this.flush();
-      await write(this.#stream, text);
-      return;
-    }
     this.#parts.push(text);
     this.#size += text.length;
     if (this.#size >= FLUSH_CHARS) await this.flush();
   }
 
-  /** Writes out what has accumulated. */
+  /** Writes out what has accumulated, in one write. */
   async flush(): Promise<void> {
     if (this.#size === 0) return;
-    const text = this.#parts.join('');
+    const parts = this.#parts;
     this.#parts = [];
     this.#size = 0;
-    await write(this.#stream, text);
+    await write(this.#stream, joined(parts));
   }
 
   /** Flushes; the stream itself stays open (it may be stdout). */
   close(): Promise<void> {
     return this.flush();
   }
+}
+
+/** The parts as one string, or as one run of UTF-8 bytes when any part is bytes already. */
+function joined(parts: readonly (string | Uint8Array)[]): string | Uint8Array {
+  if (parts.every((part) => typeof part === 'string')) return parts.join('');
+  if (parts.length === 1) return parts[0]!;
+  return Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
 }
