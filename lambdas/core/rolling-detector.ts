@@ -8,7 +8,7 @@ import {
   tukeyFences,
 } from './fences.ts';
 import { lerpForward, lowerRank, quantileOfNeighbours, quantileOfRanks } from './quantile.ts';
-import { RankWindow, rankValues, type ValueRanks } from './rank-window.ts';
+import { BitsetWindow, RankWindow, rankValues, type ValueRanks } from './rank-window.ts';
 import type { AssetSeries, SeriesSet } from './series.ts';
 import { largestWindow, SORTED_WINDOW_LIMIT, SortedWindow } from './sorted-window.ts';
 import type { WindowFlag } from './window-detector.ts';
@@ -59,13 +59,19 @@ export interface RollingResult {
  *
  * @param set - sorted series (see `SeriesBuilder`); not modified
  * @param options - validated options (see `assertDetectorOptions`)
+ * @param stream - `{ reuse: true }`: a result's per-point arrays are overwritten by the next
+ *   result of the same length. For callers done with each result before asking for the next,
+ *   which then allocate (and collect) arrays once per series length rather than once per result.
  * @returns results in order asset, timeframe, metric
  *
  * Complexity: per series of n points and a timeframe whose windows hold at
- * most w values, O(n (log w + w)) with windows kept as sorted arrays
- * (`SortedWindow`, w up to `SORTED_WINDOW_LIMIT`), else O(n log n) — one sort
- * to rank the values, then O(log n) per point for entering, leaving and each
- * order statistic (`RankWindow`). No window is ever sorted.
+ * most w values (w up to `SORTED_WINDOW_LIMIT`): when the windows are dense
+ * among the series' values (w ≥ n / 32, the usual case), O(n) — the values are
+ * ranked once by a radix sort, then each point moves a bitset's fingers a step
+ * or two (`BitsetWindow`); otherwise O(n (log w + w)) with windows kept as
+ * sorted arrays (`SortedWindow`). Larger windows: O(n log n) — O(log n) per
+ * point for entering, leaving and each order statistic (`RankWindow`). No
+ * window is ever sorted.
  *
  * @example
  * for (const r of detectRolling(set, { closed: 'left', timeframes: [7], deviationLimit: 1.5, minSamples: 1 })) {
@@ -75,26 +81,43 @@ export interface RollingResult {
 export function* detectRolling(
   set: Pick<SeriesSet, 'metrics' | 'series'>,
   options: RollingOptions,
+  stream: { readonly reuse?: boolean } = {},
 ): Generator<RollingResult> {
+  let arrays: PointArrays | undefined;
   for (const series of set.series) {
-    // Ranks are only needed by windows too large to keep sorted; a metric is ranked once for all of them.
+    // Ranks are only needed by windows not kept as sorted arrays; a metric is ranked once for all of them.
     const ranked: (ValueRanks | undefined)[] = [];
     for (const timeframe of options.timeframes) {
       const capacity = largestWindow(series.times, timeframe * DAY_MS);
+      const dense = capacity * DENSE_WINDOW >= series.times.length;
       for (let m = 0; m < set.metrics.length; m++) {
         const values = series.values[m]!;
         let window: SlidingWindow;
-        if (capacity <= SORTED_WINDOW_LIMIT) window = new SortedWindow(values, capacity);
+        if (capacity <= SORTED_WINDOW_LIMIT && !dense) window = new SortedWindow(values, capacity);
         else {
           const ranks = ranked[m] ?? rankValues(values);
           ranked[m] = ranks;
-          window = new RankedWindow(ranks);
+          const rankSet =
+            capacity <= SORTED_WINDOW_LIMIT ? new BitsetWindow(ranks.sorted) : new RankWindow(ranks.sorted);
+          window = new RankedWindow(ranks.rankOf, rankSet);
         }
-        yield rollingSeries(series, m, window, timeframe, set.metrics[m]!, options);
+        const n = series.times.length;
+        if (!stream.reuse || arrays?.q1.length !== n) arrays = pointArrays(n);
+        else clearPointArrays(arrays);
+        yield rollingSeries(series, m, window, timeframe, set.metrics[m]!, options, arrays);
       }
     }
   }
 }
+
+/**
+ * A window is dense, and kept as a {@link BitsetWindow}, when its largest
+ * holds at least one in this many of the series' points: its fingers' scans
+ * then rarely cross more than a word of bits. Measured on hourly series with
+ * 3-, 7- and 30-day windows (72 to 720 of 720 points), detection takes about
+ * a third less time than with sorted arrays, ranking included.
+ */
+const DENSE_WINDOW = 32;
 
 /** What rolling mode needs of a window: points entering and leaving by position, and order statistics. */
 interface SlidingWindow {
@@ -102,19 +125,24 @@ interface SlidingWindow {
   readonly at: (k: number) => number;
   enter(i: number): void;
   leave(i: number): void;
+  /** `enter(i)` then `leave(j)`. */
+  replace(i: number, j: number): void;
   pick(k0: number, k1: number, k2: number, k3: number, out: Float64Array): void;
 }
 
-/** A {@link RankWindow} whose points enter and leave by position, through their ranks. */
+/** What {@link RankWindow} and {@link BitsetWindow} share: a multiset of ranks with order statistics. */
+type RankSet = Pick<RankWindow, 'size' | 'at' | 'add' | 'remove' | 'pick'>;
+
+/** A {@link RankSet} whose points enter and leave by position, through their ranks. */
 class RankedWindow implements SlidingWindow {
-  readonly #window: RankWindow;
+  readonly #window: RankSet;
   readonly #rankOf: Int32Array;
   readonly at: (k: number) => number;
 
-  constructor({ rankOf, sorted }: ValueRanks) {
-    this.#window = new RankWindow(sorted);
+  constructor(rankOf: Int32Array, window: RankSet) {
+    this.#window = window;
     this.#rankOf = rankOf;
-    this.at = this.#window.at;
+    this.at = window.at;
   }
 
   get size(): number {
@@ -131,9 +159,40 @@ class RankedWindow implements SlidingWindow {
     if (rank >= 0) this.#window.remove(rank);
   }
 
+  replace(i: number, j: number): void {
+    this.enter(i);
+    this.leave(j);
+  }
+
   pick(k0: number, k1: number, k2: number, k3: number, out: Float64Array): void {
     this.#window.pick(k0, k1, k2, k3, out);
   }
+}
+
+/** The per-point arrays of a {@link RollingResult}. */
+type PointArrays = Pick<RollingResult, 'q1' | 'q3' | 'iqr' | 'lower' | 'upper' | 'direction' | 'score'>;
+
+/** Point arrays for `n` points, as a result starts: NaN numbers, no direction. */
+function pointArrays(n: number): PointArrays {
+  // One block for the six number arrays: a single allocation and fill.
+  const block = new Float64Array(6 * n).fill(Number.NaN);
+  return {
+    q1: block.subarray(0, n),
+    q3: block.subarray(n, 2 * n),
+    iqr: block.subarray(2 * n, 3 * n),
+    lower: block.subarray(3 * n, 4 * n),
+    upper: block.subarray(4 * n, 5 * n),
+    direction: new Int8Array(n),
+    score: block.subarray(5 * n, 6 * n),
+  };
+}
+
+/** Sets arrays from {@link pointArrays} back as they started. */
+function clearPointArrays(arrays: PointArrays): void {
+  // The six number arrays are views of one block.
+  const { buffer, byteOffset } = arrays.q1;
+  new Float64Array(buffer, byteOffset, 6 * arrays.q1.length).fill(Number.NaN);
+  arrays.direction.fill(0);
 }
 
 function rollingSeries(
@@ -143,21 +202,11 @@ function rollingSeries(
   timeframe: number,
   metric: string,
   options: RollingOptions,
+  out: PointArrays,
 ): RollingResult {
   const { times } = series;
   const values = series.values[metricIndex]!;
   const n = times.length;
-  // One block for the five fence arrays: a single allocation and fill per result.
-  const block = new Float64Array(6 * n).fill(Number.NaN);
-  const out = {
-    q1: block.subarray(0, n),
-    q3: block.subarray(n, 2 * n),
-    iqr: block.subarray(2 * n, 3 * n),
-    lower: block.subarray(3 * n, 4 * n),
-    upper: block.subarray(4 * n, 5 * n),
-    direction: new Int8Array(n),
-    score: block.subarray(5 * n, 6 * n),
-  };
   const span = timeframe * DAY_MS;
   const minPeriods = Math.max(options.minSamples, 1);
   const leftClosed = options.closed === Closed.Left;
@@ -172,13 +221,18 @@ function rollingSeries(
   for (let i = 0; i < n; i++) {
     const t = times[i]!;
     // Both ends only move forward, so every point enters and leaves once.
+    let enterEnd = hi;
+    let leaveEnd = lo;
     if (leftClosed) {
-      for (; hi < n && times[hi]! < t; hi++) window.enter(hi);
-      for (; lo < hi && times[lo]! < t - span; lo++) window.leave(lo);
+      while (enterEnd < n && times[enterEnd]! < t) enterEnd++;
+      while (leaveEnd < enterEnd && times[leaveEnd]! < t - span) leaveEnd++;
     } else {
-      for (; hi <= i; hi++) window.enter(hi);
-      for (; lo < hi && times[lo]! <= t - span; lo++) window.leave(lo);
+      enterEnd = i + 1;
+      while (leaveEnd < enterEnd && times[leaveEnd]! <= t - span) leaveEnd++;
     }
+    slide(window, lo, leaveEnd, hi, enterEnd);
+    lo = leaveEnd;
+    hi = enterEnd;
     const size = window.size;
     if (size < minPeriods || t < judgeFrom) continue;
     const r1 = lowerRank(size, 0.25);
@@ -200,6 +254,20 @@ function rollingSeries(
     }
   }
   return { asset: series.asset, metric, timeframe, closed: options.closed, series, metricIndex, ...out };
+}
+
+/**
+ * Moves a window from positions `[lo, hi)` to `[leaveEnd, enterEnd)`: points
+ * that enter as others leave are swapped in pairs; a point that would enter
+ * and leave in the same step (a gap in the series) never enters.
+ */
+function slide(window: SlidingWindow, lo: number, leaveEnd: number, hi: number, enterEnd: number): void {
+  let e = Math.max(hi, leaveEnd);
+  let l = lo;
+  const leaveUntil = Math.min(leaveEnd, hi);
+  for (; e < enterEnd && l < leaveUntil; e++, l++) window.replace(e, l);
+  for (; l < leaveUntil; l++) window.leave(l);
+  for (; e < enterEnd; e++) window.enter(e);
 }
 
 /** A flagged point of a rolling result, with the fences of its own window. */

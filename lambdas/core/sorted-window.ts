@@ -1,7 +1,8 @@
 /**
  * A sliding window over one series' values kept as one sorted array: the
  * structure rolling mode uses for windows of up to {@link SORTED_WINDOW_LIMIT}
- * values, where moving a block of memory beats descending a tree.
+ * values that hold few of their series' points (dense ones are `BitsetWindow`s),
+ * where moving a block of memory beats descending a tree.
  *
  * Points enter and leave by their position in the series; NaN and ±Infinity
  * never enter (as `rankValues` gives them no rank). Order statistics are read
@@ -60,12 +61,48 @@ export class SortedWindow {
   leave(i: number): void {
     const x = this.#values[i]!;
     if (!Number.isFinite(x)) return;
-    const sorted = this.#sorted;
-    let at = this.#firstNotBelow(x);
-    // 0 and -0 compare equal: find the one of x's own sign (never past the window's last value).
-    if (x === 0) while (at < this.#size - 1 && !Object.is(sorted[at], x)) at++;
-    sorted.copyWithin(at, at + 1, this.#size);
+    const at = this.#positionOf(x);
+    this.#sorted.copyWithin(at, at + 1, this.#size);
     this.#size--;
+  }
+
+  /**
+   * `enter(i)` then `leave(j)` in one step: the values between the two
+   * positions move by one place, instead of everything after each of them.
+   * Sliding windows mostly take one point in as one goes out.
+   *
+   * The window ends up exactly as after the two calls, zeros' signs included.
+   *
+   * @param i - the entering position
+   * @param j - the leaving position, which must have entered
+   *
+   * Complexity: O(log w + d), d the number of values between the two.
+   *
+   * @example
+   * const w = new SortedWindow(Float64Array.of(5, 1, 3), 2);
+   * w.enter(0); w.enter(1);
+   * w.replace(2, 0); // the window holds 1 and 3
+   */
+  replace(i: number, j: number): void {
+    const x = this.#values[i]!;
+    const y = this.#values[j]!;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      this.enter(i);
+      this.leave(j);
+      return;
+    }
+    // The same value (a zero of the same sign): the window would not change.
+    if (Object.is(x, y)) return;
+    const sorted = this.#sorted;
+    const from = this.#positionOf(y);
+    const to = this.#firstNotBelow(x);
+    if (to <= from) {
+      sorted.copyWithin(to + 1, to, from);
+      sorted[to] = x;
+    } else {
+      sorted.copyWithin(from, from + 1, to);
+      sorted[to - 1] = x;
+    }
   }
 
   /**
@@ -83,6 +120,15 @@ export class SortedWindow {
     out[3] = sorted[k3]!;
   }
 
+  /** Where `x`, which is in the window, is: the first of its value and, for a zero, of its own sign. */
+  #positionOf(x: number): number {
+    const sorted = this.#sorted;
+    let at = this.#firstNotBelow(x);
+    // 0 and -0 compare equal (never past the window's last value).
+    if (x === 0) while (at < this.#size - 1 && !Object.is(sorted[at], x)) at++;
+    return at;
+  }
+
   #firstNotBelow(x: number): number {
     const sorted = this.#sorted;
     let lo = 0;
@@ -98,9 +144,10 @@ export class SortedWindow {
 
 /**
  * The window size up to which rolling mode keeps a window as a
- * {@link SortedWindow}; larger windows use `RankWindow`'s Fenwick tree, whose
+ * {@link SortedWindow} (or, when dense among its series' points, a
+ * `BitsetWindow`); larger windows use `RankWindow`'s Fenwick tree, whose
  * O(log n) steps do not grow with the window. Measured on hourly series: at
- * 720 values (30 days) the sorted array is still the faster.
+ * 720 values (30 days) the sorted array is still faster than the tree.
  */
 export const SORTED_WINDOW_LIMIT = 2048;
 

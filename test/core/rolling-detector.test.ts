@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Closed, DAY_MS } from '../../lambdas/core/detector-options.ts';
 import {
@@ -7,6 +8,7 @@ import {
   rollingFlags,
 } from '../../lambdas/core/rolling-detector.ts';
 import type { SeriesSet } from '../../lambdas/core/series.ts';
+import { oracleRolling } from '../support/oracle.ts';
 import { buildSet, hour, snapshot } from './set-fixture.ts';
 
 function rolling(set: SeriesSet, closed: Closed, extra: object = {}): RollingResult[] {
@@ -19,6 +21,7 @@ function rolling(set: SeriesSet, closed: Closed, extra: object = {}): RollingRes
 }
 
 const nulls = (xs: Float64Array) => Array.from(xs, (x) => (Number.isNaN(x) ? null : x));
+const zero = (x: number | null) => (x === null ? null : x + 0);
 
 /** Two points at hour 0 and three at hour 1, values 1, 2, 3, 10, 5 (pandas 2.3.3 outputs below). */
 const DUPLICATES = buildSet(
@@ -166,6 +169,65 @@ describe('detectRolling', () => {
       'b/3/y',
     ]);
     expect(rest[0]!.series).toBe(set.series[0]);
+  });
+
+  it('gives every point the fences of its own window, whether windows are dense or sparse among the points (property)', () => {
+    // Up to 400 points a few hours apart (duplicates and gaps longer than a window included):
+    // 4-hour windows hold a few of them (a sorted array), 3-day windows many (a bitset).
+    const scenario = fc.array(
+      fc.tuple(
+        fc.constantFrom(0, 1, 2, 3, 5, 8, 13),
+        fc.oneof(fc.constantFrom(0, -0, 1, 1, Number.NaN), fc.integer({ min: -50, max: 50 })),
+      ),
+      { minLength: 50, maxLength: 400, size: 'max' },
+    );
+    fc.assert(
+      fc.property(scenario, fc.constantFrom('left' as const, 'right' as const), (steps, closed) => {
+        let time = hour(0);
+        const points = steps.map(([gap, value]) => {
+          time += gap * 3_600_000;
+          return { asset: 'a', time, values: [value] };
+        });
+        const options = { closed, timeframes: [1 / 6, 3], deviationLimit: 1.5, minSamples: 1 };
+        const set = buildSet(
+          ['v'],
+          points.map((p) => ['a', p.time, p.values] as const),
+        );
+        const oracle = oracleRolling(points, 1, options);
+        [...detectRolling(set, options)].forEach((r, k) => {
+          const expected = oracle[k]!.points;
+          // Equal as numbers: which zero a window rank holds is no order statistic.
+          expect(nulls(r.q1).map(zero)).toEqual(expected.map((p) => zero(p.fences?.q1 ?? null)));
+          expect(nulls(r.upper).map(zero)).toEqual(expected.map((p) => zero(p.fences?.upper ?? null)));
+          expect(Array.from(r.direction)).toEqual(
+            expected.map((p) => (p.verdict ? (p.verdict.direction === 'high' ? 1 : -1) : 0)),
+          );
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('with { reuse: true }, each result equals its own fresh copy while current, its arrays passed on to the next result of its length', () => {
+    const set = buildSet(
+      ['v', 'w'],
+      [
+        ...[5, 1, 9, 2, Number.NaN, 100, 3].map((v, i) => ['a', hour(i * 5), [v, -v]] as const),
+        ...[0, -0, 7].map((v, i) => ['b', hour(i), [v, v]] as const),
+      ],
+    );
+    const options = { closed: 'left' as const, timeframes: [1, 2], deviationLimit: 1.5, minSamples: 1 };
+    const fields = ['q1', 'q3', 'iqr', 'lower', 'upper', 'direction', 'score'] as const;
+    const fresh = [...detectRolling(set, options)];
+    let previous: RollingResult | undefined;
+    let k = 0;
+    for (const r of detectRolling(set, options, { reuse: true })) {
+      for (const field of fields) expect(Array.from(r[field])).toEqual(Array.from(fresh[k]![field]));
+      if (previous) expect(r.q1 === previous.q1).toBe(r.q1.length === previous.q1.length);
+      previous = r;
+      k++;
+    }
+    expect(k).toBe(fresh.length);
   });
 
   it('detectRolling does not modify the series set', () => {

@@ -44,6 +44,47 @@ describe('SortedWindow', () => {
     expect(w.size).toBe(0);
   });
 
+  it('replace(i, j) leaves the window exactly as enter(i) then leave(j), the signs of zeros included (property)', () => {
+    const value = fc.oneof(
+      fc.constantFrom(0, -0, 1, 2, Number.NaN, Number.NEGATIVE_INFINITY),
+      fc.double({ noNaN: true, min: -1e6, max: 1e6 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(value, { minLength: 1, maxLength: 80 }),
+        fc.integer({ min: 1, max: 20 }),
+        (xs, width) => {
+          const values = Float64Array.from(xs);
+          const replaced = new SortedWindow(values, width);
+          const stepped = new SortedWindow(values, width);
+          for (let i = 0; i < values.length; i++) {
+            if (i < width) {
+              replaced.enter(i);
+              stepped.enter(i);
+            } else {
+              replaced.replace(i, i - width);
+              stepped.enter(i);
+              stepped.leave(i - width);
+            }
+            expect(replaced.size).toBe(stepped.size);
+            expect(contents(replaced).every((v, k) => Object.is(v, stepped.at(k)))).toBe(true);
+          }
+        },
+      ),
+    );
+  });
+
+  it('replace swaps one value for another in place, whichever is larger', () => {
+    const w = new SortedWindow(Float64Array.of(5, 1, 3, 9, 0), 3);
+    w.enter(0);
+    w.enter(1);
+    w.enter(2);
+    w.replace(3, 1); // 9 in, 1 out
+    expect(contents(w)).toEqual([3, 5, 9]);
+    w.replace(4, 3); // 0 in, 9 out
+    expect(contents(w)).toEqual([0, 3, 5]);
+  });
+
   it('gives the same order statistics as RankWindow over any sliding window (ties, zeros of both signs, NaN)', () => {
     const value = fc.oneof(
       fc.constantFrom(0, -0, 1, 2, Number.NaN, Number.POSITIVE_INFINITY),
