@@ -4,6 +4,8 @@ import { write } from '../command.ts';
 // Large writes keep the per-write overhead low; backpressure is honoured at every flush. Text
 // counts in UTF-16 units, bytes in bytes: either way about this much is written at once.
 const FLUSH_CHARS = 1 << 20;
+// Byte pieces from this size on are written as they are, not copied into a larger write.
+const DIRECT_BYTES = 1 << 16;
 
 /**
  * Collects text and writes it to a stream in large pieces, waiting for the
@@ -33,13 +35,27 @@ export class TextSink {
     if (this.#size >= FLUSH_CHARS) await this.flush();
   }
 
-  /** Writes out what has accumulated, in one write. */
+  /**
+   * Writes out what has accumulated: byte pieces of 64 KiB or more as they are, everything
+   * between them joined into one write (copying large pieces together would cost more than the
+   * writes it saves).
+   */
   async flush(): Promise<void> {
     if (this.#size === 0) return;
     const parts = this.#parts;
     this.#parts = [];
     this.#size = 0;
-    await write(this.#stream, joined(parts));
+    let run: (string | Uint8Array)[] = [];
+    for (const part of parts) {
+      if (typeof part === 'string' || part.length < DIRECT_BYTES) {
+        run.push(part);
+        continue;
+      }
+      if (run.length > 0) await write(this.#stream, joined(run));
+      run = [];
+      await write(this.#stream, part);
+    }
+    if (run.length > 0) await write(this.#stream, joined(run));
   }
 
   /** Flushes; the stream itself stays open (it may be stdout). */
