@@ -116,6 +116,19 @@ describe('detectBlock', () => {
     }
   });
 
+  it.each(['left', 'right'] as const)(
+    'prints rolling JSON entries byte for byte as JSON.stringify prints rollingResultJson (closed %s)',
+    (closed) => {
+      const detector = { mode: 'rolling', options: { ...DETECTORS.rolling.options, closed } } as const;
+      const { text } = detectBlock(SET, { detector, metrics: METRICS, format: 'json', limit: 0 });
+      const expected = Array.from(detectRolling(SET, detector.options), (r) =>
+        JSON.stringify(rollingResultJson(r)),
+      );
+      expect(expected.length).toBe(SET.series.length * METRICS.length * TIMEFRAMES.length);
+      expect(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(text))).toBe(expected.join(','));
+    },
+  );
+
   it('does not modify the series it judges', () => {
     const frozen = setOf(documents(2, 30, 9));
     const before = structuredClone(frozen);

@@ -1,8 +1,9 @@
-import { isoText, rollingResultJson, seriesIsoTimes, windowResultJson } from '../../core/detect-json.ts';
+import { isoText, seriesIsoTimes, windowResultJson } from '../../core/detect-json.ts';
 import type { RollingOptions, WindowOptions } from '../../core/detector-options.ts';
 import { Mode } from '../../core/detector-options.ts';
 import { rollingDocumentFlags, windowDocumentFlags } from '../../core/document-flags.ts';
 import { detectRolling, type RollingResult, rollingFlags } from '../../core/rolling-detector.ts';
+import { RollingJsonWriter } from '../../core/rolling-json-writer.ts';
 import type { AssetSeries, SeriesSet } from '../../core/series.ts';
 import { detectWindow } from '../../core/window-detector.ts';
 import type { TaskResult } from '../../threads/pool-tasks.ts';
@@ -108,7 +109,9 @@ export function detectBlock(
     addOut?.(windowDocumentFlags(set, results, detector.options.asOf));
   } else {
     let group: RollingResult[] = [];
-    for (const r of detectRolling(set, detector.options)) {
+    const json = job.format === OutputFormat.Json ? new RollingJsonWriter() : undefined;
+    // Each result is used up before the next one (only --out keeps them), so their arrays are reused.
+    for (const r of detectRolling(set, detector.options, { reuse: !writeBack })) {
       // Results come asset by asset; --out lines are made per asset to bound memory.
       if (group.length > 0 && group[0]!.series !== r.series) {
         addOut?.(rollingDocumentFlags(group));
@@ -119,7 +122,7 @@ export function detectBlock(
       for (let i = 0; i < r.q1.length; i++) if (Number.isNaN(r.q1[i]!)) tally.insufficient++;
       const times = lines ? seriesIsoTimes(r.series) : [];
       for (const f of rollingFlags(r)) flag(r, times[f.index] ?? '', f, f.lower, f.upper);
-      if (job.format === OutputFormat.Json) text.item(JSON.stringify(rollingResultJson(r)));
+      if (json) text.itemBytes(json.entry(r));
     }
     addOut?.(rollingDocumentFlags(group));
   }
@@ -232,6 +235,20 @@ class Pieces {
   item(json: string): void {
     if (this.#items++ > 0) this.#byte(COMMA);
     this.#text(json);
+  }
+
+  /** An entry already encoded; `bytes` are copied. */
+  itemBytes(bytes: Uint8Array): void {
+    if (this.#items++ > 0) this.#byte(COMMA);
+    let from = 0;
+    for (;;) {
+      const to = Math.min(bytes.length, from + this.#buffer.length - this.#used);
+      this.#buffer.set(bytes.subarray(from, to), this.#used);
+      this.#used += to - from;
+      if (to === bytes.length) return;
+      from = to;
+      this.#buffer = new Uint8Array(this.#next());
+    }
   }
 
   done(): Uint8Array[] {
