@@ -3,6 +3,7 @@ import {
   DEFAULT_FAN_OUT_CHUNK_SIZE,
   DEFAULT_RECORD_CONCURRENCY,
 } from '../../lambdas/config/service-config.ts';
+import { SERVICE_DEFAULTS } from '../../lambdas/config/service-defaults.ts';
 import {
   DEFAULT_DEVIATION_LIMIT,
   DEFAULT_METRICS,
@@ -96,12 +97,12 @@ const mongodb = z.strictObject({
   database: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,63}$/)
-    .default('riskfence'),
-  sourceCollection: collectionName.default('risk_scores'),
-  runsCollection: collectionName.default('anomaly_runs'),
-  anomaliesField: fieldName.default('anomalies'),
-  assetField: fieldName.default('coin_id'),
-  timeField: fieldName.default('timestamp'),
+    .default(SERVICE_DEFAULTS.database),
+  sourceCollection: collectionName.default(SERVICE_DEFAULTS.sourceCollection),
+  runsCollection: collectionName.default(SERVICE_DEFAULTS.runsCollection),
+  anomaliesField: fieldName.default(SERVICE_DEFAULTS.anomaliesField),
+  assetField: fieldName.default(SERVICE_DEFAULTS.assetField),
+  timeField: fieldName.default(SERVICE_DEFAULTS.timeField),
   /** TCP ports the function may open to MongoDB (security group egress). */
   ports: z
     .array(z.int().min(1).max(65_535))
@@ -122,7 +123,7 @@ const detector = z.strictObject({
     .refine(unique, 'timeframes has duplicates')
     .default(() => [...DEFAULT_TIMEFRAMES]),
   deviationLimit: z.number().gt(0).max(100).default(DEFAULT_DEVIATION_LIMIT),
-  minSamples: z.int().min(1).default(1),
+  minSamples: z.int().min(1).default(SERVICE_DEFAULTS.minSamples),
 });
 
 const detectorFunction = z.strictObject({
