@@ -8,6 +8,18 @@ function contents(w: { size: number; at: (k: number) => number }): number[] {
   return Array.from({ length: w.size }, (_, k) => w.at(k));
 }
 
+/** A series of values (ties, zeros of both signs, NaN, ±Infinity) and a window width to slide over it. */
+const SLIDING = [
+  fc.array(
+    fc.oneof(
+      fc.constantFrom(0, -0, 1, 2, Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY),
+      fc.double({ noNaN: true, min: -1e6, max: 1e6 }),
+    ),
+    { minLength: 1, maxLength: 80 },
+  ),
+  fc.integer({ min: 1, max: 20 }),
+] as const;
+
 describe('SortedWindow', () => {
   it('keeps the finite values that entered and have not left, in order; NaN and ±Infinity never enter', () => {
     const values = Float64Array.of(5, Number.NaN, 1, 3, Number.POSITIVE_INFINITY, 3, -2);
@@ -45,32 +57,24 @@ describe('SortedWindow', () => {
   });
 
   it('replace(i, j) leaves the window exactly as enter(i) then leave(j), the signs of zeros included (property)', () => {
-    const value = fc.oneof(
-      fc.constantFrom(0, -0, 1, 2, Number.NaN, Number.NEGATIVE_INFINITY),
-      fc.double({ noNaN: true, min: -1e6, max: 1e6 }),
-    );
     fc.assert(
-      fc.property(
-        fc.array(value, { minLength: 1, maxLength: 80 }),
-        fc.integer({ min: 1, max: 20 }),
-        (xs, width) => {
-          const values = Float64Array.from(xs);
-          const replaced = new SortedWindow(values, width);
-          const stepped = new SortedWindow(values, width);
-          for (let i = 0; i < values.length; i++) {
-            if (i < width) {
-              replaced.enter(i);
-              stepped.enter(i);
-            } else {
-              replaced.replace(i, i - width);
-              stepped.enter(i);
-              stepped.leave(i - width);
-            }
-            expect(replaced.size).toBe(stepped.size);
-            expect(contents(replaced).every((v, k) => Object.is(v, stepped.at(k)))).toBe(true);
+      fc.property(...SLIDING, (xs, width) => {
+        const values = Float64Array.from(xs);
+        const replaced = new SortedWindow(values, width);
+        const stepped = new SortedWindow(values, width);
+        for (let i = 0; i < values.length; i++) {
+          if (i < width) {
+            replaced.enter(i);
+            stepped.enter(i);
+          } else {
+            replaced.replace(i, i - width);
+            stepped.enter(i);
+            stepped.leave(i - width);
           }
-        },
-      ),
+          expect(replaced.size).toBe(stepped.size);
+          expect(contents(replaced).every((v, k) => Object.is(v, stepped.at(k)))).toBe(true);
+        }
+      }),
     );
   });
 
@@ -86,32 +90,24 @@ describe('SortedWindow', () => {
   });
 
   it('gives the same order statistics as RankWindow over any sliding window (ties, zeros of both signs, NaN)', () => {
-    const value = fc.oneof(
-      fc.constantFrom(0, -0, 1, 2, Number.NaN, Number.POSITIVE_INFINITY),
-      fc.double({ noNaN: true, min: -1e6, max: 1e6 }),
-    );
     fc.assert(
-      fc.property(
-        fc.array(value, { minLength: 1, maxLength: 80 }),
-        fc.integer({ min: 1, max: 20 }),
-        (xs, width) => {
-          const values = Float64Array.from(xs);
-          const { rankOf, sorted } = rankValues(values);
-          const ranks = new RankWindow(sorted);
-          const window = new SortedWindow(values, width);
-          for (let i = 0; i < values.length; i++) {
-            window.enter(i);
-            if (rankOf[i]! >= 0) ranks.add(rankOf[i]!);
-            if (i >= width) {
-              window.leave(i - width);
-              if (rankOf[i - width]! >= 0) ranks.remove(rankOf[i - width]!);
-            }
-            expect(window.size).toBe(ranks.size);
-            // Equal as numbers; a zero's sign may differ between the two, which no output can show.
-            expect(contents(window).map((v) => v + 0)).toEqual(contents(ranks).map((v) => v + 0));
+      fc.property(...SLIDING, (xs, width) => {
+        const values = Float64Array.from(xs);
+        const { rankOf, sorted } = rankValues(values);
+        const ranks = new RankWindow(sorted);
+        const window = new SortedWindow(values, width);
+        for (let i = 0; i < values.length; i++) {
+          window.enter(i);
+          if (rankOf[i]! >= 0) ranks.add(rankOf[i]!);
+          if (i >= width) {
+            window.leave(i - width);
+            if (rankOf[i - width]! >= 0) ranks.remove(rankOf[i - width]!);
           }
-        },
-      ),
+          expect(window.size).toBe(ranks.size);
+          // Equal as numbers; a zero's sign may differ between the two, which no output can show.
+          expect(contents(window).map((v) => v + 0)).toEqual(contents(ranks).map((v) => v + 0));
+        }
+      }),
     );
   });
 });
