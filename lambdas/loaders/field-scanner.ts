@@ -108,9 +108,8 @@ export class FieldScanner {
   /** The key at each position of the last line that had a new key there, and the slot it matched (-1: none). */
   readonly #keys: Uint8Array[] = [];
   readonly #slots: number[] = [];
-  #lastTimeBytes = new Uint8Array(0);
-  /** The whole words of {@link #lastTimeBytes}, little-endian, to compare four bytes at a time. */
-  #lastTimeWords = new Int32Array(0);
+  /** The last ISO time text read, as a one-run shape (consecutive lines often share it), and its time. */
+  #lastTimeText: LineShape | null = null;
   #lastTime = 0;
   /** Where the text of the last ISO time read lies, and whether the last time read was such a text. */
   #textStart = 0;
@@ -130,7 +129,7 @@ export class FieldScanner {
   readonly #valueStarts = new Int32Array(MAX_SHAPE_VALUES + 1);
   readonly #valueEnds = new Int32Array(MAX_SHAPE_VALUES + 1);
   readonly #valueSlots = new Int32Array(MAX_SHAPE_VALUES + 1);
-  /** A view of the bytes last scanned, for reading them four at a time. */
+  /** A view of the bytes last scanned, for reading them several at a time. */
   #bytes: Uint8Array | null = null;
   #view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
@@ -173,7 +172,7 @@ export class FieldScanner {
 
   /**
    * A line with the shape of the last line read key by key: its literal runs
-   * compared four bytes at a time, its values read and validated as
+   * compared eight bytes at a time, its values read and validated as
    * {@link #scanKeys} reads them. `false` as soon as anything differs: the
    * line is then read key by key, which decides its verdict.
    */
@@ -381,14 +380,13 @@ export class FieldScanner {
 
   /**
    * An ISO time string at `p` (its opening quote); the position after its closing quote. The last
-   * text seen is remembered, as consecutive lines often share it, and compared four bytes at a time.
+   * text seen is remembered, as consecutive lines often share it, and recognised by its shape.
    */
   #isoTime(b: Uint8Array, p: number, limit: number): number {
     const start = p + 1;
     this.#textStart = start;
-    const last = this.#lastTimeBytes;
-    const end = start + last.length;
-    if (end < limit && b[end] === QUOTE && this.#isLastTime(b, start)) {
+    const end = this.#lastTimeText?.literal(this.#view, b, start, limit, 0) ?? -1;
+    if (end >= 0 && b[end] === QUOTE) {
       this.#textEnd = end;
       this.time = this.#lastTime;
       return end + 1;
@@ -408,23 +406,10 @@ export class FieldScanner {
       // The exact path reports the document with the parser's own message.
       return -1;
     }
-    this.#lastTimeBytes = Uint8Array.prototype.slice.call(b, start, q);
-    this.#lastTimeWords = Int32Array.from({ length: (q - start) >> 2 }, (_, i) =>
-      this.#view.getInt32(start + 4 * i, true),
-    );
+    this.#lastTimeText = LineShape.text(this.#view, b, start, q);
     this.#lastTime = t;
     this.time = t;
     return q + 1;
-  }
-
-  /** Whether the bytes from `start` on begin with {@link #lastTimeBytes} (the caller checks they fit the line). */
-  #isLastTime(b: Uint8Array, start: number): boolean {
-    const view = this.#view;
-    const words = this.#lastTimeWords;
-    for (let i = 0; i < words.length; i++) if (view.getInt32(start + 4 * i, true) !== words[i]) return false;
-    const last = this.#lastTimeBytes;
-    for (let i = 4 * words.length; i < last.length; i++) if (b[start + i] !== last[i]) return false;
-    return true;
   }
 
   /** A metric value: a number is read, a string or literal is a bad value (NaN), an object or array is unusual. */
@@ -447,7 +432,7 @@ export class FieldScanner {
    */
   #skipValue(b: Uint8Array, p: number, limit: number, depth: number): number {
     const c = b[p];
-    if (c === QUOTE) return skipString(b, plainRun(this.#view, p + 1, limit) - 1, limit);
+    if (c === QUOTE) return skipString(this.#view, b, p, limit);
     if (c === MINUS || (c !== undefined && c >= DIGIT_0 && c <= DIGIT_9)) return this.#number(b, p, limit);
     if (c === 0x74) return literal(b, p, limit, TRUE);
     if (c === 0x66) return literal(b, p, limit, FALSE);
@@ -458,7 +443,7 @@ export class FieldScanner {
       if (b[q] === CLOSE_BRACE) return q + 1;
       for (;;) {
         if (b[q] !== QUOTE) return -1;
-        q = skipSpace(b, skipString(b, q, limit), limit);
+        q = skipSpace(b, skipString(this.#view, b, q, limit), limit);
         if (q < 0 || b[q] !== COLON) return -1;
         q = this.#skipValue(b, skipSpace(b, q + 1, limit), limit, depth + 1);
         if (q < 0) return -1;
@@ -645,10 +630,13 @@ function specialBytes(w: number): number {
   return ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | ((w - 0x20202020) & ~w);
 }
 
-/** A JSON string at `p` (escapes validated; any byte from 0x20 up allowed); the position after it, or -1. */
-function skipString(b: Uint8Array, p: number, limit: number): number {
+/**
+ * A JSON string at `p` (escapes validated; any byte from 0x20 up allowed); the position after it,
+ * or -1. Runs of bytes that need no look are passed over four at a time.
+ */
+function skipString(view: DataView, b: Uint8Array, p: number, limit: number): number {
   if (p < 0) return -1;
-  for (let q = p + 1; q < limit; q++) {
+  for (let q = plainRun(view, p + 1, limit); q < limit; q++) {
     const c = b[q]!;
     if (c === QUOTE) return q + 1;
     if (c < 0x20) return -1;

@@ -102,6 +102,19 @@ export class LineShape {
   }
 
   /**
+   * The bytes `[start, end)` as a shape of no values, one literal run: a fixed text (a line's time,
+   * which the next lines often repeat) to recognise eight bytes at a time with {@link literal}.
+   *
+   * @returns the shape, or `null` when the bytes read as a NaN (never for ASCII text)
+   *
+   * @example
+   * LineShape.text(view, bytes, 10, 30)?.literal(view, other, 10, limit, 0); // 30 when equal, else -1
+   */
+  static text(view: DataView, b: Uint8Array, start: number, end: number): LineShape | null {
+    return LineShape.learn(view, b, start, NO_VALUES, NO_VALUES, 0, end);
+  }
+
+  /**
    * Matches literal run `k` at `p`: the position after it, or -1 when the
    * bytes differ or the run would reach `limit` (the line's newline).
    *
@@ -130,6 +143,8 @@ export class LineShape {
     return end;
   }
 }
+
+const NO_VALUES = new Int32Array(0);
 
 /** The chunks {@link LineShape} keeps of a run of `length` bytes. */
 function chunksOf(length: number): number {

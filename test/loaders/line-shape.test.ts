@@ -42,6 +42,15 @@ describe('LineShape', () => {
     expect(LineShape.learn(view, b, 0, Int32Array.of(11), Int32Array.of(12), 1, limit)).toBeNull();
   });
 
+  it('text(start, end) recognises the same bytes elsewhere, and nothing longer, shorter or different', () => {
+    const { b, view } = bytesOf('"2024-01-01T05:00:00Z"');
+    const time = LineShape.text(view, b, 1, 21)!;
+    const other = bytesOf('x"2024-01-01T05:00:00Z" "2024-01-01T06:00:00Z"');
+    expect(time.literal(other.view, other.b, 2, other.limit, 0)).toBe(22);
+    expect(time.literal(other.view, other.b, 25, other.limit, 0)).toBe(-1);
+    expect(time.literal(other.view, other.b, 30, other.limit, 0)).toBe(-1);
+  });
+
   it(`keeps no shape of a line with more than ${MAX_SHAPE_VALUES} values`, () => {
     const { b, view, limit } = bytesOf(LINE);
     const many = new Int32Array(MAX_SHAPE_VALUES + 1);
