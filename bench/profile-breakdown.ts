@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
@@ -145,76 +146,27 @@ function framePhase(node: ProfileNode, maps: SourceMaps): Phase | undefined {
   return undefined;
 }
 
-/** The original source file of a position in a built file, from its `.map` (decoded once per file). */
+/** The original source file of a position in a built file, from its `.map` (read once per file). */
 class SourceMaps {
-  readonly #files = new Map<
-    string,
-    { readonly sources: readonly string[]; readonly lines: readonly Int32Array[] } | null
-  >();
+  readonly #maps = new Map<string, SourceMap | null>();
 
   source(url: string, line: number, column: number): string | undefined {
-    const map = this.#load(url);
-    const segments = map?.lines[line];
-    if (!map || !segments || segments.length === 0) return undefined;
-    // Segments are [column, source] pairs in column order: the last one at or before the column.
-    let source = segments[1]!;
-    for (let i = 0; i < segments.length && segments[i]! <= column; i += 2) source = segments[i + 1]!;
-    return map.sources[source];
+    const entry = this.#load(url)?.findEntry(line, column);
+    return entry && 'originalSource' in entry ? entry.originalSource : undefined;
   }
 
-  #load(url: string) {
-    if (this.#files.has(url)) return this.#files.get(url)!;
-    let decoded: { sources: string[]; lines: Int32Array[] } | null = null;
-    if (url.startsWith('file://') && url.endsWith('.js')) {
-      try {
-        const raw = JSON.parse(readFileSync(new URL(`${url}.map`), 'utf8')) as {
-          sources: string[];
-          mappings: string;
-        };
-        decoded = { sources: raw.sources, lines: decodeMappings(raw.mappings) };
-      } catch {
-        decoded = null;
+  #load(url: string): SourceMap | null {
+    if (!this.#maps.has(url)) {
+      let map: SourceMap | null = null;
+      if (url.startsWith('file://') && url.endsWith('.js')) {
+        try {
+          map = new SourceMap(JSON.parse(readFileSync(new URL(`${url}.map`), 'utf8')));
+        } catch {
+          map = null;
+        }
       }
+      this.#maps.set(url, map);
     }
-    this.#files.set(url, decoded);
-    return decoded;
+    return this.#maps.get(url)!;
   }
-}
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Source map v3 `mappings`: per generated line, its segments' [generated column, source index] pairs. */
-function decodeMappings(mappings: string): Int32Array[] {
-  const lines: Int32Array[] = [];
-  let source = 0;
-  for (const line of mappings.split(';')) {
-    const pairs: number[] = [];
-    let column = 0;
-    for (const segment of line.split(',')) {
-      if (segment === '') continue;
-      const fields = vlq(segment);
-      column += fields[0]!;
-      if (fields.length > 1) source += fields[1]!;
-      pairs.push(column, source);
-    }
-    lines.push(Int32Array.from(pairs));
-  }
-  return lines;
-}
-
-function vlq(segment: string): number[] {
-  const out: number[] = [];
-  let value = 0;
-  let shift = 0;
-  for (const ch of segment) {
-    const digit = BASE64.indexOf(ch);
-    value += (digit & 31) << shift;
-    if (digit & 32) shift += 5;
-    else {
-      out.push(value & 1 ? -(value >>> 1) : value >>> 1);
-      value = 0;
-      shift = 0;
-    }
-  }
-  return out;
 }
