@@ -19,6 +19,33 @@ export interface SeriesSet {
   readonly observations: number;
 }
 
+/** One asset's observations in a {@link SeriesPart}: `[time, ref, ...values]` interleaved, in input order. */
+export interface AssetChunks {
+  readonly asset: string;
+  /** Observations in all chunks. */
+  readonly length: number;
+  readonly chunks: readonly Float64Array[];
+}
+
+/**
+ * What a {@link SeriesBuilder} collected, unsorted, as plain data a thread can send to another:
+ * with shared slabs its chunks are shared, not copied.
+ */
+export interface SeriesPart {
+  readonly metrics: readonly string[];
+  readonly assets: readonly AssetChunks[];
+  readonly badValues: Readonly<Record<string, number>>;
+  readonly observations: number;
+}
+
+/** One asset's chunks across the parts of one input, each with its part's ref offset. */
+export interface SeriesPieces {
+  readonly asset: string;
+  /** Observations in all pieces. */
+  readonly length: number;
+  readonly pieces: readonly { readonly chunks: readonly Float64Array[]; readonly offset: number }[];
+}
+
 declare const SLOT: unique symbol;
 /** One asset's accumulator inside a {@link SeriesBuilder}: opaque to callers. */
 export interface SeriesSlot {
@@ -66,12 +93,19 @@ export class SeriesBuilder {
   readonly #stride: number;
   readonly #assets = new Map<string, Accumulator>();
   readonly #bad: number[];
+  readonly #shared: boolean;
   #observations = 0;
-  #slab = new Float64Array(0);
+  #slab: Float64Array<ArrayBufferLike> = new Float64Array(0);
   #slabUsed = 0;
 
-  constructor(metrics: readonly string[]) {
+  /**
+   * @param metrics - the metrics of every observation, in the order of `values`
+   * @param options - `shared`: slabs of shared memory, for a {@link part} another thread builds
+   *   series from (the parallel file reader's ranges). @default `{ shared: false }`
+   */
+  constructor(metrics: readonly string[], options: { readonly shared?: boolean } = {}) {
     this.#metrics = metrics;
+    this.#shared = options.shared ?? false;
     this.#stride = metrics.length + 2;
     this.#bad = metrics.map(() => 0);
   }
@@ -134,20 +168,38 @@ export class SeriesBuilder {
 
   /** Builds the sorted series; the builder can keep accepting observations afterwards. */
   build(): SeriesSet {
-    const names = [...this.#assets.keys()].sort();
-    const series = names.map((asset) => toSeries(asset, this.#assets.get(asset)!, this.#metrics.length));
+    return joinSeriesParts([this.part()], [0]);
+  }
+
+  /**
+   * What the builder holds so far, unsorted and unjoined: each asset's chunks, as views of the
+   * builder's slabs (of shared memory when the builder was made `shared`, so that another
+   * thread can read them without a copy). Later observations do not change it.
+   *
+   * @example
+   * joinSeriesParts([first.part(), second.part()], [0, firstDocuments]);
+   */
+  part(): SeriesPart {
+    const stride = this.#stride;
+    const assets: AssetChunks[] = [];
+    for (const [asset, acc] of this.#assets) {
+      const chunks = acc.chunks.slice();
+      chunks[chunks.length - 1] = chunks[chunks.length - 1]!.subarray(0, acc.used * stride);
+      assets.push({ asset, length: acc.length, chunks });
+    }
     const badValues: Record<string, number> = {};
     this.#metrics.forEach((metric, i) => {
       badValues[metric] = this.#bad[i]!;
     });
-    return { metrics: this.#metrics, series, badValues, observations: this.#observations };
+    return { metrics: this.#metrics, assets, badValues, observations: this.#observations };
   }
 
   /** A chunk for `observations` observations, from the current slab or a new one. */
   #chunk(observations: number): Float64Array {
     const doubles = observations * this.#stride;
     if (this.#slabUsed + doubles > this.#slab.length) {
-      this.#slab = new Float64Array(Math.max(SLAB_DOUBLES, doubles));
+      const bytes = Math.max(SLAB_DOUBLES, doubles) * Float64Array.BYTES_PER_ELEMENT;
+      this.#slab = new Float64Array(this.#shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
       this.#slabUsed = 0;
     }
     this.#slabUsed += doubles;
@@ -155,23 +207,38 @@ export class SeriesBuilder {
   }
 }
 
-function toSeries(asset: string, acc: Accumulator, metricCount: number): AssetSeries {
-  const n = acc.length;
+/**
+ * One asset's series from its chunks in every part, refs shifted by each part's offset, sorted
+ * stably by time: equal times keep the parts' order, then each part's input order, which is the
+ * order a single pass over the whole input gives.
+ *
+ * @param pieces - from {@link groupSeriesParts}; not modified
+ * @param metricCount - values per observation
+ * @returns the series, its arrays views of one buffer of its own
+ *
+ * Complexity: O(n) to lay the chunks out, O(n log n) to sort when they are out of time order.
+ *
+ * @example
+ * const series = groupSeriesParts(parts, offsets).map((p) => buildSeries(p, metrics.length));
+ */
+export function buildSeries(pieces: SeriesPieces, metricCount: number): AssetSeries {
+  const n = pieces.length;
   const stride = metricCount + 2;
-  const out = seriesArrays(asset, n, metricCount);
+  const out = seriesArrays(pieces.asset, n, metricCount);
   const { times, refs, values } = out;
   let k = 0;
-  for (const chunk of acc.chunks) {
-    const used = chunk === acc.chunks[acc.chunks.length - 1] ? acc.used : chunk.length / stride;
-    for (let at = 0; at < used * stride; at += stride, k++) {
-      times[k] = chunk[at]!;
-      refs[k] = chunk[at + 1]!;
-      for (let m = 0; m < metricCount; m++) values[m]![k] = chunk[at + 2 + m]!;
+  for (const { chunks, offset } of pieces.pieces) {
+    for (const chunk of chunks) {
+      for (let at = 0; at < chunk.length; at += stride, k++) {
+        times[k] = chunk[at]!;
+        refs[k] = chunk[at + 1]! + offset;
+        for (let m = 0; m < metricCount; m++) values[m]![k] = chunk[at + 2 + m]!;
+      }
     }
   }
   const order = sortedOrder(times);
   if (order === null) return out;
-  const sorted = seriesArrays(asset, n, metricCount);
+  const sorted = seriesArrays(pieces.asset, n, metricCount);
   for (let i = 0; i < n; i++) {
     const src = order[i]!;
     sorted.times[i] = times[src]!;
@@ -211,99 +278,67 @@ function sortedOrder(times: Float64Array): Uint32Array | null {
 }
 
 /**
- * Joins series sets built from consecutive parts of one input (e.g. byte
- * ranges parsed in parallel) into the set a single pass would have built.
+ * Each asset's chunks across parts built from consecutive pieces of one input (e.g. byte ranges
+ * read in parallel), in part order with each part's ref offset: what {@link buildSeries} lays
+ * out, on any thread.
  *
- * Each part's refs are shifted by its offset; each asset's series are merged
- * by time, and for equal times earlier parts come first, which keeps the
- * stable input order that duplicate timestamps rely on. Bad-value counts and
- * observation counts add up. The parts are not modified.
- *
- * @param parts - sets over the same metrics, in input order
+ * @param parts - from {@link SeriesBuilder.part}, in input order
  * @param refOffsets - added to the refs of the part at the same index
- * @returns the joined set, assets sorted by name
+ * @returns one entry per asset, sorted by asset name
  *
- * Complexity: O(n · parts) for n observations, no sort.
+ * Complexity: O(assets · parts) besides sorting the names.
  *
  * @example
- * mergeSeriesSets([firstHalf, secondHalf], [0, firstHalfDocuments]);
+ * groupSeriesParts([first.part(), second.part()], [0, firstDocuments]);
  */
-export function mergeSeriesSets(parts: readonly SeriesSet[], refOffsets: readonly number[]): SeriesSet {
-  const metrics = parts[0]?.metrics ?? [];
-  const byAsset = new Map<string, { series: AssetSeries; offset: number }[]>();
+export function groupSeriesParts(
+  parts: readonly SeriesPart[],
+  refOffsets: readonly number[],
+): SeriesPieces[] {
+  const byAsset = new Map<string, { length: number; pieces: SeriesPieces['pieces'][number][] }>();
   parts.forEach((part, p) => {
-    for (const series of part.series) {
-      const list = byAsset.get(series.asset) ?? [];
-      list.push({ series, offset: refOffsets[p] ?? 0 });
-      byAsset.set(series.asset, list);
+    for (const { asset, length, chunks } of part.assets) {
+      let entry = byAsset.get(asset);
+      if (entry === undefined) {
+        entry = { length: 0, pieces: [] };
+        byAsset.set(asset, entry);
+      }
+      entry.length += length;
+      entry.pieces.push({ chunks, offset: refOffsets[p] ?? 0 });
     }
   });
-  const series = [...byAsset.keys()]
-    .sort()
-    .map((asset) => mergeSeries(asset, byAsset.get(asset)!, metrics.length));
+  return [...byAsset.keys()].sort().map((asset) => ({ asset, ...byAsset.get(asset)! }));
+}
+
+/**
+ * Joins parts built from consecutive pieces of one input into the set a single pass would have
+ * built: each part's refs shifted by its offset, each asset's observations sorted stably by time
+ * with earlier parts first on ties (the input order duplicate timestamps rely on), bad-value and
+ * observation counts added up. The parts are not modified.
+ *
+ * @param parts - from {@link SeriesBuilder.part}, over the same metrics, in input order
+ * @param refOffsets - added to the refs of the part at the same index
+ * @param series - the series, when the caller built them (on several threads) from {@link groupSeriesParts}
+ * @returns the joined set, assets sorted by name
+ *
+ * Complexity: O(n) for n observations, O(n log n) for assets out of time order.
+ *
+ * @example
+ * joinSeriesParts([first.part(), second.part()], [0, firstDocuments]);
+ */
+export function joinSeriesParts(
+  parts: readonly SeriesPart[],
+  refOffsets: readonly number[],
+  series?: readonly AssetSeries[],
+): SeriesSet {
+  const metrics = parts[0]?.metrics ?? [];
   const badValues: Record<string, number> = {};
   for (const metric of metrics)
     badValues[metric] = parts.reduce((sum, part) => sum + (part.badValues[metric] ?? 0), 0);
-  const observations = parts.reduce((sum, part) => sum + part.observations, 0);
-  return { metrics, series, badValues, observations };
-}
-
-/** Whether every piece's first time is at or after the previous piece's last time (ties keep piece order). */
-function inSequence(pieces: readonly { series: AssetSeries }[]): boolean {
-  let last = Number.NEGATIVE_INFINITY;
-  for (const { series } of pieces) {
-    const n = series.times.length;
-    if (n === 0) continue;
-    if (series.times[0]! < last) return false;
-    last = series.times[n - 1]!;
-  }
-  return true;
-}
-
-function mergeSeries(
-  asset: string,
-  pieces: readonly { series: AssetSeries; offset: number }[],
-  metricCount: number,
-): AssetSeries {
-  if (pieces.length === 1) {
-    // An asset inside one part (inputs sorted by asset): share its arrays, shift only the refs.
-    const { series, offset } = pieces[0]!;
-    return { ...series, refs: series.refs.map((r) => r + offset) };
-  }
-  const n = pieces.reduce((sum, p) => sum + p.series.times.length, 0);
-  const merged = seriesArrays(asset, n, metricCount);
-  const { times, refs, values } = merged;
-  if (inSequence(pieces)) {
-    // Each piece starts no earlier than the previous one ends (ranges of an input in time
-    // order): the merge is a concatenation, copied block by block.
-    let at = 0;
-    for (const { series: s, offset } of pieces) {
-      times.set(s.times, at);
-      if (offset === 0) refs.set(s.refs, at);
-      else for (let i = 0; i < s.refs.length; i++) refs[at + i] = s.refs[i]! + offset;
-      for (let m = 0; m < metricCount; m++) values[m]!.set(s.values[m]!, at);
-      at += s.times.length;
-    }
-    return merged;
-  }
-  const heads = pieces.map(() => 0);
-  for (let out = 0; out < n; out++) {
-    // Strict < keeps the earliest piece on ties: the input order of equal times.
-    let pick = -1;
-    for (let p = 0; p < pieces.length; p++) {
-      const s = pieces[p]!.series;
-      if (
-        heads[p]! < s.times.length &&
-        (pick < 0 || s.times[heads[p]!]! < pieces[pick]!.series.times[heads[pick]!]!)
-      ) {
-        pick = p;
-      }
-    }
-    const { series: s, offset } = pieces[pick]!;
-    const i = heads[pick]!++;
-    times[out] = s.times[i]!;
-    refs[out] = s.refs[i]! + offset;
-    for (let m = 0; m < metricCount; m++) values[m]![out] = s.values[m]![i]!;
-  }
-  return merged;
+  return {
+    metrics,
+    series: series ?? groupSeriesParts(parts, refOffsets).map((p) => buildSeries(p, metrics.length)),
+    badValues,
+    observations: parts.reduce((sum, part) => sum + part.observations, 0),
+  };
 }

@@ -1,9 +1,9 @@
 import { createDocumentReader, type FieldMapping, InvalidDocumentError } from '../core/document-reader.ts';
-import { SeriesBuilder, type SeriesSet } from '../core/series.ts';
+import { joinSeriesParts, SeriesBuilder, type SeriesSet } from '../core/series.ts';
 import type { ThreadPool } from '../threads/thread-pool.ts';
 import type { InputFormat } from './input-format.ts';
 import type { InputProblem } from './input-problem.ts';
-import { loadSeriesInWorkers, parallelRanges } from './parallel-load.ts';
+import { loadSeriesInWorkers, type PartResult, parallelRanges } from './parallel-load.ts';
 import { type RecordStreamOptions, streamRecords } from './record-stream.ts';
 import { canScanNdjson, type RecordPass, scanNdjson } from './scan-ndjson.ts';
 
@@ -66,15 +66,13 @@ export async function loadSeries(
   const ranges = await parallelRanges(source, options);
   if (!ranges) return loadSeriesPart(source, mapping, options);
   return loadSeriesInWorkers(source, mapping, options, ranges, (range, onProgress) =>
-    loadSeriesPart(source, mapping, { ...options, range, onProgress }),
+    readSeriesPart(source, mapping, { ...options, range, onProgress }, true),
   );
 }
 
 /**
- * {@link loadSeries} on one pass, optionally over a byte range (`options.range`):
- * what each thread of the parallel path runs. NDJSON files go through the field
- * scanner (`scanNdjson`), which leaves every line it cannot read exactly to
- * {@link readExactly}; other inputs are read by {@link readExactly} alone.
+ * {@link loadSeries} on one pass, optionally over a byte range (`options.range`),
+ * its series built.
  *
  * @returns the result plus the number of lines read, so the next range's line numbers can follow on
  *
@@ -86,11 +84,33 @@ export async function loadSeriesPart(
   mapping: FieldMapping,
   options: LoadSeriesOptions = {},
 ): Promise<LoadSeriesResult & { readonly lines: number }> {
-  const builder = new SeriesBuilder(mapping.metrics);
+  const { part, ...pass } = await readSeriesPart(source, mapping, options);
+  return { set: joinSeriesParts([part], [0]), ...pass };
+}
+
+/**
+ * One pass over `source` (or `options.range` of it) into a builder, left unbuilt: what each
+ * thread of the parallel path runs. NDJSON files go through the field scanner (`scanNdjson`),
+ * which leaves every line it cannot read exactly to {@link readExactly}; other inputs are read
+ * by {@link readExactly} alone.
+ *
+ * @param shared - chunks in shared memory, for a part other threads build series from
+ * @returns the builder's part, the pass's documents, problems and `_id`s, and the lines read
+ *
+ * @example
+ * const { part } = await readSeriesPart('docs.ndjson', mapping, { range }, true);
+ */
+export async function readSeriesPart(
+  source: string,
+  mapping: FieldMapping,
+  options: LoadSeriesOptions = {},
+  shared = false,
+): Promise<PartResult> {
+  const builder = new SeriesBuilder(mapping.metrics, { shared });
   const pass = canScanNdjson(source, mapping, options)
     ? await scanNdjson(source, mapping, options, builder, readExactly)
     : await readExactly(source, mapping, options, builder, 0);
-  return { set: builder.build(), ...pass };
+  return { part: builder.part(), ...pass };
 }
 
 /**

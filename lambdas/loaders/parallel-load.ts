@@ -2,11 +2,18 @@ import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { FieldMapping } from '../core/document-reader.ts';
-import { mergeSeriesSets } from '../core/series.ts';
+import {
+  type AssetSeries,
+  buildSeries,
+  groupSeriesParts,
+  joinSeriesParts,
+  type SeriesPart,
+  type SeriesPieces,
+} from '../core/series.ts';
 import type { TaskResult } from '../threads/pool-tasks.ts';
 import { seriesBuffers, ThreadPool } from '../threads/thread-pool.ts';
 import { formatFromPath, InputFormat } from './input-format.ts';
-import { type LoadSeriesOptions, type LoadSeriesResult, loadSeriesPart } from './load-series.ts';
+import { type LoadSeriesOptions, type LoadSeriesResult, readSeriesPart } from './load-series.ts';
 import type { ByteRange } from './text-source.ts';
 import { STDIN_SOURCE } from './text-source.ts';
 
@@ -22,8 +29,11 @@ const MAX_WORKERS = 4;
 const HEAD_START_BYTES = 8 * 1024 * 1024;
 const NEWLINE = 0x0a;
 
-/** One byte range's result, with the number of lines it held. */
-export type PartResult = LoadSeriesResult & { readonly lines: number };
+/** One byte range's result: its builder's part (series not yet built), and the number of lines it held. */
+export type PartResult = Omit<LoadSeriesResult, 'set'> & {
+  readonly part: SeriesPart;
+  readonly lines: number;
+};
 
 /** What a worker thread is given to load (the `load-part` pool task). */
 export interface LoadPartInput {
@@ -106,10 +116,12 @@ async function nextLineStart(
  * order, problem line numbers continuing across ranges, series merged stably by time.
  *
  * Parsing JSON is most of the work of reading NDJSON, and it parallelises
- * perfectly across line-aligned ranges.
+ * perfectly across line-aligned ranges. The parts' chunks are in shared memory,
+ * so the series are built from them on every thread at once, each thread laying
+ * out its share of the assets once, with no copy of a part and no merge.
  *
  * @example
- * await loadSeriesInWorkers('big.ndjson', mapping, {}, ranges, (range, onBytes) => loadSeriesPart(...));
+ * await loadSeriesInWorkers('big.ndjson', mapping, {}, ranges, (range, onBytes) => readSeriesPart(...));
  */
 export async function loadSeriesInWorkers(
   source: string,
@@ -129,45 +141,88 @@ export async function loadSeriesInWorkers(
   };
   const { stdin: _stdin, onProgress: _onProgress, pool: given, ...plain } = options;
   const pool = given && given.size >= ranges.length - 1 ? given : ThreadPool.start(ranges.length - 1);
-  let parts: PartResult[];
   try {
-    parts = await Promise.all(
+    const parts = await Promise.all(
       ranges.map((range, i) =>
         i === 0
           ? loadHere(range, report(0))
           : pool.run(i - 1, 'load-part', { source, mapping, options: { ...plain, range } }, [], report(i)),
       ),
     );
+    let documents = 0;
+    let lines = 0;
+    const refOffsets: number[] = [];
+    const problems: LoadSeriesResult['problems'] = [];
+    const ids: unknown[] | undefined = options.keepIds ? [] : undefined;
+    for (const part of parts) {
+      refOffsets.push(documents);
+      for (const p of part.problems) problems.push({ ...p, line: p.line + lines });
+      if (ids && part.ids) for (const id of part.ids) ids.push(id);
+      documents += part.documents;
+      lines += part.lines;
+    }
+    const seriesParts = parts.map((p) => p.part);
+    const series = await buildOnThreads(
+      groupSeriesParts(seriesParts, refOffsets),
+      mapping.metrics.length,
+      pool,
+    );
+    return {
+      set: joinSeriesParts(seriesParts, refOffsets, series),
+      problems,
+      documents,
+      ids,
+      format: InputFormat.Ndjson,
+    };
   } finally {
     if (pool !== given) await pool.close();
   }
-  let documents = 0;
-  let lines = 0;
-  const refOffsets: number[] = [];
-  const problems: LoadSeriesResult['problems'] = [];
-  const ids: unknown[] | undefined = options.keepIds ? [] : undefined;
-  for (const part of parts) {
-    refOffsets.push(documents);
-    for (const p of part.problems) problems.push({ ...p, line: p.line + lines });
-    if (ids && part.ids) for (const id of part.ids) ids.push(id);
-    documents += part.documents;
-    lines += part.lines;
-  }
-  return {
-    set: mergeSeriesSets(
-      parts.map((p) => p.set),
-      refOffsets,
-    ),
-    problems,
-    documents,
-    ids,
-    format: InputFormat.Ndjson,
-  };
 }
 
 /**
- * The `load-part` pool task: one byte range loaded on a worker thread, its
- * series moved back to the main thread rather than copied (O(assets)).
+ * Builds the series of `groups` on this thread and every pool thread at once, each taking a run
+ * of consecutive assets with about the same number of observations, and gives them in order.
+ */
+async function buildOnThreads(
+  groups: readonly SeriesPieces[],
+  metricCount: number,
+  pool: ThreadPool,
+): Promise<AssetSeries[]> {
+  const shares = pool.size + 1;
+  const observations = groups.reduce((sum, g) => sum + g.length, 0);
+  const runs: SeriesPieces[][] = [[]];
+  let done = 0;
+  for (const g of groups) {
+    if (runs.length < shares && done >= (observations * runs.length) / shares) runs.push([]);
+    runs[runs.length - 1]!.push(g);
+    done += g.length;
+  }
+  const there = runs.slice(1).map((run, i) => pool.run(i, 'build-series', { groups: run, metricCount }));
+  const here = runs[0]!.map((g) => buildSeries(g, metricCount));
+  return here.concat(...(await Promise.all(there)));
+}
+
+/** What a worker thread is given to build (the `build-series` pool task): assets' chunks in shared memory. */
+export interface BuildSeriesInput {
+  readonly groups: readonly SeriesPieces[];
+  readonly metricCount: number;
+}
+
+/**
+ * The `build-series` pool task: some assets' series laid out from the parts' shared chunks on a
+ * worker thread, moved back to the calling thread rather than copied.
+ *
+ * @example
+ * await pool.run(0, 'build-series', { groups, metricCount: 7 });
+ */
+export function buildSeriesTask(input: BuildSeriesInput): TaskResult<AssetSeries[]> {
+  const series = input.groups.map((g) => buildSeries(g, input.metricCount));
+  return { value: series, transfer: seriesBuffers(series) };
+}
+
+/**
+ * The `load-part` pool task: one byte range loaded on a worker thread into chunks of shared
+ * memory, which the calling thread sees without a copy (O(assets) to send).
  *
  * @example
  * await loadPartTask({ source, mapping, options: { range } }, (bytes) => {});
@@ -176,6 +231,6 @@ export async function loadPartTask(
   task: LoadPartInput,
   onProgress: (bytes: number) => void,
 ): Promise<TaskResult<PartResult>> {
-  const value = await loadSeriesPart(task.source, task.mapping, { ...task.options, onProgress });
-  return { value, transfer: seriesBuffers(value.set.series) };
+  const value = await readSeriesPart(task.source, task.mapping, { ...task.options, onProgress }, true);
+  return { value, transfer: [] };
 }

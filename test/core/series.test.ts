@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mergeSeriesSets, SeriesBuilder } from '../../lambdas/core/series.ts';
-import { snapshot } from './set-fixture.ts';
+import {
+  buildSeries,
+  groupSeriesParts,
+  joinSeriesParts,
+  SeriesBuilder,
+  type SeriesPart,
+} from '../../lambdas/core/series.ts';
 
 describe('SeriesBuilder', () => {
   it('build() sorts assets by name and each series stably by time (input order kept for equal times)', () => {
@@ -130,15 +135,16 @@ describe('SeriesBuilder', () => {
   });
 });
 
-describe('mergeSeriesSets', () => {
+describe('joinSeriesParts', () => {
   const metrics = ['v'];
-  const part = (rows: [string, number, number][]) => {
-    const b = new SeriesBuilder(metrics);
+  const builder = (rows: [string, number, number][], shared = false) => {
+    const b = new SeriesBuilder(metrics, { shared });
     rows.forEach(([asset, t, v], i) => {
       b.add(asset, t, [v], i);
     });
-    return b.build();
+    return b;
   };
+  const part = (rows: [string, number, number][], shared = false) => builder(rows, shared).part();
 
   it('joins parts into the set one pass builds: stable by time, earlier parts first on ties, refs shifted', () => {
     const first = part([
@@ -151,17 +157,18 @@ describe('mergeSeriesSets', () => {
       ['a', 1, 4],
       ['c', 9, 5],
     ]);
-    const whole = part([
+    const whole = builder([
       ['a', 2, 1],
       ['a', 5, 2],
       ['b', 1, Number.NaN],
       ['a', 5, 3],
       ['a', 1, 4],
       ['c', 9, 5],
-    ]);
-    const before = [snapshot(first), snapshot(second)];
-    expect(mergeSeriesSets([first, second], [0, 3])).toEqual(whole);
-    expect([snapshot(first), snapshot(second)]).toEqual(before);
+    ]).build();
+    const chunks = (p: SeriesPart) => p.assets.map((a) => a.chunks.map((c) => Array.from(c)));
+    const before = [chunks(first), chunks(second)];
+    expect(joinSeriesParts([first, second], [0, 3])).toEqual(whole);
+    expect([chunks(first), chunks(second)]).toEqual(before);
   });
 
   it('joins parts whose times follow on (time-ordered input split in ranges) as one pass does, ties included', () => {
@@ -173,19 +180,71 @@ describe('mergeSeriesSets', () => {
       ['b', 3, 5],
       ['a', 4, 6],
     ];
-    const whole = part(rows);
-    for (const cut of [1, 3, 4]) {
+    const whole = builder(rows).build();
+    for (const cut of [0, 1, 3, 4, 6]) {
       const first = part(rows.slice(0, cut));
       const second = part(rows.slice(cut));
-      expect(mergeSeriesSets([first, second], [0, cut])).toEqual(whole);
+      expect(joinSeriesParts([first, second], [0, cut])).toEqual(whole);
     }
   });
 
-  it("gives each merged asset's arrays one buffer of its own", () => {
+  it('gives for any rows cut anywhere what one pass gives, with series built from the groups or by the join', () => {
+    const row = fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.integer({ min: 0, max: 20 }), fc.double());
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 200 }), fc.nat(), fc.nat(), (rows, x, y) => {
+        const [i, j] = [x % (rows.length + 1), y % (rows.length + 1)].sort((p, q) => p - q) as [
+          number,
+          number,
+        ];
+        const parts = [part(rows.slice(0, i), true), part(rows.slice(i, j)), part(rows.slice(j), true)];
+        const offsets = [0, i, j];
+        const whole = builder(rows).build();
+        expect(joinSeriesParts(parts, offsets)).toEqual(whole);
+        const series = groupSeriesParts(parts, offsets).map((g) => buildSeries(g, metrics.length));
+        expect(joinSeriesParts(parts, offsets, series)).toEqual(whole);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("gives each joined asset's arrays one buffer of its own", () => {
     const rows: [string, number, number][] = [];
     for (let t = 0; t < 100; t++) for (const a of ['a', 'b', 'c']) rows.push([a, t, t]);
-    const merged = mergeSeriesSets([part(rows.slice(0, 140)), part(rows.slice(140))], [0, 140]);
-    expect(new Set(merged.series.map((s) => s.times.buffer)).size).toBe(3);
-    for (const s of merged.series) for (const v of s.values) expect(v.buffer).toBe(s.times.buffer);
+    const joined = joinSeriesParts([part(rows.slice(0, 140)), part(rows.slice(140))], [0, 140]);
+    expect(new Set(joined.series.map((s) => s.times.buffer)).size).toBe(3);
+    for (const s of joined.series) for (const v of s.values) expect(v.buffer).toBe(s.times.buffer);
+  });
+});
+
+describe('SeriesBuilder.part', () => {
+  it('gives each asset its chunks up to the last observation, in shared memory when the builder is shared', () => {
+    const b = new SeriesBuilder(['x', 'y'], { shared: true });
+    for (let i = 0; i < 40; i++) b.add(i % 2 ? 'odd' : 'even', i, [i, -i], i);
+    const { assets, observations } = b.part();
+    expect(observations).toBe(40);
+    expect(assets.map((a) => [a.asset, a.length])).toEqual([
+      ['even', 20],
+      ['odd', 20],
+    ]);
+    for (const a of assets) {
+      expect(a.chunks.reduce((n, c) => n + c.length, 0)).toBe(a.length * 4);
+      for (const c of a.chunks) expect(c.buffer).toBeInstanceOf(SharedArrayBuffer);
+    }
+    expect(new SeriesBuilder(['x']).part().assets).toEqual([]);
+    b.add('odd', 99, [1, 2], 99);
+    expect(assets[1]!.length).toBe(20);
+  });
+
+  it('groups parts by asset in name order, each part with its offset', () => {
+    const first = new SeriesBuilder(['v']);
+    first.add('b', 1, [1], 0);
+    first.add('a', 2, [2], 1);
+    const second = new SeriesBuilder(['v']);
+    second.add('b', 3, [3], 0);
+    const groups = groupSeriesParts([first.part(), second.part()], [0, 2]);
+    expect(groups.map((g) => [g.asset, g.length, g.pieces.map((p) => p.offset)])).toEqual([
+      ['a', 1, [0]],
+      ['b', 2, [0, 2]],
+    ]);
   });
 });

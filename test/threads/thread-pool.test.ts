@@ -76,7 +76,7 @@ describe('ThreadPool', () => {
         source: file,
         options: { range: { start: 0, end: 62 } },
       });
-      expect(part.set.observations).toBe(1);
+      expect(part.part.observations).toBe(1);
     } finally {
       await pool.close();
     }
