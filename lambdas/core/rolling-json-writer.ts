@@ -1,24 +1,33 @@
 import { seriesIsoTimes } from './detect-json.ts';
 import { DirectionCode } from './fences.ts';
+import {
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COMMA,
+  copy,
+  ISO_CHARS,
+  NUMBER_CHARS,
+  PrintedNumbers,
+  put,
+  putAscii,
+  utf8,
+} from './json-bytes.ts';
 import type { RollingResult } from './rolling-detector.ts';
 import type { AssetSeries } from './series.ts';
 
 const UTF8 = new TextEncoder();
-const COMMA = 0x2c;
-const CLOSE_BRACKET = 0x5d;
-const CLOSE_BRACE = 0x7d;
 
-const TIMESTAMP = UTF8.encode('{"timestamp":"');
-const VALUE = UTF8.encode('","value":');
-const Q1 = UTF8.encode(',"q1":');
-const Q3 = UTF8.encode(',"q3":');
-const LOWER = UTF8.encode(',"lower":');
-const UPPER = UTF8.encode(',"upper":');
-const UNFLAGGED = UTF8.encode(',"direction":null,"score":null}');
-const NO_DIRECTION = UTF8.encode(',"direction":null,"score":');
-const HIGH = UTF8.encode(',"direction":"high","score":');
-const LOW = UTF8.encode(',"direction":"low","score":');
-const NULL_END = UTF8.encode('null}');
+const TIMESTAMP = utf8('{"timestamp":"');
+const VALUE = utf8('","value":');
+const Q1 = utf8(',"q1":');
+const Q3 = utf8(',"q3":');
+const LOWER = utf8(',"lower":');
+const UPPER = utf8(',"upper":');
+const UNFLAGGED = utf8(',"direction":null,"score":null}');
+const NO_DIRECTION = utf8(',"direction":null,"score":');
+const HIGH = utf8(',"direction":"high","score":');
+const LOW = utf8(',"direction":"low","score":');
+const NULL_END = utf8('null}');
 
 const FENCE_KEYS = [Q1, Q3, LOWER, UPPER];
 // A point's plan: bit `1 << f` when fence `f` (of FENCE_KEYS) is new, printed from the result's
@@ -26,10 +35,6 @@ const FENCE_KEYS = [Q1, Q3, LOWER, UPPER];
 const NEW_FENCES = (1 << FENCE_KEYS.length) - 1;
 const HAS_SCORE = 1 << FENCE_KEYS.length;
 
-// The longest text JSON.stringify gives a number (`-0.0000012345678901234567`).
-const NUMBER_CHARS = 25;
-// The longest `toISOString()` (`+275760-09-13T00:00:00.000Z`).
-const ISO_CHARS = 27;
 // A point's bytes after its head, at most: comma, the four fences, direction and score.
 const POINT_TAIL_BYTES =
   1 + Q1.length + Q3.length + LOWER.length + UPPER.length + HIGH.length + 5 * NUMBER_CHARS + 1;
@@ -59,7 +64,7 @@ export class RollingJsonWriter {
   #heads: (Int32Array | undefined)[] = [];
   #headsEnd = 0;
   #plan = new Uint8Array(1024);
-  #numbers = new Uint8Array(1 << 16);
+  readonly #numbers = new PrintedNumbers();
   readonly #newNumbers: number[] = [];
   /** `[start, end)` in the buffer of each fence of the point last printed, its key included. */
   readonly #lastFences = new Int32Array(2 * FENCE_KEYS.length);
@@ -80,14 +85,14 @@ export class RollingJsonWriter {
   entry(r: RollingResult): Uint8Array {
     const heads = this.#headsOf(r);
     const n = heads.length - 1;
-    const numbers = this.#planNumbers(r, n);
+    this.#planNumbers(r, n);
+    const numbers = this.#numbers;
     const plan = this.#plan;
     const header = `{"asset":${JSON.stringify(r.asset)},"metric":${JSON.stringify(r.metric)},"timeframe":${JSON.stringify(r.timeframe)},"closed":${JSON.stringify(r.closed)},"points":[`;
     const start = this.#headsEnd;
     this.#reserve(start + header.length * 3 + n * POINT_TAIL_BYTES + heads[n]! - heads[0]! + 2);
     const b = this.#buffer;
     let p = start + UTF8.encodeInto(header, b.subarray(start)).written;
-    let k = 1; // the next number in `numbers`, past the `[`
     // Where the latest fences are printed, and each fence with its key: repeats copy them. While
     // the fences repeat, so does the whole rest of an unflagged point: one copy.
     let fences = 0;
@@ -113,9 +118,7 @@ export class RollingJsonWriter {
           const prior = last[2 * f]!;
           last[2 * f] = p;
           if (m & (1 << f)) {
-            const at = put(b, FENCE_KEYS[f]!, p);
-            p = printNumber(b, at, numbers, k);
-            k += p - at + 1;
+            p = numbers.next(b, put(b, FENCE_KEYS[f]!, p));
           } else p = copy(b, prior, last[2 * f + 1]!, p);
           last[2 * f + 1] = p;
         }
@@ -124,9 +127,7 @@ export class RollingJsonWriter {
       }
       if (m & HAS_SCORE) {
         p = put(b, d === DirectionCode.High ? HIGH : d === DirectionCode.Low ? LOW : NO_DIRECTION, p);
-        const at = p;
-        p = printNumber(b, at, numbers, k);
-        k += p - at + 1;
+        p = numbers.next(b, p);
         b[p++] = CLOSE_BRACE;
       } else if (d === DirectionCode.High) p = put(b, NULL_END, put(b, HIGH, p));
       else if (d === DirectionCode.Low) p = put(b, NULL_END, put(b, LOW, p));
@@ -141,11 +142,8 @@ export class RollingJsonWriter {
     return b.subarray(start, p);
   }
 
-  /**
-   * Marks in the plan which numbers of each point are new and prints those, in order, as the
-   * UTF-8 of a JSON array.
-   */
-  #planNumbers(r: RollingResult, n: number): Uint8Array {
+  /** Marks in the plan which numbers of each point are new and prints those, in order. */
+  #planNumbers(r: RollingResult, n: number): void {
     if (this.#plan.length < n) this.#plan = new Uint8Array(2 * n);
     const plan = this.#plan;
     const numbers = this.#newNumbers;
@@ -171,16 +169,7 @@ export class RollingJsonWriter {
       }
       plan[i] = m;
     }
-    return this.#printNumbers(numbers);
-  }
-
-  /** `JSON.stringify(numbers)` as UTF-8, in a buffer reused by the next call. */
-  #printNumbers(numbers: readonly number[]): Uint8Array {
-    // Numbers print as ASCII: one byte a character.
-    const text = JSON.stringify(numbers);
-    if (this.#numbers.length < text.length) this.#numbers = new Uint8Array(2 * text.length);
-    UTF8.encodeInto(text, this.#numbers);
-    return this.#numbers;
+    this.#numbers.print(numbers);
   }
 
   /** Point `i`'s head `{"timestamp":…,"value":…` spans `[heads[i], heads[i + 1])` of the buffer. */
@@ -193,21 +182,17 @@ export class RollingJsonWriter {
     let heads = this.#heads[r.metricIndex];
     if (heads !== undefined) return heads;
     const times = seriesIsoTimes(r.series);
-    const values = this.#printNumbers(Array.from(r.series.values[r.metricIndex]!));
+    const values = this.#numbers;
+    values.print(Array.from(r.series.values[r.metricIndex]!));
     heads = new Int32Array(times.length + 1);
     let end = this.#headsEnd;
     this.#reserve(end + times.length * (TIMESTAMP.length + ISO_CHARS + VALUE.length + NUMBER_CHARS));
     const b = this.#buffer;
-    let k = 1;
     heads[0] = end;
     for (let i = 0; i < times.length; i++) {
       end = put(b, TIMESTAMP, end);
       // ISO times are ASCII with nothing to escape.
-      const time = times[i]!;
-      for (let j = 0; j < time.length; j++) b[end++] = time.charCodeAt(j);
-      const at = put(b, VALUE, end);
-      end = printNumber(b, at, values, k);
-      k += end - at + 1;
+      end = values.next(b, put(b, VALUE, putAscii(b, times[i]!, end)));
       heads[i + 1] = end;
     }
     this.#headsEnd = end;
@@ -222,22 +207,4 @@ export class RollingJsonWriter {
     buffer.set(this.#buffer.subarray(0, this.#headsEnd));
     this.#buffer = buffer;
   }
-}
-
-/** Writes `bytes` at `p`; returns the end. */
-function put(b: Uint8Array, bytes: Uint8Array, p: number): number {
-  for (let j = 0; j < bytes.length; j++) b[p++] = bytes[j]!;
-  return p;
-}
-
-/** Copies `[from, to)` of `b` to `p`; returns the end. */
-function copy(b: Uint8Array, from: number, to: number, p: number): number {
-  b.copyWithin(p, from, to);
-  return p + to - from;
-}
-
-/** Writes at `p` the number that starts at `k` of `numbers` (a JSON array's text); returns the end. */
-function printNumber(b: Uint8Array, p: number, numbers: Uint8Array, k: number): number {
-  for (let c = numbers[k]!; c !== COMMA && c !== CLOSE_BRACKET; c = numbers[++k]!) b[p++] = c;
-  return p;
 }

@@ -8,7 +8,6 @@ import {
   detectionBlocks,
 } from '../../lambdas/cli/detect/detect-block.ts';
 import { DetectTally } from '../../lambdas/cli/detect/detect-tally.ts';
-import { flagLine } from '../../lambdas/cli/detect/flag-row.ts';
 import { rollingResultJson } from '../../lambdas/core/detect-json.ts';
 import { detectRolling } from '../../lambdas/core/rolling-detector.ts';
 import { SeriesBuilder, type SeriesSet } from '../../lambdas/core/series.ts';
@@ -153,22 +152,6 @@ describe('detectionBlocks', () => {
     expect(blocks.map((b) => b.map((s) => s.asset))).toEqual([['a0', 'a1'], ['a2'], ['a3'], ['a4', 'a5']]);
     expect(detectionBlocks(series, 2, Number.POSITIVE_INFINITY)).toHaveLength(1);
     expect(detectionBlocks([], 2, 20)).toEqual([]);
-  });
-});
-
-describe('flagLine', () => {
-  it('prints a flag as one JSON object: where it belongs, when, the value, the verdict and the fences', () => {
-    const timestamp = new Date(START).toISOString();
-    const line = flagLine(
-      { asset: 'ä "q"', metric: 'metrics.volume', timeframe: 7 },
-      timestamp,
-      { value: -0, direction: 'low', score: null },
-      Number.NaN,
-      1e21,
-    );
-    expect(line).toBe(
-      '{"asset":"ä \\"q\\"","metric":"metrics.volume","timeframe":7,"timestamp":"2024-01-01T00:00:00.000Z","value":0,"direction":"low","score":null,"lower":null,"upper":1e+21}',
-    );
   });
 });
 

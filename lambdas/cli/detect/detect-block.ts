@@ -1,14 +1,16 @@
-import { isoText, seriesIsoTimes, windowResultJson } from '../../core/detect-json.ts';
+import { seriesIsoTimes, windowResultJson } from '../../core/detect-json.ts';
 import type { RollingOptions, WindowOptions } from '../../core/detector-options.ts';
 import { Mode } from '../../core/detector-options.ts';
 import { rollingDocumentFlags, windowDocumentFlags } from '../../core/document-flags.ts';
+import { DirectionCode } from '../../core/fences.ts';
 import { detectRolling, type RollingResult, rollingFlags } from '../../core/rolling-detector.ts';
 import { RollingJsonWriter } from '../../core/rolling-json-writer.ts';
 import type { AssetSeries, SeriesSet } from '../../core/series.ts';
 import { detectWindow } from '../../core/window-detector.ts';
 import type { TaskResult } from '../../threads/pool-tasks.ts';
 import { DetectTally, type TallySnapshot } from './detect-tally.ts';
-import { type FlagRow, flagLine } from './flag-row.ts';
+import { FlagLineWriter } from './flag-line-writer.ts';
+import type { FlagRow } from './flag-row.ts';
 import { OutputFormat } from './output-format.ts';
 import { writeBackLines } from './write-back.ts';
 
@@ -88,9 +90,9 @@ export function detectBlock(
       for (const line of back.lines) outLines.push(`${line}\n`);
       missingIds += back.missingIds;
     });
-  const flag = flagPrinter(job.format, tally, text);
-  // Only NDJSON lines print the flag's time as text.
-  const lines = job.format === OutputFormat.Ndjson;
+  // The table keeps its flags as rows; NDJSON prints them as lines; the JSON report counts them.
+  const rows = job.format === OutputFormat.Table;
+  const lines = job.format === OutputFormat.Ndjson ? new FlagLineWriter() : undefined;
   const { detector } = job;
   if (detector.mode === Mode.Window) {
     const results = detectWindow(set, detector.options);
@@ -100,9 +102,9 @@ export function detectBlock(
       if (!r.fences) tally.insufficient++;
       else if (r.flags.length > 0) {
         const { lower, upper } = r.fences;
-        for (const f of r.flags) {
-          flag(r, lines ? isoText(f.time) : '', f, lower, upper);
-        }
+        if (rows) for (const f of r.flags) tally.addFlag({ ...resultRow(r), ...flagRow(f), lower, upper });
+        else tally.countFlag(r.timeframe, r.flags.length);
+        if (lines) text.bytes(lines.window(r));
       }
       if (job.format === OutputFormat.Json) text.item(JSON.stringify(windowResultJson(r)));
     }
@@ -119,9 +121,16 @@ export function detectBlock(
       }
       if (writeBack) group.push(r);
       tally.judged += r.q1.length;
-      for (let i = 0; i < r.q1.length; i++) if (Number.isNaN(r.q1[i]!)) tally.insufficient++;
-      const times = lines ? seriesIsoTimes(r.series) : [];
-      for (const f of rollingFlags(r)) flag(r, times[f.index] ?? '', f, f.lower, f.upper);
+      let flags = 0;
+      for (let i = 0; i < r.q1.length; i++) {
+        if (Number.isNaN(r.q1[i]!)) tally.insufficient++;
+        if (r.direction[i] !== DirectionCode.None) flags++;
+      }
+      if (rows)
+        for (const f of rollingFlags(r))
+          tally.addFlag({ ...resultRow(r), ...flagRow(f), lower: f.lower, upper: f.upper });
+      else if (flags > 0) tally.countFlag(r.timeframe, flags);
+      if (lines && flags > 0) text.bytes(lines.rolling(r, seriesIsoTimes(r.series)));
       if (json) text.itemBytes(json.entry(r));
     }
     addOut?.(rollingDocumentFlags(group));
@@ -129,35 +138,12 @@ export function detectBlock(
   return { text: text.done(), tally: tally.snapshot(), outLines, missingIds };
 }
 
-type FlagPrinter = (
-  r: Pick<FlagRow, 'asset' | 'metric' | 'timeframe'>,
-  timestamp: string,
-  f: Pick<FlagRow, 'time' | 'value' | 'direction' | 'score'>,
-  lower: number,
-  upper: number,
-) => void;
+function resultRow(r: Pick<FlagRow, 'asset' | 'metric' | 'timeframe'>) {
+  return { asset: r.asset, metric: r.metric, timeframe: r.timeframe };
+}
 
-/** Counts every flag; keeps it as a row for the table, or prints it as a line for NDJSON. */
-function flagPrinter(format: OutputFormat, tally: DetectTally, text: Pieces): FlagPrinter {
-  if (format === OutputFormat.Table)
-    return (r, _timestamp, f, lower, upper) =>
-      tally.addFlag({
-        asset: r.asset,
-        metric: r.metric,
-        timeframe: r.timeframe,
-        time: f.time,
-        value: f.value,
-        direction: f.direction,
-        score: f.score,
-        lower,
-        upper,
-      });
-  if (format === OutputFormat.Ndjson)
-    return (r, timestamp, f, lower, upper) => {
-      tally.countFlag(r.timeframe);
-      text.line(flagLine(r, timestamp, f, lower, upper));
-    };
-  return (r) => tally.countFlag(r.timeframe);
+function flagRow(f: Pick<FlagRow, 'time' | 'value' | 'direction' | 'score'>) {
+  return { time: f.time, value: f.value, direction: f.direction, score: f.score };
 }
 
 /**
@@ -210,7 +196,6 @@ export function detectionBlocks(
 
 const UTF8 = new TextEncoder();
 const COMMA = 0x2c;
-const NEWLINE = 0x0a;
 // A block's first piece is small (most blocks print far less than a full piece); each next one
 // doubles up to PIECE_BYTES, so a block's buffers stay within about twice its text.
 const FIRST_PIECE_BYTES = 1 << 16;
@@ -227,11 +212,6 @@ class Pieces {
   #used = 0;
   #items = 0;
 
-  line(text: string): void {
-    this.#text(text);
-    this.#byte(NEWLINE);
-  }
-
   item(json: string): void {
     if (this.#items++ > 0) this.#byte(COMMA);
     this.#text(json);
@@ -240,6 +220,11 @@ class Pieces {
   /** An entry already encoded; `bytes` are copied. */
   itemBytes(bytes: Uint8Array): void {
     if (this.#items++ > 0) this.#byte(COMMA);
+    this.bytes(bytes);
+  }
+
+  /** Text already encoded (whole lines); `bytes` are copied. */
+  bytes(bytes: Uint8Array): void {
     let from = 0;
     for (;;) {
       const to = Math.min(bytes.length, from + this.#buffer.length - this.#used);

@@ -54,9 +54,9 @@ export class DetectTally {
     this.#keep(row);
   }
 
-  /** Counts one flag without keeping it: for outputs that list no flags. */
-  countFlag(timeframe: number): void {
-    this.flagsByTimeframe.set(timeframe, (this.flagsByTimeframe.get(timeframe) ?? 0) + 1);
+  /** Counts `count` flags of one timeframe without keeping them: for outputs that list no flags. */
+  countFlag(timeframe: number, count = 1): void {
+    this.flagsByTimeframe.set(timeframe, (this.flagsByTimeframe.get(timeframe) ?? 0) + count);
   }
 
   /** This tally as plain data, its kept flags trimmed to the limit. */

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { FlagLineWriter } from '../../lambdas/cli/detect/flag-line-writer.ts';
+import { isoText, seriesIsoTimes } from '../../lambdas/core/detect-json.ts';
+import { DirectionCode } from '../../lambdas/core/fences.ts';
+import { detectRolling, type RollingResult, rollingFlags } from '../../lambdas/core/rolling-detector.ts';
+import type { AssetSeries } from '../../lambdas/core/series.ts';
+import { detectWindow, type WindowFlag, type WindowResult } from '../../lambdas/core/window-detector.ts';
+import { buildSet, deepFreeze, hour, snapshot } from '../core/set-fixture.ts';
+import { seededRandom } from '../support/seeded-random.ts';
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** What a line must be: the flag's object, keys in this order, as JSON.stringify prints it. */
+function line(
+  r: { asset: string; metric: string; timeframe: number },
+  f: Pick<WindowFlag, 'time' | 'value' | 'direction' | 'score'>,
+  lower: number,
+  upper: number,
+): string {
+  const { asset, metric, timeframe } = r;
+  const { value, direction, score } = f;
+  return `${JSON.stringify({ asset, metric, timeframe, timestamp: isoText(f.time), value, direction, score, lower, upper })}\n`;
+}
+
+/** A set where every series has spikes, in both directions, and bad values. */
+function spikySet() {
+  const random = seededRandom(5);
+  const rows = [];
+  for (let h = 0; h < 500; h++)
+    for (const asset of ['a', 'b "q"', 'ü-資産'])
+      if (random() > 0.05) {
+        const spike = random() < 0.05 ? (random() < 0.5 ? -1 : 1) * 500 : 0;
+        rows.push([
+          asset,
+          hour(h),
+          [
+            Math.round(random() * 20) * 5 + spike,
+            random() < 0.02 ? Number.NaN : 100 * (1 + random()) + spike,
+          ],
+        ] as const);
+      }
+  return buildSet(['score', 'price'], rows);
+}
+
+// Numbers whose JSON text is special: null, `0` for -0, exponents, the longest texts.
+const EDGE_NUMBERS = [
+  Number.NaN,
+  -0,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  Number.MIN_VALUE,
+  -Number.MAX_VALUE,
+  1e21,
+  1e-7,
+  -0.0000012345678901234567,
+  0.1 + 0.2,
+  -3,
+] as const;
+
+describe('FlagLineWriter', () => {
+  it('window(r) prints a line per flag: the JSON of where it belongs, when, the value, the verdict and the fences', () => {
+    const set = spikySet();
+    const before = snapshot(set);
+    const writer = new FlagLineWriter();
+    let flags = 0;
+    for (const r of detectWindow(set, {
+      asOf: hour(500),
+      timeframes: [1, 3, 7],
+      deviationLimit: 1.5,
+      minSamples: 3,
+    })) {
+      const lines = r.fences ? r.flags.map((f) => line(r, f, r.fences!.lower, r.fences!.upper)).join('') : '';
+      expect(UTF8.decode(writer.window(deepFreeze(r)))).toBe(lines);
+      flags += r.flags.length;
+    }
+    expect(flags).toBeGreaterThan(50);
+    expect(snapshot(set)).toEqual(before);
+  });
+
+  it('rolling(r, times) prints a line per flagged point, as window(r) does, for both closings', () => {
+    const set = spikySet();
+    const writer = new FlagLineWriter();
+    for (const closed of ['left', 'right'] as const) {
+      let flags = 0;
+      for (const r of detectRolling(set, {
+        closed,
+        timeframes: [1, 3, 7],
+        deviationLimit: 1.5,
+        minSamples: 3,
+      })) {
+        const lines = [...rollingFlags(r)].map((f) => line(r, f, f.lower, f.upper)).join('');
+        expect(UTF8.decode(writer.rolling(r, seriesIsoTimes(r.series)))).toBe(lines);
+        flags += lines.length > 0 ? lines.split('\n').length - 1 : 0;
+      }
+      expect(flags).toBeGreaterThan(200);
+    }
+  });
+
+  it('prints NaN and ±Infinity as null, -0 as 0, a null score as null and tiny and huge numbers as JSON.stringify does', () => {
+    const k = EDGE_NUMBERS.length;
+    const at = (shift: number) => Float64Array.from({ length: k }, (_, i) => EDGE_NUMBERS[(i + shift) % k]!);
+    const series: AssetSeries = {
+      asset: 'edge "ä"',
+      times: Float64Array.from({ length: k }, (_, i) => hour(i)),
+      refs: Float64Array.from({ length: k }, (_, i) => i),
+      values: [at(0)],
+    };
+    const r: RollingResult = {
+      asset: series.asset,
+      metric: 'metrics.volume',
+      timeframe: 7,
+      closed: 'left',
+      series,
+      metricIndex: 0,
+      q1: at(1),
+      q3: at(2),
+      iqr: new Float64Array(k),
+      lower: at(3),
+      upper: at(4),
+      direction: Int8Array.from({ length: k }, (_, i) =>
+        i % 2 === 0 ? DirectionCode.High : DirectionCode.Low,
+      ),
+      score: at(5),
+    };
+    const text = UTF8.decode(new FlagLineWriter().rolling(r, seriesIsoTimes(series)));
+    expect(text).toBe([...rollingFlags(r)].map((f) => line(r, f, f.lower, f.upper)).join(''));
+    expect(text.split('\n')).toHaveLength(k + 1);
+    expect(text).toContain(
+      '{"asset":"edge \\"ä\\"","metric":"metrics.volume","timeframe":7,"timestamp":"2024-01-01T02:00:00.000Z","value":null,"direction":"high","score":1e-7,"lower":-1.7976931348623157e+308,"upper":1e+21}',
+    );
+  });
+
+  it('prints nothing for a result without flags, and a window without fences', () => {
+    const writer = new FlagLineWriter();
+    const base = { asset: 'a', metric: 'm', timeframe: 3, n: 0, start: 0, end: 0, flags: [] };
+    expect(writer.window({ ...base, fences: null } satisfies WindowResult)).toHaveLength(0);
+    const flag = { index: 0, time: hour(0), value: 1, direction: 'high', score: 1 } as const;
+    expect(writer.window({ ...base, fences: null, flags: [flag] })).toHaveLength(0);
+  });
+});
