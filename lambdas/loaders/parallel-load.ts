@@ -21,12 +21,12 @@ import { STDIN_SOURCE } from './text-source.ts';
 // than it saves.
 const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 const MAX_WORKERS = 4;
-// The main thread scans while the workers start (~40-50 ms for a worker of the built CLI, ~38 ms
+// The main thread scans while the workers start (~70-90 ms for a worker of the built CLI, ~38 ms
 // of it Node.js's own), so its range is this much larger: about what it scans meanwhile. A fixed
-// head start, not a ratio: it matters for a 46 MB file (rolling runs finished ~3% sooner with 10 MiB
-// than with 2 MiB), little for 230 MB, where a ratio of 1.1 and 1.0 finished within a few ms of
-// each other (and 1.3 ~170 ms late).
-const HEAD_START_BYTES = 8 * 1024 * 1024;
+// head start, not a ratio: with 8 MiB the main thread finished its range ~35 ms before the worker
+// (median of 12 runs, 46 MB and 230 MB files alike), with 12 MiB within ~20 ms either way; a ratio
+// of 1.3 left the main thread's range ~170 ms late on 230 MB.
+const HEAD_START_BYTES = 12 * 1024 * 1024;
 const NEWLINE = 0x0a;
 
 /** One byte range's result: its builder's part (series not yet built), and the number of lines it held. */
