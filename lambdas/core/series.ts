@@ -68,6 +68,7 @@ interface Accumulator {
 // Chunks start small (most inputs have a few observations per asset, or many assets) and double
 // up to a bound, so that an asset wastes at most one partly filled chunk.
 const FIRST_CHUNK = 16;
+const NO_CHUNK = new Float64Array(0);
 const LARGEST_CHUNK = 1024;
 // Slabs hold the chunks of many assets: a few allocations instead of one per chunk.
 const SLAB_DOUBLES = 1 << 17;
@@ -133,7 +134,9 @@ export class SeriesBuilder {
   slot(asset: string): SeriesSlot {
     let acc = this.#assets.get(asset);
     if (acc === undefined) {
-      acc = { length: 0, chunks: [this.#chunk(FIRST_CHUNK)], used: 0 };
+      // An empty first chunk: an asset's first observation takes the path that adds a chunk, so the
+      // JIT has seen that path before it optimises addTo (else it deoptimises when a chunk first fills).
+      acc = { length: 0, chunks: [NO_CHUNK], used: 0 };
       this.#assets.set(asset, acc);
     }
     return acc as unknown as SeriesSlot;
@@ -146,7 +149,7 @@ export class SeriesBuilder {
     const stride = this.#stride;
     let chunk = acc.chunks[acc.chunks.length - 1]!;
     if (acc.used * stride === chunk.length) {
-      chunk = this.#chunk(Math.min(LARGEST_CHUNK, (chunk.length / stride) * 2));
+      chunk = this.#chunk(Math.min(LARGEST_CHUNK, Math.max(FIRST_CHUNK, (chunk.length / stride) * 2)));
       acc.chunks.push(chunk);
       acc.used = 0;
     }
@@ -183,8 +186,10 @@ export class SeriesBuilder {
     const stride = this.#stride;
     const assets: AssetChunks[] = [];
     for (const [asset, acc] of this.#assets) {
-      const chunks = acc.chunks.slice();
-      chunks[chunks.length - 1] = chunks[chunks.length - 1]!.subarray(0, acc.used * stride);
+      // Past the empty first chunk; the last one up to its last observation.
+      const chunks = acc.chunks.slice(1);
+      if (chunks.length > 0)
+        chunks[chunks.length - 1] = chunks[chunks.length - 1]!.subarray(0, acc.used * stride);
       assets.push({ asset, length: acc.length, chunks });
     }
     const badValues: Record<string, number> = {};

@@ -64,10 +64,9 @@ export function detectWindow(
 ): WindowResult[] {
   const results: WindowResult[] = [];
   const { metrics } = set;
-  // One scratch buffer and selector for every window, sized for the longest series: quickselect
-  // reorders a copy of the window's values, and allocating that copy per window cost more than selecting.
-  const scratch = new Float64Array(set.series.reduce((longest, s) => Math.max(longest, s.times.length), 0));
-  const selector = new RankSelector(scratch);
+  let longest = 0;
+  for (const s of set.series) longest = Math.max(longest, s.times.length);
+  const { scratch, selector } = selection(longest);
   for (const series of set.series) {
     for (const timeframe of options.timeframes) {
       const start = lowerBound(series.times, options.asOf - timeframe * DAY_MS);
@@ -92,6 +91,22 @@ export function detectWindow(
   }
   return results;
 }
+
+/**
+ * One scratch buffer and selector for every window, reused by every call on this thread and grown
+ * to the longest series seen. Quickselect reorders a copy of the window's values, and allocating
+ * that copy per window cost more than selecting; a selector per call would hand the optimised code
+ * a new `at` function to call each time, and it deoptimises on a call target it has not seen.
+ */
+function selection(longest: number): { readonly scratch: Float64Array; readonly selector: RankSelector } {
+  if (shared.scratch.length < longest) {
+    const scratch = new Float64Array(Math.max(longest, 2 * shared.scratch.length));
+    shared = { scratch, selector: new RankSelector(scratch) };
+  }
+  return shared;
+}
+
+let shared = { scratch: new Float64Array(0), selector: new RankSelector(new Float64Array(0)) };
 
 // Most windows flag nothing: they share one empty list.
 const NO_FLAGS: readonly WindowFlag[] = Object.freeze([]);

@@ -471,8 +471,8 @@ export class FieldScanner {
    * Returns the position after it, or -1 when it is not a JSON number.
    */
   #number(b: Uint8Array, p: number, limit: number): number {
-    let q = p;
-    if (b[q] === MINUS) q++;
+    // Branch-free: the JIT has then seen the addition before the first negative number.
+    let q = p + (b[p] === MINUS ? 1 : 0);
     if (q >= limit) return -1;
     this.#mantissa = 0;
     this.#low = 0;

@@ -115,11 +115,8 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
   const rangeEnd = Math.min(options.range?.end ?? size, size);
   // Room for a carried unfinished line, a chunk, and the newline sentinel after the last line.
   const buffer = Buffer.allocUnsafe(MAX_SCANNED_LINE + CHUNK_BYTES + 1);
-  const scanner = new FieldScanner(ctx.mapping);
-  const slots: SeriesSlot[] = [];
+  const lineLoop = new LineLoop(new FieldScanner(ctx.mapping), builder);
   const problems: InputProblem[] = [];
-  let documents = 0;
-  let lines = 0;
   let handovers = 0;
   let carry = 0;
   let position = rangeStart;
@@ -141,18 +138,18 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
       ctx.mapping,
       { ...rest, format: InputFormat.Ndjson, range: { start: from, end } },
       builder,
-      documents,
+      lineLoop.documents,
     );
     for (const p of pass.problems) problems.push({ ...p, line: p.line + linesBefore - extra });
-    documents += pass.documents;
-    lines = oneLine ? linesBefore + 1 : linesBefore + pass.lines - extra;
+    lineLoop.documents += pass.documents;
+    lineLoop.lines = oneLine ? linesBefore + 1 : linesBefore + pass.lines - extra;
   };
   const result = (): RecordPass => ({
-    documents,
+    documents: lineLoop.documents,
     problems,
     ids: undefined,
     format: InputFormat.Ndjson,
-    lines,
+    lines: lineLoop.lines,
   });
 
   for (;;) {
@@ -163,7 +160,7 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
         ({ bytesRead } = await file.read(buffer, carry, want, position));
       } catch {
         // The exact path reads the rest again and reports the failure in its own words.
-        await handOver(offset, rangeEnd, lines);
+        await handOver(offset, rangeEnd, lineLoop.lines);
         return result();
       }
     }
@@ -179,7 +176,7 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
       limit = buffer.lastIndexOf(NEWLINE, total - 1);
       if (limit < 0) {
         if (total > MAX_SCANNED_LINE) {
-          await handOver(offset, rangeEnd, lines);
+          await handOver(offset, rangeEnd, lineLoop.lines);
           return result();
         }
         carry = total;
@@ -187,9 +184,58 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
       }
     }
     const stop = atEnd ? total : limit + 1;
-    let s = 0;
-    while (s < stop) {
-      lines++;
+    for (let s = lineLoop.run(buffer, 0, stop, limit); s < stop; s = lineLoop.run(buffer, s, stop, limit)) {
+      // An unusual line, counted but not read.
+      if (++handovers > MAX_HANDOVERS) {
+        await handOver(offset + s, rangeEnd, lineLoop.lines - 1);
+        return result();
+      }
+      const next = buffer.indexOf(NEWLINE, s) + 1;
+      await handOver(offset + s, Math.min(offset + next, rangeEnd), lineLoop.lines - 1, true);
+      s = next;
+    }
+    if (atEnd) return result();
+    carry = total - stop;
+    offset += stop;
+    if (carry > MAX_SCANNED_LINE) {
+      await handOver(offset, rangeEnd, lineLoop.lines);
+      return result();
+    }
+    buffer.copyWithin(0, stop, total);
+  }
+}
+
+/**
+ * The scan's inner loop, apart from the reading and the hand-overs around it: a small synchronous
+ * function, so that the JIT optimises it once and keeps it, whatever the asynchronous code around it
+ * does (deoptimising that code used to discard the loop's optimised code with it).
+ */
+class LineLoop {
+  /** Documents added (and handed over), the next one's ref. */
+  documents = 0;
+  /** Lines met so far, an unusual line included. */
+  lines = 0;
+  readonly #scanner: FieldScanner;
+  readonly #builder: SeriesBuilder;
+  readonly #slots: SeriesSlot[] = [];
+
+  constructor(scanner: FieldScanner, builder: SeriesBuilder) {
+    this.#scanner = scanner;
+    this.#builder = builder;
+  }
+
+  /**
+   * Adds the observations of the lines of `buffer` from `s` on, up to `stop` or the first unusual
+   * line (counted, not read): its start, or `stop`.
+   */
+  run(buffer: Uint8Array, s: number, stop: number, limit: number): number {
+    const scanner = this.#scanner;
+    const builder = this.#builder;
+    const slots = this.#slots;
+    // The counts are fields updated as lines pass, not locals stored on the way out: code after the
+    // loop has not run when the JIT first optimises it (mid-loop), and it would deoptimise there.
+    for (; s < stop; s = scanner.next) {
+      this.lines++;
       const verdict = scanner.scan(buffer, s, limit);
       if (verdict === LineVerdict.Observation) {
         const asset = scanner.asset;
@@ -198,26 +244,9 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
           slot = builder.slot(scanner.assetName(asset));
           slots[asset] = slot;
         }
-        builder.addTo(slot, scanner.time, scanner.values, documents++);
-        s = scanner.next;
-      } else if (verdict === LineVerdict.Blank) {
-        s = scanner.next;
-      } else if (++handovers > MAX_HANDOVERS) {
-        await handOver(offset + s, rangeEnd, lines - 1);
-        return result();
-      } else {
-        const next = buffer.indexOf(NEWLINE, s) + 1;
-        await handOver(offset + s, Math.min(offset + next, rangeEnd), lines - 1, true);
-        s = next;
-      }
+        builder.addTo(slot, scanner.time, scanner.values, this.documents++);
+      } else if (verdict !== LineVerdict.Blank) return s;
     }
-    if (atEnd) return result();
-    carry = total - stop;
-    offset += stop;
-    if (carry > MAX_SCANNED_LINE) {
-      await handOver(offset, rangeEnd, lines);
-      return result();
-    }
-    buffer.copyWithin(0, stop, total);
+    return s;
   }
 }

@@ -154,6 +154,29 @@ describe('detectWindow', () => {
     detectWindow(set, options(hour(40)));
     expect(snapshot(set)).toEqual(before);
   });
+
+  it('gives every call the same results whatever ran before: short and long series, one after another', () => {
+    // The scratch buffer the quartiles are selected in is reused across calls and grows with the
+    // longest series: a long call after short ones, and short ones after it, must not see stale values.
+    const series = (length: number, seed: number) =>
+      buildSet(
+        ['v'],
+        Array.from(
+          { length },
+          (_, i) => ['a', hour(i), [((i * 7919 + seed) % 101) - (i % 13 === 0 ? 500 : 0)]] as const,
+        ),
+      );
+    const sets = [series(5, 1), series(300, 2), series(40, 3), series(2000, 4), series(3, 5)];
+    const at = options(hour(2000), { timeframes: Object.freeze([1, 100]) });
+    const alone = sets.map((set) => JSON.stringify(detectWindow(set, at)));
+    for (const order of [
+      [0, 1, 2, 3, 4],
+      [3, 4, 2, 1, 0],
+      [1, 3, 0, 3, 1],
+    ]) {
+      for (const k of order) expect(JSON.stringify(detectWindow(sets[k]!, at))).toBe(alone[k]);
+    }
+  });
 });
 
 describe('lowerBound', () => {
