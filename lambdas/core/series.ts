@@ -264,13 +264,42 @@ function seriesArrays(
   metricCount: number,
 ): AssetSeries & { readonly values: Float64Array[] } {
   const buffer = new ArrayBuffer(n * (metricCount + 2) * Float64Array.BYTES_PER_ELEMENT);
-  const array = (k: number) => new Float64Array(buffer, k * n * Float64Array.BYTES_PER_ELEMENT, n);
-  return {
-    asset,
-    times: array(0),
-    refs: array(1),
-    values: Array.from({ length: metricCount }, (_, m) => array(m + 2)),
-  };
+  const values: Float64Array[] = [];
+  for (let m = 0; m < metricCount; m++) values.push(view(buffer, m + 2, n));
+  return seriesOf(asset, view(buffer, 0, n), view(buffer, 1, n), values);
+}
+
+/**
+ * The `k`-th array of `n` doubles in `buffer`. A function of its own, not a closure per series:
+ * optimised code that calls a closure checks it is the one it saw, and each new one deoptimised it.
+ */
+function view(buffer: ArrayBuffer, k: number, n: number): Float64Array {
+  return new Float64Array(buffer, k * n * Float64Array.BYTES_PER_ELEMENT, n);
+}
+
+/**
+ * `series` as an object of the one shape every series built here has (its arrays shared, not
+ * copied). Series that come from another thread are objects of another shape (so is their list of
+ * value arrays), and optimised code that meets both shapes is thrown away and compiled again.
+ *
+ * Complexity: O(metrics).
+ *
+ * @example
+ * const series = (await pool.run(0, 'build-series', input)).map(ownSeries);
+ */
+export function ownSeries(series: AssetSeries): AssetSeries {
+  const values: Float64Array[] = [];
+  for (const v of series.values) values.push(v);
+  return seriesOf(series.asset, series.times, series.refs, values);
+}
+
+function seriesOf<V extends readonly Float64Array[]>(
+  asset: string,
+  times: Float64Array,
+  refs: Float64Array,
+  values: V,
+): AssetSeries & { readonly values: V } {
+  return { asset, times, refs, values };
 }
 
 /** A stable by-time permutation, or null when the input is already in order. */

@@ -330,7 +330,9 @@ export class FieldScanner {
     }
     this.#table[i] = index + 1;
     this.#hashes[i] = hash;
-    return index;
+    // Found again by the loop above, whose comparison path then runs from the first name on: the
+    // JIT has seen it before it optimises this (else the first repeated name deoptimised the scan).
+    return this.#intern(b, start, end, hash);
   }
 
   #rehash(): void {

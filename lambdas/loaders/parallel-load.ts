@@ -7,6 +7,7 @@ import {
   buildSeries,
   groupSeriesParts,
   joinSeriesParts,
+  ownSeries,
   type SeriesPart,
   type SeriesPieces,
 } from '../core/series.ts';
@@ -199,7 +200,7 @@ async function buildOnThreads(
   }
   const there = runs.slice(1).map((run, i) => pool.run(i, 'build-series', { groups: run, metricCount }));
   const here = runs[0]!.map((g) => buildSeries(g, metricCount));
-  return here.concat(...(await Promise.all(there)));
+  return here.concat(...(await Promise.all(there)).map((run) => run.map(ownSeries)));
 }
 
 /** What a worker thread is given to build (the `build-series` pool task): assets' chunks in shared memory. */

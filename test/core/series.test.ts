@@ -4,6 +4,7 @@ import {
   buildSeries,
   groupSeriesParts,
   joinSeriesParts,
+  ownSeries,
   SeriesBuilder,
   type SeriesPart,
 } from '../../lambdas/core/series.ts';
@@ -213,6 +214,21 @@ describe('joinSeriesParts', () => {
     const joined = joinSeriesParts([part(rows.slice(0, 140)), part(rows.slice(140))], [0, 140]);
     expect(new Set(joined.series.map((s) => s.times.buffer)).size).toBe(3);
     for (const s of joined.series) for (const v of s.values) expect(v.buffer).toBe(s.times.buffer);
+  });
+});
+
+describe('ownSeries', () => {
+  it('gives the same series, its arrays shared rather than copied', () => {
+    const b = new SeriesBuilder(['x', 'y']);
+    b.add('a', 2, [1, 2], 0);
+    b.add('a', 1, [3, 4], 1);
+    const [series] = b.build().series;
+    const received = structuredClone(series!);
+    const own = ownSeries(received);
+    expect(own).toEqual(series);
+    expect(own.times).toBe(received.times);
+    expect(own.values[1]).toBe(received.values[1]);
+    expect(Object.keys(own)).toEqual(['asset', 'times', 'refs', 'values']);
   });
 });
 

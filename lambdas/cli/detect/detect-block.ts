@@ -5,7 +5,7 @@ import { rollingDocumentFlags, windowDocumentFlags } from '../../core/document-f
 import { DirectionCode } from '../../core/fences.ts';
 import { detectRolling, type RollingResult, rollingFlags } from '../../core/rolling-detector.ts';
 import { RollingJsonWriter } from '../../core/rolling-json-writer.ts';
-import type { AssetSeries, SeriesSet } from '../../core/series.ts';
+import { type AssetSeries, ownSeries, type SeriesSet } from '../../core/series.ts';
 import { detectWindow } from '../../core/window-detector.ts';
 import type { TaskResult } from '../../threads/pool-tasks.ts';
 import { DetectTally, type TallySnapshot } from './detect-tally.ts';
@@ -290,6 +290,7 @@ export interface DetectBlockInput {
  * await pool.run(0, 'detect-block', { set, job }, seriesBuffers(set.series));
  */
 export function detectBlockTask(input: DetectBlockInput): TaskResult<BlockOutput> {
-  const output = detectBlock(input.set, input.job);
+  const set = { metrics: input.set.metrics, series: input.set.series.map(ownSeries) };
+  const output = detectBlock(set, input.job);
   return { value: output, transfer: output.text.map((bytes) => bytes.buffer as ArrayBuffer) };
 }
