@@ -88,7 +88,10 @@ export function* detectRolling(
     // Ranks are only needed by windows not kept as sorted arrays; a metric is ranked once for all of them.
     const ranked: (ValueRanks | undefined)[] = [];
     for (const timeframe of options.timeframes) {
-      const capacity = largestWindow(series.times, timeframe * DAY_MS);
+      // Computed here, where every timeframe is met from the first series on: 30 days of milliseconds
+      // leave the small-integer range, and met first inside rollingSeries' optimised code it deoptimised.
+      const span = timeframe * DAY_MS;
+      const capacity = largestWindow(series.times, span);
       const dense = capacity * DENSE_WINDOW >= series.times.length;
       for (let m = 0; m < set.metrics.length; m++) {
         const values = series.values[m]!;
@@ -104,7 +107,7 @@ export function* detectRolling(
         const n = series.times.length;
         if (!stream.reuse || arrays?.q1.length !== n) arrays = pointArrays(n);
         else clearPointArrays(arrays);
-        yield rollingSeries(series, m, window, timeframe, set.metrics[m]!, options, arrays);
+        yield rollingSeries(series, m, window, timeframe, span, set.metrics[m]!, options, arrays);
       }
     }
   }
@@ -200,6 +203,7 @@ function rollingSeries(
   metricIndex: number,
   window: SlidingWindow,
   timeframe: number,
+  span: number,
   metric: string,
   options: RollingOptions,
   out: PointArrays,
@@ -207,7 +211,6 @@ function rollingSeries(
   const { times } = series;
   const values = series.values[metricIndex]!;
   const n = times.length;
-  const span = timeframe * DAY_MS;
   const minPeriods = Math.max(options.minSamples, 1);
   const leftClosed = options.closed === Closed.Left;
   const judgeFrom = options.judgeFrom ?? Number.NEGATIVE_INFINITY;

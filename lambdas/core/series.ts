@@ -72,6 +72,7 @@ const NO_CHUNK = new Float64Array(0);
 const LARGEST_CHUNK = 1024;
 // Slabs hold the chunks of many assets: a few allocations instead of one per chunk.
 const SLAB_DOUBLES = 1 << 17;
+const FIRST_SLAB_DOUBLES = 1 << 10;
 
 /**
  * Collects observations in any order and builds sorted per-asset series.
@@ -202,14 +203,37 @@ export class SeriesBuilder {
   /** A chunk for `observations` observations, from the current slab or a new one. */
   #chunk(observations: number): Float64Array {
     const doubles = observations * this.#stride;
-    if (this.#slabUsed + doubles > this.#slab.length) {
-      const bytes = Math.max(SLAB_DOUBLES, doubles) * Float64Array.BYTES_PER_ELEMENT;
-      this.#slab = new Float64Array(this.#shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-      this.#slabUsed = 0;
+    // Fields read and written on every call, not only when a slab fills: the JIT compiles this
+    // after the first few calls, whose feedback it does not keep, and code that it has not seen
+    // run deoptimises the first time it runs.
+    const shared = this.#shared;
+    let slab = this.#slab;
+    let used = this.#slabUsed;
+    if (used + doubles > slab.length) {
+      slab = newSlab(doubles, slab, shared);
+      used = 0;
     }
-    this.#slabUsed += doubles;
-    return this.#slab.subarray(this.#slabUsed - doubles, this.#slabUsed);
+    this.#slab = slab;
+    this.#slabUsed = used + doubles;
+    return slab.subarray(used, used + doubles);
   }
+}
+
+/**
+ * The slab after `previous`, for at least `doubles` doubles, in shared memory or not: twice the
+ * previous one's size, from 1,024 doubles up to {@link SLAB_DOUBLES}. Small first slabs waste
+ * little on small inputs, and make a new slab an everyday event while the code that adds
+ * observations is young: met for the first time after the JIT had optimised that code (a 1 MB
+ * slab fills after some 15,000 observations), it deoptimised the whole scan.
+ */
+function newSlab(
+  doubles: number,
+  previous: Float64Array<ArrayBufferLike>,
+  shared: boolean,
+): Float64Array<ArrayBufferLike> {
+  const size = Math.max(doubles, Math.min(SLAB_DOUBLES, Math.max(FIRST_SLAB_DOUBLES, 2 * previous.length)));
+  const bytes = size * Float64Array.BYTES_PER_ELEMENT;
+  return new Float64Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
 }
 
 /**

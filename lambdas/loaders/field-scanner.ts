@@ -522,7 +522,11 @@ export class FieldScanner {
     let m = this.#mantissa;
     let low = this.#low;
     for (;;) {
-      if (q + 4 > limit) {
+      // Words are read up to the end of the bytes, past the limit: the newline at the limit ends
+      // the run. Only the bytes' last three go one by one (a path the scan of a file, whose buffer
+      // has room after its last line, never takes; met for the first time at a chunk's last line,
+      // it deoptimised the whole optimised scan).
+      if (q + 4 > view.byteLength) {
         for (let c = b[q]!; q < limit && c >= DIGIT_0 && c <= DIGIT_9; c = b[++q]!) {
           m = m * 10 + (c - DIGIT_0);
           low = (Math.imul(low, 10) + (c - DIGIT_0)) | 0;

@@ -113,8 +113,9 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
   const { options, builder } = ctx;
   const rangeStart = options.range?.start ?? 0;
   const rangeEnd = Math.min(options.range?.end ?? size, size);
-  // Room for a carried unfinished line, a chunk, and the newline sentinel after the last line.
-  const buffer = Buffer.allocUnsafe(MAX_SCANNED_LINE + CHUNK_BYTES + 1);
+  // Room for a carried unfinished line, a chunk, the newline sentinel after the last line, and
+  // three bytes more, so that the scanner's four-byte reads near the last line stay in the buffer.
+  const buffer = Buffer.allocUnsafe(MAX_SCANNED_LINE + CHUNK_BYTES + 4);
   const lineLoop = new LineLoop(new FieldScanner(ctx.mapping), builder);
   const problems: InputProblem[] = [];
   let handovers = 0;

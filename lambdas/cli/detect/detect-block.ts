@@ -92,7 +92,7 @@ export function detectBlock(
     });
   // The table keeps its flags as rows; NDJSON prints them as lines; the JSON report counts them.
   const rows = job.format === OutputFormat.Table;
-  const lines = job.format === OutputFormat.Ndjson ? new FlagLineWriter() : undefined;
+  const lines = job.format === OutputFormat.Ndjson ? (writers.flagLines ??= new FlagLineWriter()) : undefined;
   const { detector } = job;
   if (detector.mode === Mode.Window) {
     const results = detectWindow(set, detector.options);
@@ -111,7 +111,8 @@ export function detectBlock(
     addOut?.(windowDocumentFlags(set, results, detector.options.asOf));
   } else {
     let group: RollingResult[] = [];
-    const json = job.format === OutputFormat.Json ? new RollingJsonWriter() : undefined;
+    const json =
+      job.format === OutputFormat.Json ? (writers.rollingJson ??= new RollingJsonWriter()) : undefined;
     // Each result is used up before the next one (only --out keeps them), so their arrays are reused.
     for (const r of detectRolling(set, detector.options, { reuse: !writeBack })) {
       // Results come asset by asset; --out lines are made per asset to bound memory.
@@ -121,11 +122,7 @@ export function detectBlock(
       }
       if (writeBack) group.push(r);
       tally.judged += r.q1.length;
-      let flags = 0;
-      for (let i = 0; i < r.q1.length; i++) {
-        if (Number.isNaN(r.q1[i]!)) tally.insufficient++;
-        if (r.direction[i] !== DirectionCode.None) flags++;
-      }
+      const flags = countPoints(r, tally);
       if (rows)
         for (const f of rollingFlags(r))
           tally.addFlag({ ...resultRow(r), ...flagRow(f), lower: f.lower, upper: f.upper });
@@ -144,6 +141,26 @@ function resultRow(r: Pick<FlagRow, 'asset' | 'metric' | 'timeframe'>) {
 
 function flagRow(f: Pick<FlagRow, 'time' | 'value' | 'direction' | 'score'>) {
   return { time: f.time, value: f.value, direction: f.direction, score: f.score };
+}
+
+// One writer of each kind per thread, for every block it prints: their buffers and lists keep
+// their size, so neither the allocations nor the JIT's first use of their growing paths (which
+// deoptimised the code that prints) come back with each block.
+const writers: { flagLines?: FlagLineWriter; rollingJson?: RollingJsonWriter } = {};
+
+/**
+ * Adds a rolling result's points without fences to the tally; its flagged points. A function of
+ * its own: as a loop inside detectBlock it made the JIT compile all of detectBlock in the middle of
+ * its first result, before the code after the loop over results had run, which then deoptimised it
+ * at the end of every block.
+ */
+function countPoints(r: RollingResult, tally: DetectTally): number {
+  let flags = 0;
+  for (let i = 0; i < r.q1.length; i++) {
+    if (Number.isNaN(r.q1[i]!)) tally.insufficient++;
+    if (r.direction[i] !== DirectionCode.None) flags++;
+  }
+  return flags;
 }
 
 /**

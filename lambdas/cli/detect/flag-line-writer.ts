@@ -73,10 +73,9 @@ export class FlagLineWriter {
   rolling(r: RollingResult, times: readonly string[]): Uint8Array {
     const { direction, score, lower, upper } = r;
     const values = r.series.values[r.metricIndex]!;
-    let count = 0;
-    for (let i = 0; i < direction.length; i++) if (direction[i] !== DirectionCode.None) count++;
-    if (count === 0) return NO_LINES;
-    const high = this.#reset(count);
+    // One pass, room for every point: a first pass to count the flags would be a loop the JIT
+    // optimises before the second has run, which then deoptimised on every result.
+    const high = this.#reset(direction.length);
     for (let i = 0, j = 0; i < direction.length; i++) {
       const d = direction[i]!;
       if (d === DirectionCode.None) continue;
@@ -84,7 +83,7 @@ export class FlagLineWriter {
       this.#times.push(times[i]!);
       high[j++] = d === DirectionCode.High ? 1 : 0;
     }
-    return this.#lines(r);
+    return this.#times.length === 0 ? NO_LINES : this.#lines(r);
   }
 
   /** Empties the lists for `count` flags; the direction list. */
