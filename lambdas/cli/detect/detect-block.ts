@@ -92,7 +92,7 @@ export function detectBlock(
     });
   // The table keeps its flags as rows; NDJSON prints them as lines; the JSON report counts them.
   const rows = job.format === OutputFormat.Table;
-  const lines = job.format === OutputFormat.Ndjson ? (writers.flagLines ??= new FlagLineWriter()) : undefined;
+  const lines = job.format === OutputFormat.Ndjson ? threadWriters().flagLines : undefined;
   const { detector } = job;
   if (detector.mode === Mode.Window) {
     const results = detectWindow(set, detector.options);
@@ -111,8 +111,7 @@ export function detectBlock(
     addOut?.(windowDocumentFlags(set, results, detector.options.asOf));
   } else {
     let group: RollingResult[] = [];
-    const json =
-      job.format === OutputFormat.Json ? (writers.rollingJson ??= new RollingJsonWriter()) : undefined;
+    const json = job.format === OutputFormat.Json ? threadWriters().rollingJson : undefined;
     // Each result is used up before the next one (only --out keeps them), so their arrays are reused.
     for (const r of detectRolling(set, detector.options, { reuse: !writeBack })) {
       // Results come asset by asset; --out lines are made per asset to bound memory.
@@ -146,7 +145,12 @@ function flagRow(f: Pick<FlagRow, 'time' | 'value' | 'direction' | 'score'>) {
 // One writer of each kind per thread, for every block it prints: their buffers and lists keep
 // their size, so neither the allocations nor the JIT's first use of their growing paths (which
 // deoptimised the code that prints) come back with each block.
-const writers: { flagLines?: FlagLineWriter; rollingJson?: RollingJsonWriter } = {};
+let writers: { readonly flagLines: FlagLineWriter; readonly rollingJson: RollingJsonWriter } | undefined;
+
+function threadWriters(): NonNullable<typeof writers> {
+  writers ??= { flagLines: new FlagLineWriter(), rollingJson: new RollingJsonWriter() };
+  return writers;
+}
 
 /**
  * Adds a rolling result's points without fences to the tally; its flagged points. A function of
