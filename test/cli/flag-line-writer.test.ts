@@ -6,6 +6,7 @@ import { detectRolling, type RollingResult, rollingFlags } from '../../lambdas/c
 import type { AssetSeries } from '../../lambdas/core/series.ts';
 import { detectWindow, type WindowFlag, type WindowResult } from '../../lambdas/core/window-detector.ts';
 import { buildSet, deepFreeze, hour, snapshot } from '../core/set-fixture.ts';
+import { EDGE_NUMBERS } from '../support/json-numbers.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -41,21 +42,6 @@ function spikySet() {
       }
   return buildSet(['score', 'price'], rows);
 }
-
-// Numbers whose JSON text is special: null, `0` for -0, exponents, the longest texts.
-const EDGE_NUMBERS = [
-  Number.NaN,
-  -0,
-  Number.POSITIVE_INFINITY,
-  Number.NEGATIVE_INFINITY,
-  Number.MIN_VALUE,
-  -Number.MAX_VALUE,
-  1e21,
-  1e-7,
-  -0.0000012345678901234567,
-  0.1 + 0.2,
-  -3,
-] as const;
 
 describe('FlagLineWriter', () => {
   it('window(r) prints a line per flag: the JSON of where it belongs, when, the value, the verdict and the fences', () => {
@@ -126,7 +112,7 @@ describe('FlagLineWriter', () => {
     expect(text).toBe([...rollingFlags(r)].map((f) => line(r, f, f.lower, f.upper)).join(''));
     expect(text.split('\n')).toHaveLength(k + 1);
     expect(text).toContain(
-      '{"asset":"edge \\"ä\\"","metric":"metrics.volume","timeframe":7,"timestamp":"2024-01-01T02:00:00.000Z","value":null,"direction":"high","score":1e-7,"lower":-1.7976931348623157e+308,"upper":1e+21}',
+      '{"asset":"edge \\"ä\\"","metric":"metrics.volume","timeframe":7,"timestamp":"2024-01-01T03:00:00.000Z","value":null,"direction":"low","score":123456789012345680000,"lower":-1.7976931348623157e+308,"upper":1e+21}',
     );
   });
 

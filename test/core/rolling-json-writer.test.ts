@@ -5,6 +5,7 @@ import { DirectionCode } from '../../lambdas/core/fences.ts';
 import { detectRolling, type RollingResult } from '../../lambdas/core/rolling-detector.ts';
 import { RollingJsonWriter } from '../../lambdas/core/rolling-json-writer.ts';
 import type { AssetSeries } from '../../lambdas/core/series.ts';
+import { EDGE_NUMBERS } from '../support/json-numbers.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 import { buildSet, hour } from './set-fixture.ts';
 
@@ -57,25 +58,6 @@ function seriesOf(asset: string, values: readonly (readonly number[])[]): AssetS
     values: values.map((v) => Float64Array.from(v)),
   };
 }
-
-// Numbers whose JSON text is special: null, `0` for -0, exponents, the longest texts.
-const EDGE_NUMBERS = [
-  Number.NaN,
-  0,
-  -0,
-  Number.POSITIVE_INFINITY,
-  Number.NEGATIVE_INFINITY,
-  Number.MIN_VALUE,
-  -Number.MAX_VALUE,
-  1e21,
-  123456789012345680000,
-  1e-7,
-  -0.0000012345678901234567,
-  -2.2250738585072014e-308,
-  0.1 + 0.2,
-  42.5,
-  -3,
-] as const;
 
 describe('RollingJsonWriter', () => {
   it('prints the bytes of JSON.stringify(rollingResultJson(r)) for every result of a detection, both closings', () => {
