@@ -31,11 +31,8 @@ export interface AssetChunks {
  * What a {@link SeriesBuilder} collected, unsorted, as plain data a thread can send to another:
  * with shared slabs its chunks are shared, not copied.
  */
-export interface SeriesPart {
-  readonly metrics: readonly string[];
+export interface SeriesPart extends Omit<SeriesSet, 'series'> {
   readonly assets: readonly AssetChunks[];
-  readonly badValues: Readonly<Record<string, number>>;
-  readonly observations: number;
 }
 
 /** One asset's chunks across the parts of one input, each with its part's ref offset. */
