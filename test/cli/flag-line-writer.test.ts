@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { FlagLineWriter } from '../../lambdas/cli/detect/flag-line-writer.ts';
 import { isoText, seriesIsoTimes } from '../../lambdas/core/detect-json.ts';
 import { DirectionCode } from '../../lambdas/core/fences.ts';
-import { detectRolling, type RollingResult, rollingFlags } from '../../lambdas/core/rolling-detector.ts';
-import type { AssetSeries } from '../../lambdas/core/series.ts';
+import { detectRolling, rollingFlags } from '../../lambdas/core/rolling-detector.ts';
 import { detectWindow, type WindowFlag, type WindowResult } from '../../lambdas/core/window-detector.ts';
+import { result, rollingOptions, seriesOf } from '../core/rolling-result-fixture.ts';
 import { buildSet, deepFreeze, hour, snapshot } from '../core/set-fixture.ts';
 import { EDGE_NUMBERS } from '../support/json-numbers.ts';
 import { seededRandom } from '../support/seeded-random.ts';
@@ -68,12 +68,7 @@ describe('FlagLineWriter', () => {
     const writer = new FlagLineWriter();
     for (const closed of ['left', 'right'] as const) {
       let flags = 0;
-      for (const r of detectRolling(set, {
-        closed,
-        timeframes: [1, 3, 7],
-        deviationLimit: 1.5,
-        minSamples: 3,
-      })) {
+      for (const r of detectRolling(set, rollingOptions(closed))) {
         const lines = [...rollingFlags(r)].map((f) => line(r, f, f.lower, f.upper)).join('');
         expect(UTF8.decode(writer.rolling(r, seriesIsoTimes(r.series)))).toBe(lines);
         flags += lines.length > 0 ? lines.split('\n').length - 1 : 0;
@@ -84,35 +79,26 @@ describe('FlagLineWriter', () => {
 
   it('prints NaN and ±Infinity as null, -0 as 0, a null score as null and tiny and huge numbers as JSON.stringify does', () => {
     const k = EDGE_NUMBERS.length;
-    const at = (shift: number) => Float64Array.from({ length: k }, (_, i) => EDGE_NUMBERS[(i + shift) % k]!);
-    const series: AssetSeries = {
-      asset: 'edge "ä"',
-      times: Float64Array.from({ length: k }, (_, i) => hour(i)),
-      refs: Float64Array.from({ length: k }, (_, i) => i),
-      values: [at(0)],
-    };
-    const r: RollingResult = {
-      asset: series.asset,
-      metric: 'metrics.volume',
-      timeframe: 7,
-      closed: 'left',
+    const at = (shift: number) => Array.from({ length: k }, (_, i) => EDGE_NUMBERS[(i + shift) % k]!);
+    const series = seriesOf('edge "ä"', [at(0)]);
+    const r = result(
       series,
-      metricIndex: 0,
-      q1: at(1),
-      q3: at(2),
-      iqr: new Float64Array(k),
-      lower: at(3),
-      upper: at(4),
-      direction: Int8Array.from({ length: k }, (_, i) =>
-        i % 2 === 0 ? DirectionCode.High : DirectionCode.Low,
-      ),
-      score: at(5),
-    };
+      {
+        q1: at(1),
+        q3: at(2),
+        lower: at(3),
+        upper: at(4),
+        direction: at(0).map((_, i) => (i % 2 === 0 ? DirectionCode.High : DirectionCode.Low)),
+        score: at(5),
+      },
+      0,
+      7,
+    );
     const text = UTF8.decode(new FlagLineWriter().rolling(r, seriesIsoTimes(series)));
     expect(text).toBe([...rollingFlags(r)].map((f) => line(r, f, f.lower, f.upper)).join(''));
     expect(text.split('\n')).toHaveLength(k + 1);
     expect(text).toContain(
-      '{"asset":"edge \\"ä\\"","metric":"metrics.volume","timeframe":7,"timestamp":"2024-01-01T03:00:00.000Z","value":null,"direction":"low","score":123456789012345680000,"lower":-1.7976931348623157e+308,"upper":1e+21}',
+      '{"asset":"edge \\"ä\\"","metric":"m0","timeframe":7,"timestamp":"2024-01-01T03:00:00.000Z","value":null,"direction":"low","score":123456789012345680000,"lower":-1.7976931348623157e+308,"upper":1e+21}',
     );
   });
 

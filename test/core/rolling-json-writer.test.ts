@@ -7,6 +7,7 @@ import { RollingJsonWriter } from '../../lambdas/core/rolling-json-writer.ts';
 import type { AssetSeries } from '../../lambdas/core/series.ts';
 import { EDGE_NUMBERS } from '../support/json-numbers.ts';
 import { seededRandom } from '../support/seeded-random.ts';
+import { result, rollingOptions, seriesOf } from './rolling-result-fixture.ts';
 import { buildSet, hour } from './set-fixture.ts';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -14,49 +15,6 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /** What the writer must print: the object's JSON (its bytes are compared as strictly decoded UTF-8). */
 function expected(r: RollingResult): string {
   return JSON.stringify(rollingResultJson(r));
-}
-
-/** A result of one metric with the given per-point numbers (fences all `fence` unless given). */
-function result(
-  series: AssetSeries,
-  points: {
-    readonly q1: readonly number[];
-    readonly q3?: readonly number[];
-    readonly lower?: readonly number[];
-    readonly upper?: readonly number[];
-    readonly direction?: readonly number[];
-    readonly score?: readonly number[];
-  },
-  metricIndex = 0,
-  timeframe = 3,
-): RollingResult {
-  const n = series.times.length;
-  const column = (xs: readonly number[] | undefined) => Float64Array.from(xs ?? points.q1);
-  return {
-    asset: series.asset,
-    metric: `m${metricIndex}`,
-    timeframe,
-    closed: 'left',
-    series,
-    metricIndex,
-    q1: column(points.q1),
-    q3: column(points.q3),
-    iqr: new Float64Array(n),
-    lower: column(points.lower),
-    upper: column(points.upper),
-    direction: Int8Array.from(points.direction ?? new Array<number>(n).fill(DirectionCode.None)),
-    score: Float64Array.from(points.score ?? new Array<number>(n).fill(Number.NaN)),
-  };
-}
-
-function seriesOf(asset: string, values: readonly (readonly number[])[]): AssetSeries {
-  const n = values[0]?.length ?? 0;
-  return {
-    asset,
-    times: Float64Array.from({ length: n }, (_, i) => hour(i)),
-    refs: Float64Array.from({ length: n }, (_, i) => i),
-    values: values.map((v) => Float64Array.from(v)),
-  };
 }
 
 describe('RollingJsonWriter', () => {
@@ -75,12 +33,7 @@ describe('RollingJsonWriter', () => {
     for (const closed of ['left', 'right'] as const) {
       const writer = new RollingJsonWriter();
       let points = 0;
-      for (const r of detectRolling(set, {
-        closed,
-        timeframes: [1, 3, 7],
-        deviationLimit: 1.5,
-        minSamples: 3,
-      })) {
+      for (const r of detectRolling(set, rollingOptions(closed))) {
         expect(UTF8.decode(writer.entry(r))).toBe(expected(r));
         points += r.q1.length;
       }
