@@ -102,7 +102,7 @@ export function detectBlock(
       if (!r.fences) tally.insufficient++;
       else if (r.flags.length > 0) {
         const { lower, upper } = r.fences;
-        if (rows) for (const f of r.flags) tally.addFlag({ ...resultRow(r), ...flagRow(f), lower, upper });
+        if (rows) for (const f of r.flags) tally.addFlag(flagRow(r, f, lower, upper));
         else tally.countFlag(r.timeframe, r.flags.length);
         if (lines) text.bytes(lines.window(r));
       }
@@ -122,9 +122,7 @@ export function detectBlock(
       if (writeBack) group.push(r);
       tally.judged += r.q1.length;
       const flags = countPoints(r, tally);
-      if (rows)
-        for (const f of rollingFlags(r))
-          tally.addFlag({ ...resultRow(r), ...flagRow(f), lower: f.lower, upper: f.upper });
+      if (rows) for (const f of rollingFlags(r)) tally.addFlag(flagRow(r, f, f.lower, f.upper));
       else if (flags > 0) tally.countFlag(r.timeframe, flags);
       if (lines && flags > 0) text.bytes(lines.rolling(r, seriesIsoTimes(r.series)));
       if (json) text.itemBytes(json.entry(r));
@@ -134,17 +132,31 @@ export function detectBlock(
   return { text: text.done(), tally: tally.snapshot(), outLines, missingIds };
 }
 
-function resultRow(r: Pick<FlagRow, 'asset' | 'metric' | 'timeframe'>) {
-  return { asset: r.asset, metric: r.metric, timeframe: r.timeframe };
-}
-
-function flagRow(f: Pick<FlagRow, 'time' | 'value' | 'direction' | 'score'>) {
-  return { time: f.time, value: f.value, direction: f.direction, score: f.score };
+/** A flag as the table keeps it: where it belongs, the flag, and the fences it was judged against. */
+function flagRow(
+  r: Pick<FlagRow, 'asset' | 'metric' | 'timeframe'>,
+  f: Pick<FlagRow, 'time' | 'value' | 'direction' | 'score'>,
+  lower: number,
+  upper: number,
+): FlagRow {
+  const { asset, metric, timeframe } = r;
+  return {
+    asset,
+    metric,
+    timeframe,
+    time: f.time,
+    value: f.value,
+    direction: f.direction,
+    score: f.score,
+    lower,
+    upper,
+  };
 }
 
 // One writer of each kind per thread, for every block it prints: their buffers and lists keep
 // their size, so neither the allocations nor the JIT's first use of their growing paths (which
-// deoptimised the code that prints) come back with each block.
+// deoptimised the code that prints) come back with each block. The rolling writer remembers the
+// heads of the series it printed last, by object: no two blocks share a series object.
 let writers: { readonly flagLines: FlagLineWriter; readonly rollingJson: RollingJsonWriter } | undefined;
 
 function threadWriters(): NonNullable<typeof writers> {
