@@ -102,6 +102,28 @@ describe('FlagLineWriter', () => {
     );
   });
 
+  it('fits the longest lines: 27-character times, every flag high, every number 25 characters', () => {
+    // Enough lines that the writer's buffer is sized by the estimate alone, not by doubling.
+    const n = 1000;
+    const longest = -0.0000012345678901234567;
+    const last = 8.64e15; // the latest instant a Date holds: +275760-09-13T00:00:00.000Z
+    const series = {
+      ...seriesOf('a', [new Array<number>(n).fill(longest)]),
+      times: Float64Array.from({ length: n }, (_, i) => last - (n - 1 - i) * 3_600_000),
+    };
+    const fill = new Array<number>(n).fill(longest);
+    const r = result(series, {
+      q1: fill,
+      lower: fill,
+      upper: fill,
+      direction: new Array<number>(n).fill(DirectionCode.High),
+      score: fill,
+    });
+    const text = UTF8.decode(new FlagLineWriter().rolling(r, seriesIsoTimes(series)));
+    expect(text).toBe([...rollingFlags(r)].map((f) => line(r, f, f.lower, f.upper)).join(''));
+    expect(text).toContain('"timestamp":"+275760-09-13T00:00:00.000Z"');
+  });
+
   it('prints nothing for a result without flags, and a window without fences', () => {
     const writer = new FlagLineWriter();
     const base = { asset: 'a', metric: 'm', timeframe: 3, n: 0, start: 0, end: 0, flags: [] };

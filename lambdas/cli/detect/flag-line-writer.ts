@@ -4,16 +4,15 @@ import { ISO_CHARS, NUMBER_CHARS, PrintedNumbers, put, putAscii, utf8 } from '..
 import type { RollingResult } from '../../core/rolling-detector.ts';
 import type { WindowResult } from '../../core/window-detector.ts';
 
-const UTF8 = new TextEncoder();
 const VALUE = utf8('","value":');
 const HIGH = utf8(',"direction":"high","score":');
 const LOW = utf8(',"direction":"low","score":');
 const LOWER = utf8(',"lower":');
 const UPPER = utf8(',"upper":');
 const END = utf8('}\n');
-// A line's bytes after its head, at most.
+// A line's bytes after its head, at most (`high` is the longer direction).
 const TAIL_BYTES =
-  ISO_CHARS + VALUE.length + LOW.length + LOWER.length + UPPER.length + 4 * NUMBER_CHARS + END.length;
+  ISO_CHARS + VALUE.length + HIGH.length + LOWER.length + UPPER.length + 4 * NUMBER_CHARS + END.length;
 const NO_LINES = new Uint8Array(0);
 
 /**
@@ -100,7 +99,7 @@ export class FlagLineWriter {
     numbers.print(this.#list);
     const times = this.#times;
     const high = this.#high;
-    const head = UTF8.encode(
+    const head = utf8(
       `{"asset":${JSON.stringify(r.asset)},"metric":${JSON.stringify(r.metric)},"timeframe":${JSON.stringify(r.timeframe)},"timestamp":"`,
     );
     const bytes = times.length * (head.length + TAIL_BYTES);
