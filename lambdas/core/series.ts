@@ -62,9 +62,12 @@ interface Accumulator {
   used: number;
 }
 
-// Chunks start small (most inputs have a few observations per asset, or many assets) and double
-// up to a bound, so that an asset wastes at most one partly filled chunk.
-const FIRST_CHUNK = 16;
+// Chunks start small (4.5 KB with 7 metrics: many inputs have a few observations per asset, or
+// many assets) and double up to a bound, so that an asset wastes at most one partly filled chunk.
+// Not smaller than 64: each chunk is a view that a parallel read sends between threads twice, and
+// starting at 16 (5 chunks instead of 3 for 360 observations) cost ~40 ms of a 0.95 s run of
+// 1000 assets × 720 hours (12 paired runs), with the same peak memory.
+const FIRST_CHUNK = 64;
 const NO_CHUNK = new Float64Array(0);
 const LARGEST_CHUNK = 1024;
 // Slabs hold the chunks of many assets: a few allocations instead of one per chunk.
