@@ -230,12 +230,16 @@ function versusPeers(mode: 'window' | 'rolling', spec: DatasetSpec): void {
   const ours: ProcessRun[] = [];
   const before: ProcessRun[] = [];
   const theirs = new Map<Peer, PeerRun[]>(peers.map((peer) => [peer, []]));
-  // Alternate the sides so that load from other processes on the machine hits all alike.
+  // Alternate the sides so that load from other processes on the machine hits all alike, each run
+  // starting with the next side, so that no side always follows the same one (pandas' 2 GB, say).
+  const sides: (() => void)[] = [
+    ...peers.map((peer) => () => void theirs.get(peer)!.push(runPeer(peer, mode, file, peerArgs))),
+    () => void ours.push(runNode(['bin/riskfence.js', ...ourArgs], { stdoutFile: outFile })),
+    ...(baseline ? [() => void before.push(runBaseline(ourArgs, `${outFile}.before`))] : []),
+  ];
   for (let i = 0; i < runs; i++) {
     log(`${mode} ${describe(spec)}: run ${i + 1}/${runs}`);
-    for (const peer of peers) theirs.get(peer)!.push(runPeer(peer, mode, file, peerArgs));
-    ours.push(runNode(['bin/riskfence.js', ...ourArgs], { stdoutFile: outFile }));
-    if (baseline) before.push(runBaseline(ourArgs, `${outFile}.before`));
+    for (let k = 0; k < sides.length; k++) sides[(i + k) % sides.length]!();
   }
   if (baseline) beforeAfter(`\`detect\` ${mode}, ${describe(spec)}`, ours, before, outFile);
   const ourFlags = mode === 'window' ? windowReportFlags(outFile) : lineCount(outFile);
@@ -260,6 +264,14 @@ function versusPeers(mode: 'window' | 'rolling', spec: DatasetSpec): void {
     ...peers.map((peer) => `${peer.label} ${theirs.get(peer)![0]!.report.flags}`),
   ];
   notes.push(`${mode}: flags counted — ${counts.join(', ')}.`);
+  if (fastest) {
+    // Each run's own ratio: the two sides ran seconds apart, so a slow spell of the machine tends to
+    // hit both; the spread says how far one run's ratio can be trusted.
+    const paired = ours.map((r, i) => theirs.get(fastest[0])![i]!.wallMs / r.wallMs).sort((a, b) => a - b);
+    notes.push(
+      `${mode}: ratio to ${fastest[0].label} run by run: ${paired.map((x) => `${x.toFixed(2)}×`).join(', ')} (median ${median(paired).toFixed(2)}×).`,
+    );
+  }
   for (const peer of peers) {
     const last = theirs.get(peer)!.at(-1)!.report;
     notes.push(
