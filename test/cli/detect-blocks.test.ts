@@ -153,6 +153,28 @@ describe('detectionBlocks', () => {
     expect(detectionBlocks(series, 2, Number.POSITIVE_INFINITY)).toHaveLength(1);
     expect(detectionBlocks([], 2, 20)).toEqual([]);
   });
+
+  it('with a taper, shrinks the last blocks to a quarter of what is left per thread, down to the least bound', () => {
+    const series = Array.from({ length: 100 }, (_, i) => ({
+      asset: `a${i}`,
+      times: new Float64Array(10),
+      refs: new Float64Array(10),
+      values: [],
+    }));
+    // 100 assets × 10 points × 2 = 2000 judgements; blocks of at most 200 (10 assets) untapered.
+    const plain = detectionBlocks(series, 2, 200);
+    const tapered = detectionBlocks(series, 2, 200, { threads: 2, leastJudgements: 40 });
+    expect(plain.map((b) => b.length)).toEqual(Array(10).fill(10));
+    expect(tapered.flat()).toEqual(series);
+    const sizes = tapered.map((b) => b.length);
+    // Full blocks while 8 × 200 judgements or more are left, then a quarter of the rest per thread.
+    expect(sizes.slice(0, 3)).toEqual([10, 10, 10]);
+    for (let i = 1; i < sizes.length; i++) expect(sizes[i]).toBeLessThanOrEqual(sizes[i - 1]!);
+    // The least bound holds two assets: every block but a last remainder has two or more.
+    expect(sizes.slice(-4, -1)).toEqual([2, 2, 2]);
+    expect(sizes.at(-1)).toBeLessThanOrEqual(2);
+    expect(Math.max(...sizes)).toBe(10);
+  });
 });
 
 const dir = tempDir();

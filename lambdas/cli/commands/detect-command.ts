@@ -93,6 +93,8 @@ interface Run {
 // Blocks of about this many judgements (points × metrics × timeframes): 10-50 ms of work each,
 // so that threads share the work evenly and a block's output text stays a few MB.
 const BLOCK_JUDGEMENTS = 150_000;
+// The last blocks shrink down to this, so that the threads finish together (see detectionBlocks).
+const LEAST_BLOCK_JUDGEMENTS = 20_000;
 // The rolling JSON report prints every point (~160 bytes a judgement): smaller blocks keep the
 // text waiting to be written to a few MB.
 const ROLLING_REPORT_BLOCK_JUDGEMENTS = 20_000;
@@ -128,7 +130,12 @@ async function printDetection({ settings: s, set, loaded, io, pool, outPath }: R
         : json && asOf === undefined
           ? ROLLING_REPORT_BLOCK_JUDGEMENTS
           : BLOCK_JUDGEMENTS;
-    const blocks = detectionBlocks(set.series, set.metrics.length * s.timeframes.length, bound);
+    const blocks = detectionBlocks(
+      set.series,
+      set.metrics.length * s.timeframes.length,
+      bound,
+      writeBack ? undefined : { threads: pool.size + 1, leastJudgements: LEAST_BLOCK_JUDGEMENTS },
+    );
     const progress = createProgress(io, 'detection');
     let assetsDone = 0;
     let printed = false;
