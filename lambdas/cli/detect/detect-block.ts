@@ -236,7 +236,10 @@ export function detectionBlocks(
   const boundFor = (judgementsLeft: number) =>
     taper === undefined
       ? maxJudgements
-      : Math.min(maxJudgements, Math.max(taper.leastJudgements, judgementsLeft / (TAPER_SHARE * taper.threads)));
+      : Math.min(
+          maxJudgements,
+          Math.max(taper.leastJudgements, judgementsLeft / (TAPER_SHARE * taper.threads)),
+        );
   const blocks: AssetSeries[][] = [];
   let block: AssetSeries[] = [];
   let judgements = 0;
