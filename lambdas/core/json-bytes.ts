@@ -50,6 +50,17 @@ export function copy(b: Uint8Array, from: number, to: number, p: number): number
 }
 
 /**
+ * Writes `text` as UTF-8 at `p` of `b`; returns the end. `b` must have room for it: up to three
+ * bytes a UTF-16 unit.
+ *
+ * @example
+ * putText(buffer, '{"asset":"ä"', 0); // 13
+ */
+export function putText(b: Uint8Array, text: string, p: number): number {
+  return p + UTF8.encodeInto(text, b.subarray(p)).written;
+}
+
+/**
  * Writes ASCII `text` (an ISO time) at `p` of `b`, a byte per character; returns the end.
  *
  * @example

@@ -10,12 +10,11 @@ import {
   PrintedNumbers,
   put,
   putAscii,
+  putText,
   utf8,
 } from './json-bytes.ts';
 import type { RollingResult } from './rolling-detector.ts';
 import type { AssetSeries } from './series.ts';
-
-const UTF8 = new TextEncoder();
 
 const TIMESTAMP = utf8('{"timestamp":"');
 const VALUE = utf8('","value":');
@@ -92,7 +91,7 @@ export class RollingJsonWriter {
     const start = this.#headsEnd;
     this.#reserve(start + header.length * 3 + n * POINT_TAIL_BYTES + heads[n]! - heads[0]! + 2);
     const b = this.#buffer;
-    let p = start + UTF8.encodeInto(header, b.subarray(start)).written;
+    let p = putText(b, header, start);
     // Where the latest fences are printed, and each fence with its key: repeats copy them. While
     // the fences repeat, so does the whole rest of an unflagged point: one copy.
     let fences = 0;

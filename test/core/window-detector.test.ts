@@ -168,13 +168,14 @@ describe('detectWindow', () => {
       );
     const sets = [series(5, 1), series(300, 2), series(40, 3), series(2000, 4), series(3, 5)];
     const at = options(hour(2000), { timeframes: Object.freeze([1, 100]) });
-    const alone = sets.map((set) => JSON.stringify(detectWindow(set, at)));
+    // First in order of growing scratch (it grows at the second and fourth set), then in orders
+    // where long series come before short ones and the same set follows different ones.
+    const first = sets.map((set) => JSON.stringify(detectWindow(set, at)));
     for (const order of [
-      [0, 1, 2, 3, 4],
       [3, 4, 2, 1, 0],
       [1, 3, 0, 3, 1],
     ]) {
-      for (const k of order) expect(JSON.stringify(detectWindow(sets[k]!, at))).toBe(alone[k]);
+      for (const k of order) expect(JSON.stringify(detectWindow(sets[k]!, at))).toBe(first[k]);
     }
   });
 });
