@@ -132,6 +132,8 @@ export class FieldScanner {
   /** A view of the bytes last scanned, for reading them several at a time. */
   #bytes: Uint8Array | null = null;
   #view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  /** Doubles to and from {@link decimalQuotient}, and a number time on its way to {@link time}. */
+  readonly #io = new Float64Array(2);
 
   /** @param mapping - a mapping {@link canScanFields} accepts */
   constructor(mapping: FieldMapping) {
@@ -371,7 +373,8 @@ export class FieldScanner {
     if (c === MINUS || (c !== undefined && c >= DIGIT_0 && c <= DIGIT_9)) {
       const end = this.#number(b, p, limit);
       if (end < 0) return -1;
-      const t = this.#numberValue(b, p, end);
+      this.#numberValue(b, p, end, this.#io, 0);
+      const t = this.#io[0]!;
       // Numbers outside the epoch-milliseconds rule go to the exact path, which reports them.
       if (!isNumericTime(t)) return -1;
       this.time = t;
@@ -419,7 +422,7 @@ export class FieldScanner {
     const c = b[p];
     if (c === MINUS || (c !== undefined && c >= DIGIT_0 && c <= DIGIT_9)) {
       const end = this.#number(b, p, limit);
-      if (end >= 0) this.values[metric] = this.#numberValue(b, p, end);
+      if (end >= 0) this.#numberValue(b, p, end, this.values, metric);
       return end;
     }
     if (c === OPEN_BRACE || c === OPEN_BRACKET) return -1;
@@ -553,19 +556,27 @@ export class FieldScanner {
     return q;
   }
 
-  /** The value of the number {@link #number} just validated at `[start, end)`, exactly as `JSON.parse` reads it. */
-  #numberValue(b: Uint8Array, start: number, end: number): number {
+  /**
+   * Writes the value of the number {@link #number} just validated at `[start, end)` to `out[at]`,
+   * exactly as `JSON.parse` reads it. Written, not returned: a double returned from a call the JIT
+   * does not inline is boxed.
+   */
+  #numberValue(b: Uint8Array, start: number, end: number, out: Float64Array, at: number): void {
     const m = this.#mantissa;
     const e = this.#exponent;
+    const negative = b[start] === MINUS;
     // Clinger's fast path: an exact integer and an exact power of ten, so one rounding, as JSON.parse.
     if (m < TWO_53 && e >= -22 && e <= 22) {
       const v = e >= 0 ? m * POW10[e]! : m / POW10[-e]!;
-      return b[start] === MINUS ? -v : v;
+      out[at] = negative ? -v : v;
+      return;
     }
     // 16 to 19 digits (prices, volumes, market caps): exact double-double arithmetic, else Number().
-    const v = e <= 0 ? decimalQuotient(m, this.#low, -e) : undefined;
-    if (v === undefined) return Number(asciiText(b, start, end));
-    return b[start] === MINUS ? -v : v;
+    const io = this.#io;
+    io[0] = m;
+    io[1] = this.#low;
+    if (e <= 0 && decimalQuotient(io, -e)) out[at] = negative ? -io[0]! : io[0]!;
+    else out[at] = Number(asciiText(b, start, end));
   }
 }
 

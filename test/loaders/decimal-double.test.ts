@@ -12,12 +12,21 @@ function convert(text: string): number | undefined {
     text,
   )!;
   const digits = `${int}${fraction}`;
-  const value = decimalQuotient(
+  const value = quotient(
     Number(digits),
     Number(BigInt(digits) % 2n ** 32n) | 0,
     fraction.length - Number(exponent),
   );
   return value === undefined || sign === '' ? value : -value;
+}
+
+/** decimalQuotient of a mantissa given as its rounding and its low 32 bits: the value, or undefined. */
+function quotient(approx: number, low32: number, k: number): number | undefined {
+  const io = Float64Array.of(approx, low32);
+  if (decimalQuotient(io, k)) return io[0];
+  // Undecided: the mantissa is left as it was given.
+  expect([...io]).toEqual([approx, low32]);
+  return undefined;
 }
 
 /** A decimal of `digits` significant digits with the point after `point` of them (0: all after it). */
@@ -64,7 +73,7 @@ describe('decimalQuotient', () => {
     const digits = '9223372036854775001';
     const exact = Number(digits);
     for (const off of [0, 1, -1, 1000, -1000]) {
-      const value = decimalQuotient(exact + off, Number(BigInt(digits) % 2n ** 32n) | 0, 3);
+      const value = quotient(exact + off, Number(BigInt(digits) % 2n ** 32n) | 0, 3);
       expect(value).toBe(Number('9223372036854775.001'));
     }
   });
