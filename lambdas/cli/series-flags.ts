@@ -1,6 +1,6 @@
 import type { ServiceConfig } from '../config/service-config.ts';
 import type { FieldMapping } from '../core/document-reader.ts';
-import type { SeriesSet } from '../core/series.ts';
+import { isPiecewise, piecesHaveValue, type SeriesSet, withPieces } from '../core/series.ts';
 import type { InputFormat } from '../loaders/input-format.ts';
 import { formatProblem, type InputProblem } from '../loaders/input-problem.ts';
 import { type LoadSeriesOptions, type LoadSeriesResult, loadSeries } from '../loaders/load-series.ts';
@@ -167,10 +167,22 @@ export async function loadUsableSeries(
  */
 function selectAssets(set: SeriesSet, assets: readonly string[] | undefined, name: string): SeriesSet {
   if (assets === undefined) return set;
-  const byName = new Map(set.series.map((s) => [s.asset, s]));
+  // Series still in pieces stay so: the selection is made among the pieces.
+  if (isPiecewise(set)) return withPieces(set, pickAssets(set.pieces, assets, name));
+  const { metrics, badValues, observations } = set;
+  return { metrics, badValues, observations, series: pickAssets(set.series, assets, name) };
+}
+
+/** The items of `assets`, in that order (duplicates once); throws naming the assets without one. */
+function pickAssets<T extends { readonly asset: string }>(
+  items: readonly T[],
+  assets: readonly string[],
+  name: string,
+): T[] {
+  const byName = new Map(items.map((s) => [s.asset, s]));
   const missing = assets.filter((a) => !byName.has(a));
   if (missing.length > 0) throw new InputError(`no data for asset(s) ${missing.join(', ')} in ${name}`);
-  return { ...set, series: [...new Set(assets)].map((a) => byName.get(a)!) };
+  return [...new Set(assets)].map((a) => byName.get(a)!);
 }
 
 /**
@@ -219,7 +231,11 @@ async function reportProblems(io: CliIo, command: string, problems: readonly Inp
  * metricsWithoutNumbers(loadedSet); // ['nope']
  */
 function metricsWithoutNumbers(set: SeriesSet): string[] {
-  return set.metrics.filter((_, m) => !set.series.some((s) => s.values[m]!.some((v) => !Number.isNaN(v))));
+  return set.metrics.filter((_, m) =>
+    isPiecewise(set)
+      ? !piecesHaveValue(set.pieces, set.metrics.length, m)
+      : !set.series.some((s) => s.values[m]!.some((v) => !Number.isNaN(v))),
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createDocumentReader, type FieldMapping, InvalidDocumentError } from '../core/document-reader.ts';
-import { joinSeriesParts, SeriesBuilder, type SeriesSet } from '../core/series.ts';
+import { joinSeriesParts, piecewiseSeriesSet, SeriesBuilder, type SeriesSet } from '../core/series.ts';
 import type { ThreadPool } from '../threads/thread-pool.ts';
 import type { InputFormat } from './input-format.ts';
 import type { InputProblem } from './input-problem.ts';
@@ -21,6 +21,12 @@ export interface LoadSeriesOptions extends RecordStreamOptions {
    * them too); must hold `workers - 1` threads. @default a pool started and stopped by the load
    */
   readonly pool?: ThreadPool;
+  /**
+   * Leave the series as pieces in shared memory, laid out where and when they are used (see
+   * `PiecewiseSeriesSet`): for a caller that judges assets block by block on several threads.
+   * @default false
+   */
+  readonly piecewise?: boolean;
 }
 
 /** The series of an input, and what was skipped. */
@@ -72,7 +78,7 @@ export async function loadSeries(
 
 /**
  * {@link loadSeries} on one pass, optionally over a byte range (`options.range`),
- * its series built.
+ * its series built (or left as pieces, with `options.piecewise`).
  *
  * @returns the result plus the number of lines read, so the next range's line numbers can follow on
  *
@@ -84,8 +90,9 @@ export async function loadSeriesPart(
   mapping: FieldMapping,
   options: LoadSeriesOptions = {},
 ): Promise<LoadSeriesResult & { readonly lines: number }> {
-  const { part, ...pass } = await readSeriesPart(source, mapping, options);
-  return { set: joinSeriesParts([part], [0]), ...pass };
+  const piecewise = options.piecewise ?? false;
+  const { part, ...pass } = await readSeriesPart(source, mapping, options, piecewise);
+  return { set: piecewise ? piecewiseSeriesSet([part], [0]) : joinSeriesParts([part], [0]), ...pass };
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   groupSeriesParts,
   joinSeriesParts,
   ownSeries,
+  piecewiseSeriesSet,
   type SeriesPart,
   type SeriesPieces,
 } from '../core/series.ts';
@@ -119,7 +120,8 @@ async function nextLineStart(
  * Parsing JSON is most of the work of reading NDJSON, and it parallelises
  * perfectly across line-aligned ranges. The parts' chunks are in shared memory,
  * so the series are built from them on every thread at once, each thread laying
- * out its share of the assets once, with no copy of a part and no merge.
+ * out its share of the assets once, with no copy of a part and no merge; with
+ * `options.piecewise` they are left as pieces for the caller to lay out.
  *
  * @example
  * await loadSeriesInWorkers('big.ndjson', mapping, {}, ranges, (range, onBytes) => readSeriesPart(...));
@@ -163,13 +165,14 @@ export async function loadSeriesInWorkers(
       lines += part.lines;
     }
     const seriesParts = parts.map((p) => p.part);
-    const series = await buildOnThreads(
-      groupSeriesParts(seriesParts, refOffsets),
-      mapping.metrics.length,
-      pool,
-    );
     return {
-      set: joinSeriesParts(seriesParts, refOffsets, series),
+      set: options.piecewise
+        ? piecewiseSeriesSet(seriesParts, refOffsets)
+        : joinSeriesParts(
+            seriesParts,
+            refOffsets,
+            await buildOnThreads(groupSeriesParts(seriesParts, refOffsets), mapping.metrics.length, pool),
+          ),
       problems,
       documents,
       ids,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   blockSeparator,
+  blockSeries,
   type DetectJob,
   detectBlock,
   detectionBlocks,
@@ -10,7 +11,12 @@ import {
 import { DetectTally } from '../../lambdas/cli/detect/detect-tally.ts';
 import { rollingResultJson } from '../../lambdas/core/detect-json.ts';
 import { detectRolling } from '../../lambdas/core/rolling-detector.ts';
-import { SeriesBuilder, type SeriesSet } from '../../lambdas/core/series.ts';
+import {
+  type AssetSeries,
+  piecewiseSeriesSet,
+  SeriesBuilder,
+  type SeriesSet,
+} from '../../lambdas/core/series.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 import { runCli, tempDir } from './detect-fake-io.ts';
 
@@ -67,6 +73,9 @@ const DETECTORS = Object.freeze({
   },
 } as const);
 
+/** An asset's points, as `detectionBlocks` counts them. */
+const points = (s: AssetSeries) => s.times.length;
+
 describe('detectBlock', () => {
   describe.each(['window', 'rolling'] as const)('in %s mode', (mode) => {
     it.each(['json', 'ndjson', 'table'] as const)(
@@ -74,7 +83,7 @@ describe('detectBlock', () => {
       (format) => {
         const job: DetectJob = { detector: DETECTORS[mode], metrics: METRICS, format, limit: 7 };
         const whole = detectBlock(SET, job);
-        const blocks = detectionBlocks(SET.series, METRICS.length * TIMEFRAMES.length, 600);
+        const blocks = detectionBlocks(SET.series, points, METRICS.length * TIMEFRAMES.length, 600);
         expect(blocks.length).toBeGreaterThan(3);
         const tally = new DetectTally(7);
         const texts: string[] = [];
@@ -128,6 +137,43 @@ describe('detectBlock', () => {
     },
   );
 
+  it.each(['window', 'rolling'] as const)(
+    'judges blocks of pieces, laid out one block after another in the same memory, as the built series (%s)',
+    (mode) => {
+      const docs = documents(9, 120, 5);
+      // Two parts, as two threads read them: an asset's observations come from both.
+      const parts = [docs.slice(0, 500), docs.slice(500)].map((rows) => {
+        const builder = new SeriesBuilder(METRICS, { shared: true });
+        rows.forEach((d, ref) => {
+          const values = METRICS.map((m) => (typeof d[m] === 'number' ? (d[m] as number) : Number.NaN));
+          builder.add(d.coin_id as string, Date.parse((d.timestamp as { $date: string }).$date), values, ref);
+        });
+        return builder.part();
+      });
+      const set = piecewiseSeriesSet(parts, [0, 500]);
+      for (const format of ['json', 'ndjson', 'table'] as const) {
+        const job: DetectJob = { detector: DETECTORS[mode], metrics: METRICS, format, limit: 0 };
+        const blocks = detectionBlocks(set.pieces, (p) => p.length, METRICS.length * TIMEFRAMES.length, 600);
+        expect(blocks.length).toBeGreaterThan(3);
+        const buffers = new Set<ArrayBufferLike>();
+        const tally = new DetectTally(0);
+        const texts: string[] = [];
+        for (const pieces of blocks) {
+          const series = blockSeries(METRICS.length, { pieces });
+          buffers.add(series[0]!.times.buffer);
+          const part = detectBlock({ metrics: METRICS, series }, job);
+          tally.absorb(part.tally);
+          if (part.text.length > 0) texts.push(utf8(part.text));
+        }
+        const whole = detectBlock(SET, job);
+        expect(texts.join(blockSeparator(format))).toBe(utf8(whole.text));
+        expect(tally.snapshot()).toEqual(whole.tally);
+        // Used again block after block: a new buffer only when a block needs more than any before.
+        expect(buffers.size).toBeLessThanOrEqual(2);
+      }
+    },
+  );
+
   it('does not modify the series it judges', () => {
     const frozen = setOf(documents(2, 30, 9));
     const before = structuredClone(frozen);
@@ -148,10 +194,10 @@ describe('detectionBlocks', () => {
       refs: new Float64Array(n),
       values: [],
     }));
-    const blocks = detectionBlocks(series, 2, 20);
+    const blocks = detectionBlocks(series, points, 2, 20);
     expect(blocks.map((b) => b.map((s) => s.asset))).toEqual([['a0', 'a1'], ['a2'], ['a3'], ['a4', 'a5']]);
-    expect(detectionBlocks(series, 2, Number.POSITIVE_INFINITY)).toHaveLength(1);
-    expect(detectionBlocks([], 2, 20)).toEqual([]);
+    expect(detectionBlocks(series, points, 2, Number.POSITIVE_INFINITY)).toHaveLength(1);
+    expect(detectionBlocks([], points, 2, 20)).toEqual([]);
   });
 
   it('with a taper, shrinks the last blocks to a quarter of what is left per thread, down to the least bound', () => {
@@ -162,8 +208,8 @@ describe('detectionBlocks', () => {
       values: [],
     }));
     // 100 assets × 10 points × 2 = 2000 judgements; blocks of at most 200 (10 assets) untapered.
-    const plain = detectionBlocks(series, 2, 200);
-    const tapered = detectionBlocks(series, 2, 200, { threads: 2, leastJudgements: 40 });
+    const plain = detectionBlocks(series, points, 2, 200);
+    const tapered = detectionBlocks(series, points, 2, 200, { threads: 2, leastJudgements: 40 });
     expect(plain.map((b) => b.length)).toEqual(Array(10).fill(10));
     expect(tapered.flat()).toEqual(series);
     const sizes = tapered.map((b) => b.length);

@@ -3,9 +3,14 @@ import { describe, expect, it } from 'vitest';
 import {
   buildSeries,
   groupSeriesParts,
+  isPiecewise,
   joinSeriesParts,
+  newestPieceTime,
   ownSeries,
+  piecesHaveValue,
+  piecewiseSeriesSet,
   SeriesBuilder,
+  SeriesMemory,
   type SeriesPart,
 } from '../../lambdas/core/series.ts';
 
@@ -203,6 +208,17 @@ describe('joinSeriesParts', () => {
         expect(joinSeriesParts(parts, offsets)).toEqual(whole);
         const series = groupSeriesParts(parts, offsets).map((g) => buildSeries(g, metrics.length));
         expect(joinSeriesParts(parts, offsets, series)).toEqual(whole);
+        // Laid out on demand: all at once, or one after another in memory used again and again.
+        const piecewise = piecewiseSeriesSet(parts, offsets);
+        expect(piecewise.pieces.map((p) => p.asset)).toEqual(whole.series.map((s) => s.asset));
+        expect(piecewise.series).toEqual(whole.series);
+        const memory = new SeriesMemory();
+        for (const [k, p] of piecewise.pieces.entries()) {
+          memory.reserve(p.length * (metrics.length + 2));
+          expect(buildSeries(p, metrics.length, memory)).toEqual(whole.series[k]);
+        }
+        const times = rows.map(([, t]) => t);
+        expect(newestPieceTime(piecewise.pieces, metrics.length)).toBe(Math.max(-Infinity, ...times));
       }),
       { numRuns: 100 },
     );
@@ -214,6 +230,73 @@ describe('joinSeriesParts', () => {
     const joined = joinSeriesParts([part(rows.slice(0, 140)), part(rows.slice(140))], [0, 140]);
     expect(new Set(joined.series.map((s) => s.times.buffer)).size).toBe(3);
     for (const s of joined.series) for (const v of s.values) expect(v.buffer).toBe(s.times.buffer);
+  });
+});
+
+describe('piecewiseSeriesSet', () => {
+  it('holds the counts of the join, and lays the series out once, when first asked for', () => {
+    const rows: [string, number, number][] = [
+      ['b', 1, 1],
+      ['a', 2, Number.NaN],
+      ['b', 0, 3],
+    ];
+    const parts = [rows.slice(0, 2), rows.slice(2)].map((some) => {
+      const b = new SeriesBuilder(['v']);
+      for (const [asset, t, v] of some) b.add(asset, t, [v], t);
+      return b.part();
+    });
+    const set = piecewiseSeriesSet(parts, [0, 2]);
+    const { series, ...counts } = joinSeriesParts(parts, [0, 2]);
+    expect({ metrics: set.metrics, badValues: set.badValues, observations: set.observations }).toEqual(
+      counts,
+    );
+    expect(isPiecewise(set)).toBe(true);
+    expect(isPiecewise(joinSeriesParts(parts, [0, 2]))).toBe(false);
+    expect(set.series).toEqual(series);
+    expect(set.series).toBe(set.series);
+  });
+
+  it('tells whether any observation of the pieces has a value for a metric', () => {
+    const b = new SeriesBuilder(['x', 'y']);
+    b.add('a', 1, [Number.NaN, 2], 0);
+    b.add('b', 2, [Number.NaN, Number.NaN], 1);
+    const { pieces } = piecewiseSeriesSet([b.part()], [0]);
+    expect(piecesHaveValue(pieces, 2, 0)).toBe(false);
+    expect(piecesHaveValue(pieces, 2, 1)).toBe(true);
+    expect(piecesHaveValue([], 2, 1)).toBe(false);
+    expect(newestPieceTime([], 2)).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
+
+describe('SeriesMemory', () => {
+  it('lays the series of one block after another out in the same memory, from its beginning', () => {
+    const b = new SeriesBuilder(['x']);
+    for (let t = 0; t < 10; t++) for (const a of ['a', 'b']) b.add(a, t, [t], t);
+    const [pa, pb] = groupSeriesParts([b.part()], [0]);
+    const memory = new SeriesMemory();
+    memory.reserve(2 * 10 * 3);
+    const first = buildSeries(pa!, 1, memory);
+    const second = buildSeries(pb!, 1, memory);
+    expect(second.times.buffer).toBe(first.times.buffer);
+    expect(second.times.byteOffset).toBe(first.times.byteOffset + 10 * 3 * 8);
+    memory.reserve(10 * 3);
+    const again = buildSeries(pb!, 1, memory);
+    expect(again.times.byteOffset).toBe(first.times.byteOffset);
+    expect(again).toEqual(second);
+  });
+
+  it('gives a series past what was reserved a buffer of its own, and grows for a larger block', () => {
+    const b = new SeriesBuilder(['x']);
+    for (let t = 0; t < 10; t++) b.add('a', t, [t], t);
+    const [pa] = groupSeriesParts([b.part()], [0]);
+    const memory = new SeriesMemory();
+    memory.reserve(3);
+    const own = buildSeries(pa!, 1, memory);
+    expect(own.times.buffer.byteLength).toBe(10 * 3 * 8);
+    memory.reserve(10 * 3);
+    const grown = buildSeries(pa!, 1, memory);
+    expect(grown).toEqual(own);
+    expect(grown.times.buffer).not.toBe(own.times.buffer);
   });
 });
 

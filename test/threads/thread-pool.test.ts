@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../lambdas/cli/command.ts';
 import { type DetectJob, detectBlock } from '../../lambdas/cli/detect/detect-block.ts';
-import { SeriesBuilder } from '../../lambdas/core/series.ts';
+import { piecewiseSeriesSet, SeriesBuilder } from '../../lambdas/core/series.ts';
 import { seriesBuffers, ThreadPool } from '../../lambdas/threads/thread-pool.ts';
 
 const HOUR = 3_600_000;
@@ -35,7 +35,12 @@ describe('ThreadPool', () => {
     const moved = spikySet(3);
     const pool = ThreadPool.start(1);
     try {
-      const there = await pool.run(0, 'detect-block', { set: moved, job: JOB }, seriesBuffers(moved.series));
+      const there = await pool.run(
+        0,
+        'detect-block',
+        { metrics: moved.metrics, block: { series: moved.series }, job: JOB },
+        seriesBuffers(moved.series),
+      );
       // The same output, its text as UTF-8 bytes moved from the worker thread.
       expect(there.text.every((piece) => piece instanceof Uint8Array)).toBe(true);
       expect(Buffer.concat(there.text).toString('utf8')).toBe(Buffer.concat(here.text).toString('utf8'));
@@ -48,11 +53,34 @@ describe('ThreadPool', () => {
     }
   });
 
+  it('lays out a block of pieces on the worker thread from shared memory, copying and moving nothing', async () => {
+    const builder = new SeriesBuilder(['volume'], { shared: true });
+    const built = spikySet(3);
+    for (const series of built.series)
+      for (const [i, t] of series.times.entries())
+        builder.add(series.asset, t, [series.values[0]![i]!], series.refs[i]!);
+    const { pieces } = piecewiseSeriesSet([builder.part()], [0]);
+    const pool = ThreadPool.start(1);
+    try {
+      const there = await pool.run(0, 'detect-block', { metrics: ['volume'], block: { pieces }, job: JOB });
+      expect(Buffer.concat(there.text).toString('utf8')).toBe(
+        Buffer.concat(detectBlock(built, JOB).text).toString('utf8'),
+      );
+      // The chunks stay readable here: shared, not moved.
+      expect(pieces[0]!.pieces[0]!.chunks[0]!.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(pieces[0]!.pieces[0]!.chunks[0]!.length).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('answers tasks sent to one thread in the order sent, the next sent before the first ends', async () => {
     const pool = ThreadPool.start(1);
     try {
       const sets = [1, 2, 3, 4].map(spikySet);
-      const runs = sets.map((set) => pool.run(0, 'detect-block', { set, job: JOB }));
+      const runs = sets.map((set) =>
+        pool.run(0, 'detect-block', { metrics: set.metrics, block: { series: set.series }, job: JOB }),
+      );
       const outputs = await Promise.all(runs);
       expect(outputs.map((out) => out.tally.judged)).toEqual([1, 2, 3, 4].map((n) => n * 96 * 2));
     } finally {
@@ -84,13 +112,15 @@ describe('ThreadPool', () => {
 
   it('fails the tasks still pending when it is closed', async () => {
     const pool = ThreadPool.start(1);
-    const pending = pool.run(0, 'detect-block', { set: spikySet(50), job: JOB });
+    const pending = pool.run(0, 'detect-block', { metrics: ['volume'], block: spikySet(50), job: JOB });
     await pool.close();
     await expect(pending).rejects.toThrow(/exited/);
   });
 
   it('refuses a thread it does not have', () => {
     const pool = ThreadPool.start(0);
-    expect(() => pool.run(0, 'detect-block', { set: spikySet(1), job: JOB })).toThrow('no thread 0');
+    expect(() => pool.run(0, 'detect-block', { metrics: ['volume'], block: spikySet(1), job: JOB })).toThrow(
+      'no thread 0',
+    );
   });
 });

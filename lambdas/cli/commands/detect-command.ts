@@ -3,13 +3,16 @@ import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { rollingReport, windowReport } from '../../core/detect-json.ts';
 import { DAY_MS, Mode } from '../../core/detector-options.ts';
-import type { SeriesSet } from '../../core/series.ts';
+import { isPiecewise, newestPieceTime, type SeriesSet } from '../../core/series.ts';
 import { readingThreads } from '../../loaders/parallel-load.ts';
 import { runBlocksInOrder } from '../../threads/ordered-blocks.ts';
-import { seriesBuffers, ThreadPool } from '../../threads/thread-pool.ts';
+import { ThreadPool } from '../../threads/thread-pool.ts';
 import { type CliIo, defineCommand, ExitCode, InputError, write } from '../command.ts';
 import {
+  type BlockAssets,
   blockSeparator,
+  blockSeries,
+  blockTransfer,
   type DetectJob,
   type DetectorRun,
   detectBlock,
@@ -58,6 +61,7 @@ export const detectCommand = defineCommand(DETECT_SPEC, async (values, io) => {
         keepIds: settings.out !== undefined,
         workers: threads,
         pool,
+        piecewise: true,
       },
       createProgress(io, `reading ${inputName(settings.input, settings.config)}`),
     );
@@ -130,27 +134,35 @@ async function printDetection({ settings: s, set, loaded, io, pool, outPath }: R
         : json && asOf === undefined
           ? ROLLING_REPORT_BLOCK_JUDGEMENTS
           : BLOCK_JUDGEMENTS;
-    const blocks = detectionBlocks(
-      set.series,
-      set.metrics.length * s.timeframes.length,
-      bound,
-      writeBack ? undefined : { threads: pool.size + 1, leastJudgements: LEAST_BLOCK_JUDGEMENTS },
-    );
+    const perPoint = set.metrics.length * s.timeframes.length;
+    const taper = writeBack ? undefined : { threads: pool.size + 1, leastJudgements: LEAST_BLOCK_JUDGEMENTS };
+    // A file's series come as pieces, laid out block by block on the thread that judges them.
+    const blocks: BlockAssets[] = isPiecewise(set)
+      ? detectionBlocks(set.pieces, (p) => p.length, perPoint, bound, taper).map((pieces) => ({ pieces }))
+      : detectionBlocks(set.series, (a) => a.times.length, perPoint, bound, taper).map((series) => ({
+          series,
+        }));
+    const assets = blocks.reduce((n, b) => n + assetsOf(b), 0);
     const progress = createProgress(io, 'detection');
     let assetsDone = 0;
     let printed = false;
     let missingIds = 0;
     await runBlocksInOrder({
       count: blocks.length,
-      here: (i) => detectBlock({ metrics: set.metrics, series: blocks[i]! }, job, writeBack),
+      here: (i) =>
+        detectBlock(
+          { metrics: set.metrics, series: blockSeries(set.metrics.length, blocks[i]!) },
+          job,
+          writeBack,
+        ),
       there: writeBack
         ? undefined
         : (i, thread) =>
             pool.run(
               thread,
               'detect-block',
-              { set: { metrics: set.metrics, series: blocks[i]! }, job },
-              seriesBuffers(blocks[i]!),
+              { metrics: set.metrics, block: blocks[i]!, job },
+              blockTransfer(blocks[i]!),
             ),
       threads: pool.size,
       consume: async (block, i) => {
@@ -162,8 +174,8 @@ async function printDetection({ settings: s, set, loaded, io, pool, outPath }: R
         }
         for (const line of block.outLines) await out!.sink.push(line);
         missingIds += block.missingIds;
-        assetsDone += blocks[i]!.length;
-        progress.items(assetsDone, set.series.length, 'assets');
+        assetsDone += assetsOf(blocks[i]!);
+        progress.items(assetsDone, assets, 'assets');
       },
     });
     progress.done();
@@ -178,7 +190,7 @@ async function printDetection({ settings: s, set, loaded, io, pool, outPath }: R
           format: loaded.formatName,
           documents: loaded.documents,
           observations: set.observations,
-          assets: set.series.length,
+          assets,
           skipped: loaded.problems.length,
           badValues: set.badValues,
           tally,
@@ -207,9 +219,14 @@ function detectorOptions(s: DetectSettings) {
 }
 
 function newestTime(set: SeriesSet): number {
+  if (isPiecewise(set)) return newestPieceTime(set.pieces, set.metrics.length);
   let newest = Number.NEGATIVE_INFINITY;
   for (const s of set.series) newest = Math.max(newest, s.times[s.times.length - 1]!);
   return newest;
+}
+
+function assetsOf(block: BlockAssets): number {
+  return 'series' in block ? block.series.length : block.pieces.length;
 }
 
 interface OutFile {

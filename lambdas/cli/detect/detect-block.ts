@@ -5,9 +5,17 @@ import { rollingDocumentFlags, windowDocumentFlags } from '../../core/document-f
 import { DirectionCode } from '../../core/fences.ts';
 import { detectRolling, type RollingResult, rollingFlags } from '../../core/rolling-detector.ts';
 import { RollingJsonWriter } from '../../core/rolling-json-writer.ts';
-import { type AssetSeries, ownSeries, type SeriesSet } from '../../core/series.ts';
+import {
+  type AssetSeries,
+  buildSeries,
+  ownSeries,
+  SeriesMemory,
+  type SeriesPieces,
+  type SeriesSet,
+} from '../../core/series.ts';
 import { detectWindow } from '../../core/window-detector.ts';
 import type { TaskResult } from '../../threads/pool-tasks.ts';
+import { seriesBuffers } from '../../threads/thread-pool.ts';
 import { DetectTally, type TallySnapshot } from './detect-tally.ts';
 import { FlagLineWriter } from './flag-line-writer.ts';
 import type { FlagRow } from './flag-row.ts';
@@ -213,7 +221,8 @@ const TAPER_SHARE = 4;
  * small ones of another thread, not for two of the largest (rolling mode's
  * blocks of 150,000 judgements take ~25 ms each, warm).
  *
- * @param series - in output order
+ * @param assets - in output order: series, or their pieces
+ * @param points - an asset's points (observations)
  * @param perPoint - metrics × timeframes
  * @param maxJudgements - the bound; `Infinity` gives one block (with no taper)
  * @param taper - threads and the least bound, for blocks that shrink towards the end
@@ -222,17 +231,19 @@ const TAPER_SHARE = 4;
  * Complexity: O(assets).
  *
  * @example
- * detectionBlocks(set.series, 21, 150_000).length; // 23 for 200 assets × 720 points (9 a block)
- * detectionBlocks(set.series, 21, 150_000, { threads: 2, leastJudgements: 20_000 }).length; // 42: the last 27 of 8 assets down to 1
+ * const points = (s: AssetSeries) => s.times.length;
+ * detectionBlocks(set.series, points, 21, 150_000).length; // 23 for 200 assets × 720 points (9 a block)
+ * detectionBlocks(set.series, points, 21, 150_000, { threads: 2, leastJudgements: 20_000 }).length; // 42: the last 27 of 8 assets down to 1
  */
-export function detectionBlocks(
-  series: readonly AssetSeries[],
+export function detectionBlocks<T>(
+  assets: readonly T[],
+  points: (asset: T) => number,
   perPoint: number,
   maxJudgements: number,
   taper?: BlockTaper,
-): AssetSeries[][] {
+): T[][] {
   let left = 0;
-  for (const s of series) left += s.times.length * perPoint;
+  for (const a of assets) left += points(a) * perPoint;
   const boundFor = (judgementsLeft: number) =>
     taper === undefined
       ? maxJudgements
@@ -240,12 +251,12 @@ export function detectionBlocks(
           maxJudgements,
           Math.max(taper.leastJudgements, judgementsLeft / (TAPER_SHARE * taper.threads)),
         );
-  const blocks: AssetSeries[][] = [];
-  let block: AssetSeries[] = [];
+  const blocks: T[][] = [];
+  let block: T[] = [];
   let judgements = 0;
   let bound = boundFor(left);
-  for (const s of series) {
-    const own = s.times.length * perPoint;
+  for (const a of assets) {
+    const own = points(a) * perPoint;
     if (block.length > 0 && judgements + own > bound) {
       blocks.push(block);
       left -= judgements;
@@ -253,11 +264,54 @@ export function detectionBlocks(
       block = [];
       judgements = 0;
     }
-    block.push(s);
+    block.push(a);
     judgements += own;
   }
   if (block.length > 0) blocks.push(block);
   return blocks;
+}
+
+/**
+ * A block's assets as they travel: series already laid out (moved to the thread that judges
+ * them), or pieces of a piecewise set (views of shared memory, sent without a copy), which that
+ * thread lays out right before judging them (see {@link blockSeries}).
+ */
+export type BlockAssets =
+  | { readonly series: readonly AssetSeries[] }
+  | { readonly pieces: readonly SeriesPieces[] };
+
+// Where each thread lays out the series of its blocks of pieces, one block after another.
+let memory: SeriesMemory | undefined;
+
+/**
+ * The series of a block, laid out on this thread when they are pieces: in memory the thread
+ * reuses for each block, so they are valid until its next block (what `detectBlock` leaves
+ * behind — text, tally, `--out` lines — holds no series).
+ *
+ * @param metricCount - values per observation
+ * @param block - the block's series or pieces
+ *
+ * Complexity: O(observations) for pieces.
+ *
+ * @example
+ * detectBlock({ metrics, series: blockSeries(metrics.length, { pieces }) }, job);
+ */
+export function blockSeries(metricCount: number, block: BlockAssets): readonly AssetSeries[] {
+  if ('series' in block) return block.series;
+  memory ??= new SeriesMemory();
+  memory.reserve(block.pieces.reduce((doubles, p) => doubles + p.length * (metricCount + 2), 0));
+  return block.pieces.map((p) => buildSeries(p, metricCount, memory));
+}
+
+/**
+ * What to move rather than copy when a block goes to another thread: its series' buffers
+ * (pieces are shared memory, which no message copies).
+ *
+ * @example
+ * pool.run(thread, 'detect-block', { metrics, block, job }, blockTransfer(block));
+ */
+export function blockTransfer(block: BlockAssets): ArrayBuffer[] {
+  return 'series' in block ? seriesBuffers(block.series) : [];
 }
 
 const UTF8 = new TextEncoder();
@@ -341,9 +395,10 @@ class Pieces {
   }
 }
 
-/** Input of the `detect-block` pool task: a block's series (moved to the thread) and the run's settings. */
+/** Input of the `detect-block` pool task: a block's assets, the run's metrics and settings. */
 export interface DetectBlockInput {
-  readonly set: Pick<SeriesSet, 'metrics' | 'series'>;
+  readonly metrics: readonly string[];
+  readonly block: BlockAssets;
   readonly job: DetectJob;
 }
 
@@ -353,10 +408,12 @@ export interface DetectBlockInput {
  * are moved, so the thread that writes the output neither copies nor encodes it.
  *
  * @example
- * await pool.run(0, 'detect-block', { set, job }, seriesBuffers(set.series));
+ * await pool.run(0, 'detect-block', { metrics, block: { pieces }, job });
  */
 export function detectBlockTask(input: DetectBlockInput): TaskResult<BlockOutput> {
-  const set = { metrics: input.set.metrics, series: input.set.series.map(ownSeries) };
-  const output = detectBlock(set, input.job);
+  const { metrics, block } = input;
+  // Series laid out here have the shape of every series; series received from another thread do not.
+  const series = 'series' in block ? block.series.map(ownSeries) : blockSeries(metrics.length, block);
+  const output = detectBlock({ metrics, series }, input.job);
   return { value: output, transfer: output.text.map((bytes) => bytes.buffer as ArrayBuffer) };
 }
