@@ -4,6 +4,7 @@ import type { ThreadPool } from '../threads/thread-pool.ts';
 import type { InputFormat } from './input-format.ts';
 import type { InputProblem } from './input-problem.ts';
 import { loadSeriesInWorkers, type PartResult, parallelRanges } from './parallel-load.ts';
+import type { ClaimedRange, RangeTable } from './range-table.ts';
 import { type RecordStreamOptions, streamRecords } from './record-stream.ts';
 import { canScanNdjson, type RecordPass, scanNdjson } from './scan-ndjson.ts';
 
@@ -27,6 +28,11 @@ export interface LoadSeriesOptions extends RecordStreamOptions {
    * @default false
    */
   readonly piecewise?: boolean;
+  /**
+   * The byte range to read as this thread's share of a {@link RangeTable}: read as it is claimed,
+   * its end moving when another thread takes its rest. Instead of `range`.
+   */
+  readonly claimed?: ClaimedRange;
 }
 
 /** The series of an input, and what was skipped. */
@@ -71,8 +77,8 @@ export async function loadSeries(
 ): Promise<LoadSeriesResult> {
   const ranges = await parallelRanges(source, options);
   if (!ranges) return loadSeriesPart(source, mapping, options);
-  return loadSeriesInWorkers(source, mapping, options, ranges, (range, onProgress) =>
-    readSeriesPart(source, mapping, { ...options, range, onProgress }, true),
+  return loadSeriesInWorkers(source, mapping, options, ranges, (claimed, onProgress) =>
+    readSeriesPart(source, mapping, { ...options, claimed, onProgress }, true),
   );
 }
 
@@ -127,7 +133,7 @@ export async function readSeriesPart(
  *
  * @param source - a path (relative to `options.cwd`), or `-` for stdin
  * @param mapping - asset, time and metric field paths
- * @param options - as {@link loadSeries}, with an optional byte range
+ * @param options - as {@link loadSeries}, with an optional byte range (a claimed one is claimed whole)
  * @param builder - receives the observations
  * @param firstRef - ref of the first document read
  * @returns the documents, problems, `_id`s (with `keepIds`), format and lines of the pass
@@ -148,7 +154,11 @@ export async function readExactly(
   const reader = createDocumentReader(mapping);
   const ids: unknown[] | undefined = options.keepIds ? [] : undefined;
   let documents = 0;
-  const { format, problems, lines } = await streamRecords(source, options, (doc) => {
+  // A claimed range is read whole, as a fixed range: no other thread may take any of it then.
+  const { claimed, ...rest } = options;
+  const fixed =
+    claimed === undefined ? options : { ...rest, range: { start: claimed.start, end: claimed.rest() } };
+  const { format, problems, lines } = await streamRecords(source, fixed, (doc) => {
     const ref = firstRef + documents++;
     if (ids) ids.push(doc._id);
     try {

@@ -1,4 +1,5 @@
-import { open, stat } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { FieldMapping } from '../core/document-reader.ts';
@@ -16,6 +17,7 @@ import type { TaskResult } from '../threads/pool-tasks.ts';
 import { seriesBuffers, ThreadPool } from '../threads/thread-pool.ts';
 import { formatFromPath, InputFormat } from './input-format.ts';
 import { type LoadSeriesOptions, type LoadSeriesResult, readSeriesPart } from './load-series.ts';
+import { type ClaimedRange, RangeTable, type SharedRanges } from './range-table.ts';
 import type { ByteRange } from './text-source.ts';
 import { STDIN_SOURCE } from './text-source.ts';
 
@@ -29,6 +31,12 @@ const MAX_WORKERS = 4;
 // (median of 12 runs, 46 MB and 230 MB files alike), with 12 MiB within ~20 ms either way; a ratio
 // of 1.3 left the main thread's range ~170 ms late on 230 MB.
 const HEAD_START_BYTES = 12 * 1024 * 1024;
+// A thread done with its range takes half of another's unclaimed rest when at least this much is
+// left (~10 ms of scanning; a sixteenth of the file for small ones): on a quiet machine the ranges
+// above end within ~20 ms of each other, and no range is split.
+const LEAST_STOLEN_BYTES = 4 * 1024 * 1024;
+// Ranges a read may be split into in all.
+const MAX_RANGES = 64;
 const NEWLINE = 0x0a;
 
 /** One byte range's result: its builder's part (series not yet built), and the number of lines it held. */
@@ -37,11 +45,20 @@ export type PartResult = Omit<LoadSeriesResult, 'set'> & {
   readonly lines: number;
 };
 
-/** What a worker thread is given to load (the `load-part` pool task). */
-export interface LoadPartInput {
+/** A part read from a range of a file, with the range's first byte: parts join in file order. */
+export type RangePart = PartResult & { readonly start: number };
+
+/** What a worker thread is given to load (the `load-parts` pool task). */
+export interface LoadPartsInput {
   readonly source: string;
   readonly mapping: FieldMapping;
-  readonly options: Omit<LoadSeriesOptions, 'stdin' | 'onProgress' | 'pool'> & { readonly range: ByteRange };
+  readonly options: Omit<LoadSeriesOptions, 'stdin' | 'onProgress' | 'pool' | 'range' | 'claimed'>;
+  /** The read's ranges, shared by its threads. */
+  readonly ranges: SharedRanges;
+  /** This thread's first range. */
+  readonly index: number;
+  /** The fewest unclaimed bytes worth taking from another thread's range. */
+  readonly least: number;
 }
 
 /**
@@ -79,31 +96,28 @@ export async function parallelRanges(
   const workers = await readingThreads(source, options);
   if (workers <= 1 || info.size === 0) return null;
   const starts = [0];
-  const file = await open(path, 'r');
+  const fd = openSync(path, 'r');
   try {
     // The main thread parses the first range while the workers start: that range has a head start
     // (smaller for a file small enough to be split only because `workers` was given).
     const head = Math.min(HEAD_START_BYTES, info.size / (2 * workers));
     const share = (info.size - head) / workers;
     for (let k = 1; k < workers; k++) {
-      const start = await nextLineStart(file, Math.floor(head + share * k), info.size);
+      const start = nextLineStart(fd, Math.floor(head + share * k), info.size);
       if (start > starts[starts.length - 1]! && start < info.size) starts.push(start);
     }
   } finally {
-    await file.close();
+    closeSync(fd);
   }
   if (starts.length === 1) return null;
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? info.size }));
 }
 
-async function nextLineStart(
-  file: Awaited<ReturnType<typeof open>>,
-  from: number,
-  size: number,
-): Promise<number> {
+/** The first line start at or after `from` in the file `fd` of `size` bytes (`size` for none). */
+function nextLineStart(fd: number, from: number, size: number): number {
   const buffer = Buffer.allocUnsafe(64 * 1024);
   for (let position = from; position < size; position += buffer.length) {
-    const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+    const bytesRead = readSync(fd, buffer, 0, buffer.length, position);
     const nl = buffer.subarray(0, bytesRead).indexOf(NEWLINE);
     if (nl >= 0) return position + nl + 1;
     if (bytesRead === 0) break;
@@ -131,9 +145,12 @@ export async function loadSeriesInWorkers(
   mapping: FieldMapping,
   options: LoadSeriesOptions,
   ranges: readonly ByteRange[],
-  loadHere: (range: ByteRange, onBytes: (bytes: number) => void) => Promise<PartResult>,
+  loadHere: (range: ClaimedRange, onBytes: (bytes: number) => void) => Promise<PartResult>,
 ): Promise<LoadSeriesResult> {
   const total = ranges[ranges.length - 1]!.end;
+  const table = RangeTable.create(ranges, MAX_RANGES);
+  const least = Math.min(LEAST_STOLEN_BYTES, Math.ceil(total / 16));
+  const file = resolve(options.cwd ?? process.cwd(), source);
   const progress = ranges.map(() => 0);
   const report = (i: number) => (bytes: number) => {
     progress[i] = bytes;
@@ -145,13 +162,20 @@ export async function loadSeriesInWorkers(
   const { stdin: _stdin, onProgress: _onProgress, pool: given, ...plain } = options;
   const pool = given && given.size >= ranges.length - 1 ? given : ThreadPool.start(ranges.length - 1);
   try {
-    const parts = await Promise.all(
-      ranges.map((range, i) =>
+    const threads = await Promise.all(
+      ranges.map((_, i) =>
         i === 0
-          ? loadHere(range, report(0))
-          : pool.run(i - 1, 'load-part', { source, mapping, options: { ...plain, range } }, [], report(i)),
+          ? loadRanges(file, table, { index: 0, least }, report(0), loadHere)
+          : pool.run(
+              i - 1,
+              'load-parts',
+              { source, mapping, options: plain, ranges: table.shared, index: i, least },
+              [],
+              report(i),
+            ),
       ),
     );
+    const parts = threads.flat().sort((a, b) => a.start - b.start);
     let documents = 0;
     let lines = 0;
     const refOffsets: number[] = [];
@@ -225,16 +249,64 @@ export function buildSeriesTask(input: BuildSeriesInput): TaskResult<AssetSeries
 }
 
 /**
- * The `load-part` pool task: one byte range loaded on a worker thread into chunks of shared
- * memory, which the calling thread sees without a copy (O(assets) to send).
+ * The `load-parts` pool task: a worker thread's range of a file, then any it takes from other
+ * threads, loaded into chunks of shared memory, which the calling thread sees without a copy
+ * (O(assets) a part to send).
  *
  * @example
- * await loadPartTask({ source, mapping, options: { range } }, (bytes) => {});
+ * await loadPartsTask({ source, mapping, options: {}, ranges: table.shared, index: 1, least: 4 << 20 }, (bytes) => {});
  */
-export async function loadPartTask(
-  task: LoadPartInput,
+export async function loadPartsTask(
+  task: LoadPartsInput,
   onProgress: (bytes: number) => void,
-): Promise<TaskResult<PartResult>> {
-  const value = await readSeriesPart(task.source, task.mapping, { ...task.options, onProgress }, true);
+): Promise<TaskResult<RangePart[]>> {
+  const { source, mapping, options } = task;
+  const value = await loadRanges(
+    resolve(options.cwd ?? process.cwd(), source),
+    RangeTable.of(task.ranges),
+    task,
+    onProgress,
+    (claimed, onBytes) => readSeriesPart(source, mapping, { ...options, claimed, onProgress: onBytes }, true),
+  );
   return { value, transfer: [] };
+}
+
+/**
+ * What each reading thread runs: its own range of `table`, then, as long as another thread's
+ * range has `least` bytes unclaimed, the second half of them (see {@link RangeTable.steal}).
+ *
+ * @param file - the file's path, to find line starts in
+ * @param first - this thread's range, and the fewest bytes worth taking
+ * @param onBytes - the bytes this thread has read, over all its ranges
+ * @returns a part per range read, each with the range's start
+ */
+async function loadRanges(
+  file: string,
+  table: RangeTable,
+  first: { readonly index: number; readonly least: number },
+  onBytes: (bytes: number) => void,
+  load: (range: ClaimedRange, onBytes: (bytes: number) => void) => Promise<PartResult>,
+): Promise<RangePart[]> {
+  const parts: RangePart[] = [];
+  let fd: number | undefined;
+  const lineStart = (offset: number) => {
+    fd ??= openSync(file, 'r');
+    return nextLineStart(fd, offset, Number.POSITIVE_INFINITY);
+  };
+  try {
+    let before = 0;
+    for (
+      let index: number | null = first.index;
+      index !== null;
+      index = table.steal(first.least, lineStart)
+    ) {
+      const part = await load(table.range(index), (bytes) => onBytes(before + bytes));
+      const { start, end } = table.bounds(index);
+      before += end - start;
+      parts.push({ ...part, start });
+    }
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  return parts;
 }

@@ -127,6 +127,11 @@ export async function streamRecords(
     ({ feed, finish, lines } = parser(format, parse, accept, problem));
     feed(head);
   }
+  // Nothing but blank lines: NDJSON still counts them, for the line numbers of a byte range after these.
+  if (feed === undefined && head.length > 0 && (format ?? InputFormat.Ndjson) === InputFormat.Ndjson) {
+    ({ feed, finish, lines } = parser(InputFormat.Ndjson, parse, accept, problem));
+    feed(head);
+  }
   finish();
   return { format: format ?? InputFormat.Ndjson, problems, lines: lines() };
 }

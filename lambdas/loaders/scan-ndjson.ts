@@ -7,6 +7,7 @@ import { canScanFields, FieldScanner, LineVerdict } from './field-scanner.ts';
 import { formatFromPath, InputFormat } from './input-format.ts';
 import type { InputProblem } from './input-problem.ts';
 import type { LoadSeriesOptions } from './load-series.ts';
+import { fixedRange } from './range-table.ts';
 import { STDIN_SOURCE } from './text-source.ts';
 
 /** What one pass over an input, or a byte range of it, added to a series builder. */
@@ -112,8 +113,9 @@ interface ScanContext {
 
 async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promise<RecordPass> {
   const { options, builder } = ctx;
-  const rangeStart = options.range?.start ?? 0;
-  const rangeEnd = Math.min(options.range?.end ?? size, size);
+  const range =
+    options.claimed ?? fixedRange(options.range?.start ?? 0, Math.min(options.range?.end ?? size, size));
+  const rangeStart = range.start;
   // Room for a carried unfinished line, a chunk, the newline sentinel after the last line, and
   // three bytes more, so that the scanner's four-byte reads near the last line stay in the buffer.
   const buffer = Buffer.allocUnsafe(MAX_SCANNED_LINE + CHUNK_BYTES + 4);
@@ -125,16 +127,13 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
   // File offset of buffer[0].
   let offset = rangeStart;
 
-  /**
-   * The exact path over `[start, end)`, whose first line is line `linesBefore + 1` of this range;
-   * `oneLine` when that is all it holds (the exact path counts no lines in text that is all blank).
-   */
-  const handOver = async (start: number, end: number, linesBefore: number, oneLine = false) => {
+  /** The exact path over `[start, end)`, whose first line is line `linesBefore + 1` of this range. */
+  const handOver = async (start: number, end: number, linesBefore: number) => {
     // Starting at the newline before the line keeps the exact reader from taking the line for the
     // start of the file, where it would drop a byte-order mark that is data anywhere else.
     const from = start > 0 ? start - 1 : 0;
     const extra = start - from;
-    const { range: _range, onProgress: _onProgress, ...rest } = options;
+    const { range: _range, onProgress: _onProgress, claimed: _claimed, ...rest } = options;
     const pass = await ctx.exact(
       ctx.source,
       ctx.mapping,
@@ -144,7 +143,7 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
     );
     for (const p of pass.problems) problems.push({ ...p, line: p.line + linesBefore - extra });
     lineLoop.documents += pass.documents;
-    lineLoop.lines = oneLine ? linesBefore + 1 : linesBefore + pass.lines - extra;
+    lineLoop.lines = linesBefore + pass.lines - extra;
   };
   const result = (): RecordPass => ({
     documents: lineLoop.documents,
@@ -155,6 +154,8 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
   });
 
   for (;;) {
+    // Claimed before it is read: another thread may take the range's unclaimed rest.
+    const rangeEnd = range.claim(position, CHUNK_BYTES);
     const want = Math.min(CHUNK_BYTES, rangeEnd - position);
     let bytesRead = 0;
     if (want > 0) {
@@ -166,7 +167,7 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
         bytesRead = readSync(file.fd, buffer, carry, want, position);
       } catch {
         // The exact path reads the rest again and reports the failure in its own words.
-        await handOver(offset, rangeEnd, lineLoop.lines);
+        await handOver(offset, range.rest(), lineLoop.lines);
         return result();
       }
     }
@@ -182,7 +183,7 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
       limit = buffer.lastIndexOf(NEWLINE, total - 1);
       if (limit < 0) {
         if (total > MAX_SCANNED_LINE) {
-          await handOver(offset, rangeEnd, lineLoop.lines);
+          await handOver(offset, range.rest(), lineLoop.lines);
           return result();
         }
         carry = total;
@@ -193,18 +194,18 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
     for (let s = lineLoop.run(buffer, 0, stop, limit); s < stop; s = lineLoop.run(buffer, s, stop, limit)) {
       // An unusual line, counted but not read.
       if (++handovers > MAX_HANDOVERS) {
-        await handOver(offset + s, rangeEnd, lineLoop.lines - 1);
+        await handOver(offset + s, range.rest(), lineLoop.lines - 1);
         return result();
       }
       const next = buffer.indexOf(NEWLINE, s) + 1;
-      await handOver(offset + s, Math.min(offset + next, rangeEnd), lineLoop.lines - 1, true);
+      await handOver(offset + s, Math.min(offset + next, rangeEnd), lineLoop.lines - 1);
       s = next;
     }
     if (atEnd) return result();
     carry = total - stop;
     offset += stop;
     if (carry > MAX_SCANNED_LINE) {
-      await handOver(offset, rangeEnd, lineLoop.lines);
+      await handOver(offset, range.rest(), lineLoop.lines);
       return result();
     }
     buffer.copyWithin(0, stop, total);

@@ -1,5 +1,5 @@
 import { detectBlockTask } from '../cli/detect/detect-block.ts';
-import { buildSeriesTask, loadPartTask } from '../loaders/parallel-load.ts';
+import { buildSeriesTask, loadPartsTask } from '../loaders/parallel-load.ts';
 
 /** What a task gives back: its value, and the buffers to move rather than copy. */
 export interface TaskResult<T> {
@@ -8,14 +8,14 @@ export interface TaskResult<T> {
 }
 
 /**
- * The tasks a pool thread runs, by name: parsing a byte range of a file,
+ * The tasks a pool thread runs, by name: parsing byte ranges of a file,
  * building assets' series from the ranges' parts, and judging a block of assets.
  *
  * @example
  * await POOL_TASKS['detect-block']({ set, job }, () => {});
  */
 export const POOL_TASKS = {
-  'load-part': loadPartTask,
+  'load-parts': loadPartsTask,
   'build-series': buildSeriesTask,
   'detect-block': detectBlockTask,
 } as const;

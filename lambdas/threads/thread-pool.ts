@@ -43,7 +43,7 @@ interface Pending {
  * @example
  * const pool = ThreadPool.start(1);
  * try {
- *   const part = await pool.run(0, 'load-part', task, [], (bytes) => {});
+ *   const parts = await pool.run(0, 'load-parts', task, [], (bytes) => {});
  * } finally {
  *   await pool.close();
  * }

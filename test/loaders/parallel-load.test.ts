@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadSeries } from '../../lambdas/loaders/load-series.ts';
-import { parallelRanges } from '../../lambdas/loaders/parallel-load.ts';
+import { isPiecewise } from '../../lambdas/core/series.ts';
+import { loadSeries, readSeriesPart } from '../../lambdas/loaders/load-series.ts';
+import { loadSeriesInWorkers, parallelRanges } from '../../lambdas/loaders/parallel-load.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
 const MAPPING = Object.freeze({
@@ -78,6 +79,35 @@ describe('loadSeries with worker threads', () => {
       expect(parallel.documents).toBe(single.documents);
     },
   );
+
+  it.each([
+    ['scanned', false],
+    ['read exactly', true],
+  ])('gives what one pass gives when a thread takes from the range of another (%s)', async (_, keepIds) => {
+    // The main thread's range is one line: it takes from the worker's range before that starts.
+    const firstLine = readFileSync(path).indexOf(0x0a) + 1;
+    const size = statSync(path).size;
+    const options = { workers: 2, keepIds, piecewise: true };
+    const single = await loadSeries(path, MAPPING, { workers: 1, keepIds });
+    const parallel = await loadSeriesInWorkers(
+      path,
+      MAPPING,
+      options,
+      [
+        { start: 0, end: firstLine },
+        { start: firstLine, end: size },
+      ],
+      (claimed, onProgress) => readSeriesPart(path, MAPPING, { ...options, claimed, onProgress }, true),
+    );
+    expect(parallel.set.series).toEqual(single.set.series);
+    expect(parallel.problems).toEqual(single.problems);
+    expect(parallel.ids).toEqual(single.ids);
+    expect(parallel.documents).toBe(single.documents);
+    // More parts than the two ranges: some were split.
+    expect(
+      isPiecewise(parallel.set) && Math.max(...parallel.set.pieces.map((p) => p.pieces.length)),
+    ).toBeGreaterThan(2);
+  });
 
   it('reports an unreadable file as an input error from the worker path too', async () => {
     await expect(loadSeries(join(dir, 'missing.ndjson'), MAPPING, { workers: 2 })).rejects.toThrow(

@@ -91,12 +91,10 @@ describe('scanNdjson', () => {
     expect(await loadSeriesPart(path, MAPPING)).toEqual(await exactly(path));
   });
 
-  it('counts the lines of an all-blank input, which the exact path leaves at 0, and nothing else', async () => {
+  it('counts the lines of an all-blank input as the exact path does, and nothing else', async () => {
     const path = file('\n \n\t\n');
-    const { lines, ...rest } = await loadSeriesPart(path, MAPPING);
-    const { lines: exactLines, ...exactRest } = await exactly(path);
-    expect([lines, exactLines]).toEqual([3, 0]);
-    expect(rest).toEqual(exactRest);
+    expect(await loadSeriesPart(path, MAPPING)).toEqual(await exactly(path));
+    expect((await loadSeriesPart(path, MAPPING)).lines).toBe(3);
   });
 
   it('gives exactly what the exact path gives over a byte range, line numbers counted from its start', async () => {

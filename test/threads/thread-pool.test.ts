@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../lambdas/cli/command.ts';
 import { type DetectJob, detectBlock } from '../../lambdas/cli/detect/detect-block.ts';
 import { piecewiseSeriesSet, SeriesBuilder } from '../../lambdas/core/series.ts';
+import { RangeTable } from '../../lambdas/loaders/range-table.ts';
 import { seriesBuffers, ThreadPool } from '../../lambdas/threads/thread-pool.ts';
 
 const HOUR = 3_600_000;
@@ -94,17 +95,20 @@ describe('ThreadPool', () => {
       const task = {
         source: join(dir, 'missing.ndjson'),
         mapping: { assetField: 'coin_id', timeField: 'timestamp', metrics: ['volume'] },
-        options: { range: { start: 0, end: 10 } },
+        options: {},
+        ranges: RangeTable.create([{ start: 0, end: 10 }], 1).shared,
+        index: 0,
+        least: 1,
       };
-      await expect(pool.run(0, 'load-part', task)).rejects.toBeInstanceOf(InputError);
+      await expect(pool.run(0, 'load-parts', task)).rejects.toBeInstanceOf(InputError);
       const file = join(dir, 'one.ndjson');
       writeFileSync(file, '{"coin_id":"a","timestamp":"2024-01-01T00:00:00Z","volume":1}\n');
-      const part = await pool.run(0, 'load-part', {
+      const parts = await pool.run(0, 'load-parts', {
         ...task,
         source: file,
-        options: { range: { start: 0, end: 62 } },
+        ranges: RangeTable.create([{ start: 0, end: 62 }], 1).shared,
       });
-      expect(part.part.observations).toBe(1);
+      expect(parts.map((p) => [p.start, p.part.observations])).toEqual([[0, 1]]);
     } finally {
       await pool.close();
     }
