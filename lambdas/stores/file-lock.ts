@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { open, readFile, rm } from 'node:fs/promises';
+import { link, readFile, rm, writeFile } from 'node:fs/promises';
 
 /** Thrown when another live process holds a store's lock. */
 export class StoreLockedError extends Error {
@@ -27,10 +28,11 @@ export function processAlive(pid: number): boolean {
 }
 
 /**
- * Takes an exclusive lock file holding this process's id, created with
- * `O_EXCL` so that of two racing processes exactly one wins. A lock whose
- * process is gone (a killed run) is stale and taken over; one held by a live
- * process — this one included — is refused with {@link StoreLockedError}.
+ * Takes an exclusive lock file holding this process's id, created whole (a
+ * hard link to a file already written) so that of racing processes exactly one
+ * wins and the others read its id. A lock whose process is gone (a killed run)
+ * is stale and taken over; one held by a live process — this one included — is
+ * refused with {@link StoreLockedError}.
  * The lock is released on {@link FileLock.release} or when the process exits.
  *
  * @param path - the lock file, e.g. `docs.ndjson.lock`
@@ -61,21 +63,26 @@ export async function acquireFileLock(path: string): Promise<FileLock> {
   };
 }
 
-/** Creates the lock file with this process's id; `false` when it exists already. */
+/**
+ * Creates the lock file with this process's id; `false` when it exists already. The file appears
+ * whole: written under a name of its own, then hard-linked to `path` (which fails when `path`
+ * exists). Opened with `O_EXCL` and written afterwards, it was empty for a moment, and another run
+ * that read it then took it for a stale lock, removed it and took the lock too: two of six runs
+ * started together held it at once.
+ */
 async function create(path: string): Promise<boolean> {
-  let handle: Awaited<ReturnType<typeof open>>;
+  // A temporary's name as the file store's (`<file>.<pid>.<random>.tmp`): one a killed run left is removed.
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    handle = await open(path, 'wx');
+    await writeFile(temp, `${process.pid}\n`);
+    await link(temp, path);
+    return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw e;
-  }
-  try {
-    await handle.writeFile(`${process.pid}\n`);
   } finally {
-    await handle.close();
+    await rm(temp, { force: true });
   }
-  return true;
 }
 
 async function holder(path: string): Promise<number | undefined> {
