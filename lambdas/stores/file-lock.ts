@@ -43,12 +43,7 @@ export function processAlive(pid: number): boolean {
  * try { … } finally { await lock.release(); }
  */
 export async function acquireFileLock(path: string): Promise<FileLock> {
-  if (!(await create(path))) {
-    const pid = await holder(path);
-    if (pid !== undefined && processAlive(pid)) throw lockedBy(path, pid);
-    await rm(path, { force: true });
-    if (!(await create(path))) throw lockedBy(path, await holder(path));
-  }
+  if (!(await create(path))) await takeOver(path);
   let held = true;
   // Synchronous at exit, so a run that ends without closing its store leaves no lock behind.
   const onExit = () => rmSync(path, { force: true });
@@ -61,6 +56,35 @@ export async function acquireFileLock(path: string): Promise<FileLock> {
       await rm(path, { force: true });
     },
   };
+}
+
+/**
+ * Takes over the lock at `path` if its process is gone. Runs that find the same stale lock at once
+ * take turns through a second lock, `<path>.break`, so that only one removes it: each removed it
+ * and linked its own before, and the second removal could hit the first's new lock. A break lock
+ * whose process is gone (killed while taking over) is removed and tried once more.
+ *
+ * @throws {@link StoreLockedError} when a live process holds the lock or is taking it over
+ */
+async function takeOver(path: string): Promise<void> {
+  const stale = await holder(path);
+  if (stale !== undefined && processAlive(stale)) throw lockedBy(path, stale);
+  const breaker = `${path}.break`;
+  if (!(await create(breaker))) {
+    const breaking = await holder(breaker);
+    if (breaking !== undefined && processAlive(breaking)) throw lockedBy(path, breaking);
+    await rm(breaker, { force: true });
+    if (!(await create(breaker))) throw lockedBy(path, await holder(breaker));
+  }
+  try {
+    // Taken over already by a run that held the break lock before this one?
+    const now = await holder(path);
+    if (now !== stale && now !== undefined && processAlive(now)) throw lockedBy(path, now);
+    await rm(path, { force: true });
+    if (!(await create(path))) throw lockedBy(path, await holder(path));
+  } finally {
+    await rm(breaker, { force: true });
+  }
 }
 
 /**

@@ -43,6 +43,24 @@ describe('acquireFileLock', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('lets exactly one of several processes take over a stale lock at once', async () => {
+    for (let round = 0; round < 3; round++) {
+      const path = join(dir, `stale-${round}.lock`);
+      // A pid no process has (above the kernel's limit): a killed run's lock.
+      writeFileSync(path, '4194305\n');
+      const start = String(Date.now() + 1500);
+      const outcomes = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD, path, start]).then(
+            (r) => r.stdout.trim(),
+          ),
+        ),
+      );
+      expect(outcomes.sort()).toEqual(['held', ...Array(4).fill('refused, holder named')].sort());
+    }
+    expect(readdirSync(dir).filter((f) => f.startsWith('stale'))).toEqual([]);
+  });
+
   it('refuses a lock this process holds, takes over one whose process is gone, and leaves no lock when released', async () => {
     const path = join(dir, 'own.lock');
     const lock = await acquireFileLock(path);
