@@ -522,12 +522,7 @@ export function isPiecewise(set: SeriesSet): set is PiecewiseSeriesSet {
  * piecesHaveValue(set.pieces, set.metrics.length, 0);
  */
 export function piecesHaveValue(pieces: readonly SeriesPieces[], metricCount: number, m: number): boolean {
-  const stride = metricCount + 2;
-  for (const p of pieces)
-    for (const { chunks } of p.pieces)
-      for (const chunk of chunks)
-        for (let at = 2 + m; at < chunk.length; at += stride) if (!Number.isNaN(chunk[at]!)) return true;
-  return false;
+  return someField(pieces, metricCount, 2 + m, (v) => !Number.isNaN(v));
 }
 
 /**
@@ -539,11 +534,25 @@ export function piecesHaveValue(pieces: readonly SeriesPieces[], metricCount: nu
  * newestPieceTime(set.pieces, set.metrics.length);
  */
 export function newestPieceTime(pieces: readonly SeriesPieces[], metricCount: number): number {
-  const stride = metricCount + 2;
   let newest = Number.NEGATIVE_INFINITY;
+  someField(pieces, metricCount, 0, (t) => {
+    newest = Math.max(newest, t);
+    return false;
+  });
+  return newest;
+}
+
+/** Whether `test` holds for field `field` (0 time, 1 ref, 2… values) of any observation; stops at the first. */
+function someField(
+  pieces: readonly SeriesPieces[],
+  metricCount: number,
+  field: number,
+  test: (v: number) => boolean,
+): boolean {
+  const stride = metricCount + 2;
   for (const p of pieces)
     for (const { chunks } of p.pieces)
       for (const chunk of chunks)
-        for (let at = 0; at < chunk.length; at += stride) newest = Math.max(newest, chunk[at]!);
-  return newest;
+        for (let at = field; at < chunk.length; at += stride) if (test(chunk[at]!)) return true;
+  return false;
 }

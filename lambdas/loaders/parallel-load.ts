@@ -127,9 +127,11 @@ function nextLineStart(fd: number, from: number, size: number): number {
 
 /**
  * Loads the first byte range on this thread (`loadHere`) and each other one on
- * a thread of `options.pool` (or of a pool started for this load), and joins
- * the parts into the result a single pass would give: refs and `ids` in input
- * order, problem line numbers continuing across ranges, series merged stably by time.
+ * a thread of `options.pool` (or of a pool started for this load) — a thread
+ * done with its range then takes half of another's unclaimed rest (see
+ * {@link RangeTable}) — and joins the parts, in file order, into the result a
+ * single pass would give: refs and `ids` in input order, problem line numbers
+ * continuing across ranges, series merged stably by time.
  *
  * Parsing JSON is most of the work of reading NDJSON, and it parallelises
  * perfectly across line-aligned ranges. The parts' chunks are in shared memory,
@@ -138,7 +140,7 @@ function nextLineStart(fd: number, from: number, size: number): number {
  * `options.piecewise` they are left as pieces for the caller to lay out.
  *
  * @example
- * await loadSeriesInWorkers('big.ndjson', mapping, {}, ranges, (range, onBytes) => readSeriesPart(...));
+ * await loadSeriesInWorkers('big.ndjson', mapping, {}, ranges, (claimed, onBytes) => readSeriesPart(...));
  */
 export async function loadSeriesInWorkers(
   source: string,

@@ -60,7 +60,7 @@ export class RangeTable {
    * A table of `ranges` (consecutive, line-aligned), with room for `capacity` ranges in all.
    *
    * @example
-   * RangeTable.create([{ start: 0, end: 100 }], 4).size; // 1
+   * RangeTable.create([{ start: 0, end: 100 }], 4).bounds(0); // { start: 0, end: 100 }
    */
   static create(ranges: readonly ByteRange[], capacity: number): RangeTable {
     const slots = Math.max(capacity, ranges.length);
@@ -88,11 +88,6 @@ export class RangeTable {
   /** The shared memory, to send to another thread. */
   get shared(): SharedRanges {
     return { state: this.#state, bounds: this.#bounds };
-  }
-
-  /** Ranges in use. */
-  get size(): number {
-    return this.#locked(() => this.#state[USED]!);
   }
 
   /** Range `index` as it stands: where it starts and ends. */

@@ -112,6 +112,10 @@ export async function streamRecords(
   let finish = () => {};
   let lines = () => 0;
   let head = '';
+  const begin = (parsed: InputFormat) => {
+    ({ feed, finish, lines } = parser(parsed, parse, accept, problem));
+    feed(head);
+  };
   for await (const text of chunks) {
     if (feed !== undefined) {
       feed(text);
@@ -124,14 +128,11 @@ export async function streamRecords(
     const sniffed = sniffFormat(head);
     if (format === undefined) format = sniffed;
     else if (format === InputFormat.Json && sniffed === InputFormat.Ndjson) format = InputFormat.Ndjson;
-    ({ feed, finish, lines } = parser(format, parse, accept, problem));
-    feed(head);
+    begin(format);
   }
   // Nothing but blank lines: NDJSON still counts them, for the line numbers of a byte range after these.
-  if (feed === undefined && head.length > 0 && (format ?? InputFormat.Ndjson) === InputFormat.Ndjson) {
-    ({ feed, finish, lines } = parser(InputFormat.Ndjson, parse, accept, problem));
-    feed(head);
-  }
+  if (feed === undefined && head.length > 0 && (format ?? InputFormat.Ndjson) === InputFormat.Ndjson)
+    begin(InputFormat.Ndjson);
   finish();
   return { format: format ?? InputFormat.Ndjson, problems, lines: lines() };
 }

@@ -62,29 +62,33 @@ export async function acquireFileLock(path: string): Promise<FileLock> {
  * Takes over the lock at `path` if its process is gone. Runs that find the same stale lock at once
  * take turns through a second lock, `<path>.break`, so that only one removes it: each removed it
  * and linked its own before, and the second removal could hit the first's new lock. A break lock
- * whose process is gone (killed while taking over) is removed and tried once more.
+ * whose process is gone (killed while taking over) is replaced the same way, once.
  *
  * @throws {@link StoreLockedError} when a live process holds the lock or is taking it over
  */
 async function takeOver(path: string): Promise<void> {
-  const stale = await holder(path);
-  if (stale !== undefined && processAlive(stale)) throw lockedBy(path, stale);
+  // Refused before touching the break lock, naming the lock's own holder.
+  const holding = await holder(path);
+  if (holding !== undefined && processAlive(holding)) throw lockedBy(path, holding);
   const breaker = `${path}.break`;
-  if (!(await create(breaker))) {
-    const breaking = await holder(breaker);
-    if (breaking !== undefined && processAlive(breaking)) throw lockedBy(path, breaking);
-    await rm(breaker, { force: true });
-    if (!(await create(breaker))) throw lockedBy(path, await holder(breaker));
-  }
+  if (!(await create(breaker))) await replaceIfGone(breaker, path);
   try {
-    // Taken over already by a run that held the break lock before this one?
-    const now = await holder(path);
-    if (now !== stale && now !== undefined && processAlive(now)) throw lockedBy(path, now);
-    await rm(path, { force: true });
-    if (!(await create(path))) throw lockedBy(path, await holder(path));
+    // Read again: a run that held the break lock before this one may have taken the lock over.
+    await replaceIfGone(path, path);
   } finally {
     await rm(breaker, { force: true });
   }
+}
+
+/**
+ * Replaces the lock file `file` (if it is still there) with this process's unless a live process holds it;
+ * refusals name the store's lock `path`.
+ */
+async function replaceIfGone(file: string, path: string): Promise<void> {
+  const pid = await holder(file);
+  if (pid !== undefined && processAlive(pid)) throw lockedBy(path, pid);
+  await rm(file, { force: true });
+  if (!(await create(file))) throw lockedBy(path, await holder(file));
 }
 
 /**

@@ -12,7 +12,7 @@ export interface TaskResult<T> {
  * building assets' series from the ranges' parts, and judging a block of assets.
  *
  * @example
- * await POOL_TASKS['detect-block']({ set, job }, () => {});
+ * await POOL_TASKS['detect-block']({ metrics, block: { series }, job }, () => {});
  */
 export const POOL_TASKS = {
   'load-parts': loadPartsTask,

@@ -25,38 +25,36 @@ try {
 }
 `;
 
+/** Five processes taking the lock at `path` at the same moment: how each fared, sorted. */
+async function race(path: string): Promise<string[]> {
+  const start = String(Date.now() + 1500);
+  const outcomes = await Promise.all(
+    Array.from({ length: 5 }, () =>
+      run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD, path, start]).then((r) =>
+        r.stdout.trim(),
+      ),
+    ),
+  );
+  return outcomes.sort();
+}
+
+const ONE_HELD = ['held', ...Array(4).fill('refused, holder named')].sort();
+// A pid no process has (above the kernel's limit): a killed run's lock.
+const GONE = '4194305\n';
+
 describe('acquireFileLock', () => {
   it('gives the lock to exactly one of several processes taking it at once; the others are told who holds it', async () => {
-    for (let round = 0; round < 3; round++) {
-      const path = join(dir, `race-${round}.lock`);
-      const start = String(Date.now() + 1500);
-      const outcomes = await Promise.all(
-        Array.from({ length: 5 }, () =>
-          run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD, path, start]).then(
-            (r) => r.stdout.trim(),
-          ),
-        ),
-      );
-      expect(outcomes.sort()).toEqual(['held', ...Array(4).fill('refused, holder named')].sort());
-    }
+    for (let round = 0; round < 3; round++)
+      expect(await race(join(dir, `race-${round}.lock`))).toEqual(ONE_HELD);
     // No temporaries left behind.
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.startsWith('race'))).toEqual([]);
   });
 
   it('lets exactly one of several processes take over a stale lock at once', async () => {
     for (let round = 0; round < 3; round++) {
       const path = join(dir, `stale-${round}.lock`);
-      // A pid no process has (above the kernel's limit): a killed run's lock.
-      writeFileSync(path, '4194305\n');
-      const start = String(Date.now() + 1500);
-      const outcomes = await Promise.all(
-        Array.from({ length: 5 }, () =>
-          run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD, path, start]).then(
-            (r) => r.stdout.trim(),
-          ),
-        ),
-      );
-      expect(outcomes.sort()).toEqual(['held', ...Array(4).fill('refused, holder named')].sort());
+      writeFileSync(path, GONE);
+      expect(await race(path)).toEqual(ONE_HELD);
     }
     expect(readdirSync(dir).filter((f) => f.startsWith('stale'))).toEqual([]);
   });
@@ -67,8 +65,7 @@ describe('acquireFileLock', () => {
     await expect(acquireFileLock(path)).rejects.toThrow(StoreLockedError);
     await expect(acquireFileLock(path)).rejects.toThrow(/in use by this process/);
     await lock.release();
-    // A pid no process has (above the kernel's limit): a killed run's lock.
-    writeFileSync(path, '4194305\n');
+    writeFileSync(path, GONE);
     const taken = await acquireFileLock(path);
     await taken.release();
     await taken.release();
