@@ -7,12 +7,12 @@ import {
   copy,
   ISO_CHARS,
   NUMBER_CHARS,
-  PrintedNumbers,
   put,
   putAscii,
   putText,
   utf8,
 } from './json-bytes.ts';
+import { putJsonNumber } from './json-number.ts';
 import type { RollingResult } from './rolling-detector.ts';
 import type { AssetSeries } from './series.ts';
 
@@ -29,8 +29,8 @@ const LOW = utf8(',"direction":"low","score":');
 const NULL_END = utf8('null}');
 
 const FENCE_KEYS = [Q1, Q3, LOWER, UPPER];
-// A point's plan: bit `1 << f` when fence `f` (of FENCE_KEYS) is new, printed from the result's
-// number text, rather than a repeat of the previous point's, copied from its bytes.
+// A point's plan: bit `1 << f` when fence `f` (of FENCE_KEYS) is new, printed, rather than a
+// repeat of the previous point's, copied from its bytes.
 const NEW_FENCES = (1 << FENCE_KEYS.length) - 1;
 const HAS_SCORE = 1 << FENCE_KEYS.length;
 
@@ -40,12 +40,11 @@ const POINT_TAIL_BYTES =
 
 /**
  * Prints rolling-mode results as `JSON.stringify(rollingResultJson(r))` does, byte for byte, but
- * straight to UTF-8 and about twice as fast, for reports of millions of points. Formatting
+ * straight to UTF-8 and several times as fast, for reports of millions of points. Formatting
  * numbers is what costs, so each number is formatted once at most: a point's head (timestamp and
  * value) once per series and metric for all its timeframes; a fence equal to the previous point's
- * (common: windows slide one point at a time) by copying that point's bytes; the rest by one
- * `JSON.stringify` of an array per result, which prints NaN and ±Infinity as `null` and -0 as `0`
- * exactly as for the object, and faster than `String(number)`.
+ * (common: windows slide one point at a time) by copying that point's bytes; the rest by
+ * `putJsonNumber`, which prints NaN and ±Infinity as `null` and -0 as `0` exactly as for the object.
  *
  * Keeps the heads of the series it printed last: results of one series should come together, as
  * `detectRolling` gives them, or their heads are printed again.
@@ -63,8 +62,6 @@ export class RollingJsonWriter {
   #heads: (Int32Array | undefined)[] = [];
   #headsEnd = 0;
   #plan = new Uint8Array(1024);
-  readonly #numbers = new PrintedNumbers();
-  readonly #newNumbers: number[] = [];
   /** `[start, end)` in the buffer of each fence of the point last printed, its key included. */
   readonly #lastFences = new Int32Array(2 * FENCE_KEYS.length);
   /** The fences of the point last planned. */
@@ -84,9 +81,9 @@ export class RollingJsonWriter {
   entry(r: RollingResult): Uint8Array {
     const heads = this.#headsOf(r);
     const n = heads.length - 1;
-    this.#planNumbers(r, n);
-    const numbers = this.#numbers;
-    const plan = this.#plan;
+    const plan = this.#planOf(r, n);
+    const fenceValues = [r.q1, r.q3, r.lower, r.upper];
+    const { score } = r;
     const header = `{"asset":${JSON.stringify(r.asset)},"metric":${JSON.stringify(r.metric)},"timeframe":${JSON.stringify(r.timeframe)},"closed":${JSON.stringify(r.closed)},"points":[`;
     const start = this.#headsEnd;
     this.#reserve(start + header.length * 3 + n * POINT_TAIL_BYTES + heads[n]! - heads[0]! + 2);
@@ -117,7 +114,7 @@ export class RollingJsonWriter {
           const prior = last[2 * f]!;
           last[2 * f] = p;
           if (m & (1 << f)) {
-            p = numbers.next(b, put(b, FENCE_KEYS[f]!, p));
+            p = putJsonNumber(b, fenceValues[f]![i]!, put(b, FENCE_KEYS[f]!, p));
           } else p = copy(b, prior, last[2 * f + 1]!, p);
           last[2 * f + 1] = p;
         }
@@ -126,7 +123,7 @@ export class RollingJsonWriter {
       }
       if (m & HAS_SCORE) {
         p = put(b, d === DirectionCode.High ? HIGH : d === DirectionCode.Low ? LOW : NO_DIRECTION, p);
-        p = numbers.next(b, p);
+        p = putJsonNumber(b, score[i]!, p);
         b[p++] = CLOSE_BRACE;
       } else if (d === DirectionCode.High) p = put(b, NULL_END, put(b, HIGH, p));
       else if (d === DirectionCode.Low) p = put(b, NULL_END, put(b, LOW, p));
@@ -141,12 +138,10 @@ export class RollingJsonWriter {
     return b.subarray(start, p);
   }
 
-  /** Marks in the plan which numbers of each point are new and prints those, in order. */
-  #planNumbers(r: RollingResult, n: number): void {
+  /** Which numbers of each point are new: its fences that differ from the point before, its score. */
+  #planOf(r: RollingResult, n: number): Uint8Array {
     if (this.#plan.length < n) this.#plan = new Uint8Array(2 * n);
     const plan = this.#plan;
-    const numbers = this.#newNumbers;
-    numbers.length = 0;
     const { score } = r;
     const fences = [r.q1, r.q3, r.lower, r.upper];
     // NaN equals nothing: the first point's fences are always new. -0 === 0, and both print as `0`.
@@ -157,18 +152,13 @@ export class RollingJsonWriter {
         const x = fences[f]![i]!;
         if (x !== last[f]) {
           m |= 1 << f;
-          numbers.push(x);
           last[f] = x;
         }
       }
-      const s = score[i]!;
-      if (!Number.isNaN(s)) {
-        m |= HAS_SCORE;
-        numbers.push(s);
-      }
+      if (!Number.isNaN(score[i]!)) m |= HAS_SCORE;
       plan[i] = m;
     }
-    this.#numbers.print(numbers);
+    return plan;
   }
 
   /** Point `i`'s head `{"timestamp":…,"value":…` spans `[heads[i], heads[i + 1])` of the buffer. */
@@ -181,8 +171,7 @@ export class RollingJsonWriter {
     let heads = this.#heads[r.metricIndex];
     if (heads !== undefined) return heads;
     const times = seriesIsoTimes(r.series);
-    const values = this.#numbers;
-    values.print(Array.from(r.series.values[r.metricIndex]!));
+    const values = r.series.values[r.metricIndex]!;
     heads = new Int32Array(times.length + 1);
     let end = this.#headsEnd;
     this.#reserve(end + times.length * (TIMESTAMP.length + ISO_CHARS + VALUE.length + NUMBER_CHARS));
@@ -191,7 +180,7 @@ export class RollingJsonWriter {
     for (let i = 0; i < times.length; i++) {
       end = put(b, TIMESTAMP, end);
       // ISO times are ASCII with nothing to escape.
-      end = values.next(b, put(b, VALUE, putAscii(b, times[i]!, end)));
+      end = putJsonNumber(b, values[i]!, put(b, VALUE, putAscii(b, times[i]!, end)));
       heads[i + 1] = end;
     }
     this.#headsEnd = end;

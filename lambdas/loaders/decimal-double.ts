@@ -1,17 +1,5 @@
-const MAX_POWER = 22;
-/** Exact powers of ten: 10^k is a double for k ≤ 22 (5^22 < 2^53). */
-const POW10 = Array.from({ length: MAX_POWER + 1 }, (_, i) => Number(`1e${i}`));
-/** Veltkamp's splitter for binary64: 2^27 + 1. */
-const SPLITTER = 134_217_729;
-/** The powers of ten split into high and low halves once, for the exact products. */
-const POW10_HIGH = POW10.map((x) => SPLITTER * x - (SPLITTER * x - x));
-const POW10_LOW = POW10.map((x, i) => x - POW10_HIGH[i]!);
-/** A double's bits, to read its exponent: `ulp(x)` without `Math.log2`. */
-const BITS = new Float64Array(1);
-const WORDS = new Uint32Array(BITS.buffer);
-const HIGH_WORD = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f ? 1 : 0;
-/** 2^(e - 1075) for each biased exponent e: the unit in the last place of a double of that exponent. */
-const ULP = Float64Array.from({ length: 2047 }, (_, e) => 2 ** (Math.max(e, 1) - 1075));
+import { MAX_EXACT_POWER, POW10, symmetricExponent, twoProductError, ULP } from '../core/binary64.ts';
+
 /**
  * Relative bound used to call a result safe: the computed quotient is within about 2^-103 of the
  * exact one (see {@link decimalQuotient}); 2^-100 leaves a factor of 8.
@@ -63,7 +51,7 @@ const MANTISSA_LIMIT = 1e19;
 export function decimalQuotient(io: Float64Array, k: number): boolean {
   const approx = io[0]!;
   const low32 = io[1]!;
-  if (!(approx < MANTISSA_LIMIT) || k < 0 || k > MAX_POWER) return false;
+  if (!(approx < MANTISSA_LIMIT) || k < 0 || k > MAX_EXACT_POWER) return false;
   // m = nh + nl exactly: the difference is small, and Fast2Sum is exact for |approx| >= |difference|.
   // `x | 0` is x modulo 2^32 for any integer-valued double, so the difference is that of the low words.
   const difference = (low32 - (approx | 0)) | 0;
@@ -82,25 +70,9 @@ export function decimalQuotient(io: Float64Array, k: number): boolean {
   const q2 = (nh - ph - pl + nl) / divisor;
   const z = q1 + q2;
   const w = q2 - (z - q1);
-  BITS[0] = z;
-  const word = WORDS[HIGH_WORD]!;
+  const e = symmetricExponent(z);
   // A power of two has a closer neighbour below than above: leave it to Number().
-  if ((word & 0xfffff) === 0 && WORDS[1 - HIGH_WORD] === 0) return false;
-  const ulp = ULP[(word >>> 20) & 0x7ff]!;
-  if (!(Math.abs(w) < ulp / 2 - MARGIN * z)) return false;
+  if (e === 0 || !(Math.abs(w) < ULP[e]! / 2 - MARGIN * z)) return false;
   io[0] = z;
   return true;
-}
-
-/**
- * The exact error of `product = fl(a · 10^k)`: Dekker's two-product (binary64, no fused
- * multiply-add), with the power of ten split in advance.
- */
-function twoProductError(a: number, k: number, product: number): number {
-  const c = SPLITTER * a;
-  const ah = c - (c - a);
-  const al = a - ah;
-  const bh = POW10_HIGH[k]!;
-  const bl = POW10_LOW[k]!;
-  return ah * bh - product + ah * bl + al * bh + al * bl;
 }
