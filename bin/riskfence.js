@@ -5,7 +5,7 @@
 // or when there is no build (a checkout where `npm run build:cli` has not run).
 import { existsSync } from 'node:fs';
 
-const built = new URL('../dist/cli/main.js', import.meta.url);
+const built = new URL('../dist/cli/main.mjs', import.meta.url);
 let cli;
 if (process.env.RISKFENCE_FROM_SOURCE === '1' || !existsSync(built)) {
   const { register } = await import('tsx/esm/api');

@@ -27,7 +27,7 @@ const sourceLocations = {
       if (WORKER_ENTRY_MODULE.test(args.path)) {
         return {
           loader: 'ts',
-          contents: "export const POOL_WORKER_ENTRY = new URL('./pool-worker.js', import.meta.url);\n",
+          contents: "export const POOL_WORKER_ENTRY = new URL('./pool-worker.mjs', import.meta.url);\n",
         };
       }
       const text = await readFile(args.path, 'utf8');
@@ -64,6 +64,9 @@ try {
     bundle: true,
     splitting: true,
     format: 'esm',
+    // `.mjs` says ES module by itself: Node.js looks for no package.json to learn the type of each
+    // of the ~40 files `detect` loads (~5 ms of its start).
+    outExtension: { '.js': '.mjs' },
     platform: 'node',
     target: 'node20',
     sourcemap: 'linked',
