@@ -86,13 +86,20 @@ export function profileBreakdown(args: readonly string[]): ThreadBreakdown[] {
     const files = readdirSync(dir)
       .filter((f) => f.endsWith('.cpuprofile'))
       .sort((a, b) => threadOf(a) - threadOf(b));
-    return files.map((f, i) =>
+    const rows = files.map((f, i) =>
       breakdown(
         i === 0 ? 'main' : `worker ${i}`,
         JSON.parse(readFileSync(join(dir, f), 'utf8')) as Profile,
         maps,
       ),
     );
+    // With no source map found for the build's files every sample lands in 'other': fail, not print zeros.
+    if (rows.every((r) => SOURCE_PHASES.every(([, phase]) => r.ms[phase] === 0))) {
+      throw new Error(
+        'profile: no sample was traced to a source file (are the source maps beside the build?)',
+      );
+    }
+    return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -158,7 +165,7 @@ class SourceMaps {
   #load(url: string): SourceMap | null {
     if (!this.#maps.has(url)) {
       let map: SourceMap | null = null;
-      if (url.startsWith('file://') && url.endsWith('.js')) {
+      if (url.startsWith('file://') && /\.m?js$/.test(url)) {
         try {
           map = new SourceMap(JSON.parse(readFileSync(new URL(`${url}.map`), 'utf8')));
         } catch {
