@@ -24,7 +24,7 @@ import type { CoreBenchResult } from './core-bench.ts';
 import { type DatasetSpec, datasetEnd, ensureDataset } from './generate.ts';
 import type { HandlerBenchResult } from './handler-bench.ts';
 import { describeMachine } from './machine.ts';
-import { median, type ProcessRun, runNode, runProcess } from './measure.ts';
+import { median, type ProcessRun, runNode, runProcess, warmPageCache } from './measure.ts';
 import { PEERS, type Peer, type PeerRun, runPeer } from './peers.ts';
 import { PHASES, profileBreakdown } from './profile-breakdown.ts';
 import type { ScanLimitResult } from './scan-limit.ts';
@@ -239,7 +239,10 @@ function versusPeers(mode: 'window' | 'rolling', spec: DatasetSpec): void {
   ];
   for (let i = 0; i < runs; i++) {
     log(`${mode} ${describe(spec)}: run ${i + 1}/${runs}`);
-    for (let k = 0; k < sides.length; k++) sides[(i + k) % sides.length]!();
+    for (let k = 0; k < sides.length; k++) {
+      warmPageCache(file);
+      sides[(i + k) % sides.length]!();
+    }
   }
   if (baseline) beforeAfter(`\`detect\` ${mode}, ${describe(spec)}`, ours, before, outFile);
   const ourFlags = mode === 'window' ? windowReportFlags(outFile) : lineCount(outFile);
@@ -291,8 +294,12 @@ function rollingJson(spec: DatasetSpec): void {
   const before: ProcessRun[] = [];
   const list = Array.from({ length: runs }, (_, i) => {
     log(`rolling --format json ${describe(spec)}: run ${i + 1}/${runs}`);
+    warmPageCache(file);
     const run = runNode(['bin/riskfence.js', ...args], { stdoutFile: outFile });
-    if (baseline) before.push(runBaseline(args, `${outFile}.before`));
+    if (baseline) {
+      warmPageCache(file);
+      before.push(runBaseline(args, `${outFile}.before`));
+    }
     return run;
   });
   if (baseline) beforeAfter(`\`detect\` rolling \`--format json\`, ${describe(spec)}`, list, before, outFile);
@@ -315,6 +322,7 @@ function profile(): void {
   ] as const;
   for (const [mode, spec, args] of runs) {
     log(`profile: ${mode} ${describe(spec)}`);
+    warmPageCache(dataset(spec));
     for (const t of profileBreakdown(['detect', '--input', dataset(spec), ...args])) {
       const cells = PHASES.map((p) => fmtMs(t.ms[p]));
       profileRows.push(`| ${mode}, ${t.thread} | ${cells.join(' | ')} | ${fmtMs(t.totalMs)} |`);
