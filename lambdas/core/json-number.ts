@@ -1,10 +1,10 @@
-import { MAX_EXACT_POWER, POW10, symmetricExponent, twoProductError, ULP } from './binary64.ts';
+import { POW10, symmetricExponent, twoProductError, ULP } from './binary64.ts';
 import { put, putAscii, utf8 } from './json-bytes.ts';
 
 const MINUS = 0x2d;
 const DOT = 0x2e;
 const ZERO = 0x30;
-const NULL = [0x6e, 0x75, 0x6c, 0x6c] as const;
+const NULL = utf8('null');
 /** "00" to "99", two bytes each. */
 const PAIRS = Uint8Array.from(
   { length: 200 },
@@ -68,10 +68,7 @@ export function putJsonNumber(b: Uint8Array, x: number, p: number): number {
   } else if (x === 0) {
     b[p] = ZERO;
     return p + 1;
-  } else {
-    for (let j = 0; j < NULL.length; j++) b[p + j] = NULL[j]!;
-    return p + NULL.length;
-  }
+  } else return put(b, NULL, p);
   return putAscii(b, JSON.stringify(x), p);
 }
 
@@ -82,12 +79,11 @@ function putPositive(b: Uint8Array, x: number, p: number): number {
   const e = symmetricExponent(x);
   if (e === 0) return put(b, POWERS_OF_TWO.get(x)!, p);
   // y = x·10^k in [10^14, 10^15): 15 digits before the point, the shortest candidate's. ⌊log10 x⌋
-  // from the binary exponent is that or one less.
+  // from the binary exponent is that or one less, so y ≥ 10^14 and at most one step too large;
+  // in the fast path's range k is 0…21, an exact power of ten.
   let k = 14 - Math.floor((e - 1023) * LOG10_2);
-  if (k > MAX_EXACT_POWER) return -1;
   let y = x * POW10[k]!;
   if (y >= LIMIT * 10) y = x * POW10[--k]!;
-  else if (y < LIMIT && k < MAX_EXACT_POWER) y = x * POW10[++k]!;
   let a = Math.floor(y);
   // y − a, exactly enough: y + error is x·10^k exactly; y − a is exact (Sterbenz).
   let f = y - a + twoProductError(x, k, y);

@@ -29,10 +29,6 @@ const LOW = utf8(',"direction":"low","score":');
 const NULL_END = utf8('null}');
 
 const FENCE_KEYS = [Q1, Q3, LOWER, UPPER];
-// A point's plan: bit `1 << f` when fence `f` (of FENCE_KEYS) is new, printed, rather than a
-// repeat of the previous point's, copied from its bytes.
-const NEW_FENCES = (1 << FENCE_KEYS.length) - 1;
-const HAS_SCORE = 1 << FENCE_KEYS.length;
 
 // A point's bytes after its head, at most: comma, the four fences, direction and score.
 const POINT_TAIL_BYTES =
@@ -61,10 +57,9 @@ export class RollingJsonWriter {
   /** Per metric: where each point's head starts in the buffer, and where the last ends. */
   #heads: (Int32Array | undefined)[] = [];
   #headsEnd = 0;
-  #plan = new Uint8Array(1024);
   /** `[start, end)` in the buffer of each fence of the point last printed, its key included. */
   readonly #lastFences = new Int32Array(2 * FENCE_KEYS.length);
-  /** The fences of the point last planned. */
+  /** The fences of the point last printed. */
   readonly #lastValues = new Float64Array(FENCE_KEYS.length);
 
   /**
@@ -81,7 +76,6 @@ export class RollingJsonWriter {
   entry(r: RollingResult): Uint8Array {
     const heads = this.#headsOf(r);
     const n = heads.length - 1;
-    const plan = this.#planOf(r, n);
     const fenceValues = [r.q1, r.q3, r.lower, r.upper];
     const { score } = r;
     const header = `{"asset":${JSON.stringify(r.asset)},"metric":${JSON.stringify(r.metric)},"timeframe":${JSON.stringify(r.timeframe)},"closed":${JSON.stringify(r.closed)},"points":[`;
@@ -96,18 +90,29 @@ export class RollingJsonWriter {
     let unflagged = 0;
     let unflaggedEnd = 0;
     const last = this.#lastFences;
+    // NaN equals nothing: the first point's fences are always new. -0 === 0, and both print as `0`.
+    const lastValues = this.#lastValues.fill(Number.NaN);
     const { direction } = r;
     for (let i = 0; i < n; i++) {
       if (i > 0) b[p++] = COMMA;
       p = copy(b, heads[i]!, heads[i + 1]!, p);
-      const m = plan[i]!;
+      // Bit `1 << f` when fence `f` (of FENCE_KEYS) differs from the previous point's: printed, not copied.
+      let m = 0;
+      for (let f = 0; f < FENCE_KEYS.length; f++) {
+        const x = fenceValues[f]![i]!;
+        if (x !== lastValues[f]) {
+          m |= 1 << f;
+          lastValues[f] = x;
+        }
+      }
+      const scored = !Number.isNaN(score[i]!);
       const d = direction[i]!;
-      if (m === 0 && d === DirectionCode.None && unflaggedEnd > 0) {
+      if (m === 0 && !scored && d === DirectionCode.None && unflaggedEnd > 0) {
         p = copy(b, unflagged, unflaggedEnd, p);
         continue;
       }
       const from = p;
-      if ((m & NEW_FENCES) === 0) p = copy(b, fences, fencesEnd, p);
+      if (m === 0) p = copy(b, fences, fencesEnd, p);
       else {
         unflaggedEnd = 0;
         for (let f = 0; f < FENCE_KEYS.length; f++) {
@@ -121,7 +126,7 @@ export class RollingJsonWriter {
         fences = from;
         fencesEnd = p;
       }
-      if (m & HAS_SCORE) {
+      if (scored) {
         p = put(b, d === DirectionCode.High ? HIGH : d === DirectionCode.Low ? LOW : NO_DIRECTION, p);
         p = putJsonNumber(b, score[i]!, p);
         b[p++] = CLOSE_BRACE;
@@ -136,29 +141,6 @@ export class RollingJsonWriter {
     b[p++] = CLOSE_BRACKET;
     b[p++] = CLOSE_BRACE;
     return b.subarray(start, p);
-  }
-
-  /** Which numbers of each point are new: its fences that differ from the point before, its score. */
-  #planOf(r: RollingResult, n: number): Uint8Array {
-    if (this.#plan.length < n) this.#plan = new Uint8Array(2 * n);
-    const plan = this.#plan;
-    const { score } = r;
-    const fences = [r.q1, r.q3, r.lower, r.upper];
-    // NaN equals nothing: the first point's fences are always new. -0 === 0, and both print as `0`.
-    const last = this.#lastValues.fill(Number.NaN);
-    for (let i = 0; i < n; i++) {
-      let m = 0;
-      for (let f = 0; f < fences.length; f++) {
-        const x = fences[f]![i]!;
-        if (x !== last[f]) {
-          m |= 1 << f;
-          last[f] = x;
-        }
-      }
-      if (!Number.isNaN(score[i]!)) m |= HAS_SCORE;
-      plan[i] = m;
-    }
-    return plan;
   }
 
   /** Point `i`'s head `{"timestamp":…,"value":…` spans `[heads[i], heads[i + 1])` of the buffer. */

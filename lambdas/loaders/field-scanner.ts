@@ -1,3 +1,4 @@
+import { MAX_EXACT_POWER, POW10 } from '../core/binary64.ts';
 import type { FieldMapping } from '../core/document-reader.ts';
 import { isNumericTime, parseIsoTimestamp } from '../core/timestamp.ts';
 import { decimalQuotient } from './decimal-double.ts';
@@ -32,8 +33,6 @@ const DIGIT_9 = 0x39;
 /** Nesting deeper than this inside a skipped value is left to the exact path (and its own limits). */
 const MAX_DEPTH = 32;
 const TWO_53 = 2 ** 53;
-/** 10^0 … 10^22: every one exactly representable, so one multiplication or division by them rounds once. */
-const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 /** 10^0 … 10^4 as 32-bit integers, for the mantissa's low word. */
 const SMALL_POW10 = Int32Array.of(1, 10, 100, 1000, 10_000);
 const DATE_KEY = Uint8Array.from('$date', (c) => c.charCodeAt(0));
@@ -566,7 +565,7 @@ export class FieldScanner {
     const e = this.#exponent;
     const negative = b[start] === MINUS;
     // Clinger's fast path: an exact integer and an exact power of ten, so one rounding, as JSON.parse.
-    if (m < TWO_53 && e >= -22 && e <= 22) {
+    if (m < TWO_53 && e >= -MAX_EXACT_POWER && e <= MAX_EXACT_POWER) {
       const v = e >= 0 ? m * POW10[e]! : m / POW10[-e]!;
       out[at] = negative ? -v : v;
       return;

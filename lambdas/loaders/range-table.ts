@@ -103,21 +103,14 @@ export class RangeTable {
    */
   range(index: number): ClaimedRange {
     const at = FIELDS * index;
-    return {
-      start: this.#bounds[at + START]!,
-      claim: (position, want) =>
-        this.#locked(() => {
-          const end = this.#end(index);
-          this.#bounds[at + CLAIMED] = Math.min(end, Math.max(this.#bounds[at + CLAIMED]!, position + want));
-          return end;
-        }),
-      rest: () =>
-        this.#locked(() => {
-          const end = this.#end(index);
-          this.#bounds[at + CLAIMED] = end;
-          return end;
-        }),
-    };
+    const claim = (position: number, want: number) =>
+      this.#locked(() => {
+        const end = this.#end(index);
+        this.#bounds[at + CLAIMED] = Math.min(end, Math.max(this.#bounds[at + CLAIMED]!, position + want));
+        return end;
+      });
+    // The rest is everything up to the end as it stands.
+    return { start: this.#bounds[at + START]!, claim, rest: () => claim(0, Number.POSITIVE_INFINITY) };
   }
 
   /**

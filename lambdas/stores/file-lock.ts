@@ -28,6 +28,29 @@ export function processAlive(pid: number): boolean {
 }
 
 /**
+ * A name for a temporary file beside `path`: `<path>.<pid>.<random>.tmp`, so that one a killed run
+ * left behind is known by its process (see {@link temporaryOwner}) and can be removed.
+ *
+ * @example
+ * temporaryPath('docs.ndjson'); // 'docs.ndjson.4242.9f3a01bc.tmp'
+ */
+export function temporaryPath(path: string): string {
+  return `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+}
+
+/**
+ * The process id in the name of a temporary made by {@link temporaryPath}, or `undefined` for
+ * any other name.
+ *
+ * @example
+ * temporaryOwner('docs.ndjson.4242.9f3a01bc.tmp'); // 4242
+ */
+export function temporaryOwner(name: string): number | undefined {
+  const match = /\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
  * Takes an exclusive lock file holding this process's id, created whole (a
  * hard link to a file already written) so that of racing processes exactly one
  * wins and the others read its id. A lock whose process is gone (a killed run)
@@ -99,8 +122,8 @@ async function replaceIfGone(file: string, path: string): Promise<void> {
  * started together held it at once.
  */
 async function create(path: string): Promise<boolean> {
-  // A temporary's name as the file store's (`<file>.<pid>.<random>.tmp`): one a killed run left is removed.
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  // One a killed run left is removed with the file store's other temporaries.
+  const temp = temporaryPath(path);
   try {
     await writeFile(temp, `${process.pid}\n`);
     await link(temp, path);

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { compileFieldPath } from '../core/field-path.ts';
@@ -17,7 +16,7 @@ import {
   type RunSummary,
   type WriteResult,
 } from './detection-store.ts';
-import { acquireFileLock, type FileLock, processAlive } from './file-lock.ts';
+import { acquireFileLock, type FileLock, processAlive, temporaryOwner, temporaryPath } from './file-lock.ts';
 import { PermanentStoreError, TransientStoreError } from './store-errors.ts';
 import { storedAsOf } from './stored-as-of.ts';
 
@@ -321,19 +320,19 @@ function runKey(asset: unknown, asOf: number, paramsHash: unknown): string {
   return `${String(asset)}\u0000${asOf}\u0000${String(paramsHash)}`;
 }
 
-/** Temporaries are `<file>.<pid>.<random>.tmp`; one whose process is gone was left by a killed run. */
+/** Temporaries (see `temporaryPath`) whose process is gone were left by a killed run. */
 async function removeStaleTemporaries(path: string): Promise<void> {
   const prefix = `${basename(path)}.`;
   const dir = dirname(path);
   for (const name of await readdir(dir).catch(() => [] as string[])) {
-    const match = name.startsWith(prefix) ? /\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name) : null;
-    if (match && !processAlive(Number(match[1]))) await rm(join(dir, name), { force: true });
+    const owner = name.startsWith(prefix) ? temporaryOwner(name) : undefined;
+    if (owner !== undefined && !processAlive(owner)) await rm(join(dir, name), { force: true });
   }
 }
 
 /** Write, fsync, rename, fsync the folder: after a crash the file is the old one or the new one, never a torn one. */
 async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = temporaryPath(path);
   try {
     const handle = await open(temp, 'w');
     try {

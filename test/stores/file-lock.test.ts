@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { acquireFileLock, StoreLockedError } from '../../lambdas/stores/file-lock.ts';
+import {
+  acquireFileLock,
+  StoreLockedError,
+  temporaryOwner,
+  temporaryPath,
+} from '../../lambdas/stores/file-lock.ts';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'riskfence-lock-'));
@@ -70,5 +75,21 @@ describe('acquireFileLock', () => {
     await taken.release();
     await taken.release();
     expect(readdirSync(dir).filter((f) => f.startsWith('own'))).toEqual([]);
+  });
+});
+
+describe('temporaryPath', () => {
+  it('names a temporary beside the file whose process temporaryOwner reads back; other names have none', () => {
+    const a = temporaryPath('/data/docs.ndjson');
+    expect(a.startsWith('/data/docs.ndjson.')).toBe(true);
+    expect(temporaryOwner(a)).toBe(process.pid);
+    expect(temporaryPath('/data/docs.ndjson')).not.toBe(a);
+    for (const name of [
+      'docs.ndjson',
+      'docs.ndjson.lock',
+      'docs.ndjson.12.tmp',
+      'docs.ndjson.x.0badc0de.tmp',
+    ])
+      expect(temporaryOwner(name)).toBeUndefined();
   });
 });
