@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds the `riskfence` CLI and its worker threads into dist/cli/ as plain JavaScript, so that
-// bin/riskfence.js starts without compiling TypeScript. `npm run build:cli` runs it; `prepare`
+// bin/riskfence.js starts without compiling TypeScript, then the WebAssembly kernels into dist/wasm/
+// (tools/build-wasm.mjs). `npm run build:cli` runs it; `prepare`
 // runs it at `npm install`/`npm ci` with --if-possible, where a failed build only warns: the
 // previous build is removed either way, so bin/riskfence.js falls back to the TypeScript
 // sources rather than run JavaScript older than them. Packages stay external (resolved from
@@ -8,6 +9,7 @@
 import { readFile, rename, rm } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { buildWasm } from './build-wasm.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const OUT = 'dist/cli';
@@ -79,6 +81,18 @@ try {
   await rm(at(STAGING), { recursive: true, force: true });
   process.stderr.write(
     `riskfence: CLI build failed, bin/riskfence.js will run the TypeScript sources:\n${e.message}\n`,
+  );
+  if (!ifPossible) process.exitCode = 1;
+}
+try {
+  const wasmStarted = performance.now();
+  await buildWasm();
+  process.stderr.write(
+    `riskfence: WebAssembly kernels built into dist/wasm in ${Math.round(performance.now() - wasmStarted)} ms\n`,
+  );
+} catch (e) {
+  process.stderr.write(
+    `riskfence: WebAssembly kernels build failed, riskfence will run the JavaScript code they stand in for:\n${e.message}\n`,
   );
   if (!ifPossible) process.exitCode = 1;
 }

@@ -62,6 +62,9 @@ export interface RollingResult {
  * @param stream - `{ reuse: true }`: a result's per-point arrays are overwritten by the next
  *   result of the same length. For callers done with each result before asking for the next,
  *   which then allocate (and collect) arrays once per series length rather than once per result.
+ *   `{ engine }`: a {@link RollingEngine} computes each series' arrays (with `reuse`, its own
+ *   views, valid until the next result; without, copies), this module's loop only the series it
+ *   declines.
  * @returns results in order asset, timeframe, metric
  *
  * Complexity: per series of n points and a timeframe whose windows hold at
@@ -81,10 +84,18 @@ export interface RollingResult {
 export function* detectRolling(
   set: Pick<SeriesSet, 'metrics' | 'series'>,
   options: RollingOptions,
-  stream: { readonly reuse?: boolean } = {},
+  stream: { readonly reuse?: boolean; readonly engine?: RollingEngine } = {},
 ): Generator<RollingResult> {
-  let arrays: PointArrays | undefined;
+  let arrays: RollingPoints | undefined;
+  const { engine } = stream;
   for (const series of set.series) {
+    if (engine !== undefined) {
+      const results = engineResults(engine, series, set.metrics, options, stream.reuse === true);
+      if (results !== null) {
+        yield* results;
+        continue;
+      }
+    }
     // Ranks are only needed by windows not kept as sorted arrays; a metric is ranked once for all of them.
     const ranked: (ValueRanks | undefined)[] = [];
     for (const timeframe of options.timeframes) {
@@ -111,6 +122,77 @@ export function* detectRolling(
       }
     }
   }
+}
+
+/**
+ * What computes a series' per-point arrays instead of this module's own loop: the WebAssembly
+ * kernel (`lambdas/wasm/rolling-kernel.ts`), injected by callers that have it, so that this module
+ * stays free of I/O. Its numbers must be this module's bit for bit.
+ */
+export interface RollingEngine {
+  /**
+   * The fences of `series`' metric `metricIndex` over windows of `span` milliseconds, as
+   * {@link detectRolling} computes them; views valid until the next call. Null when the engine
+   * declines the series (then none of its metrics or timeframes is asked for again).
+   */
+  judge(
+    series: AssetSeries,
+    metricIndex: number,
+    span: number,
+    options: RollingOptions,
+  ): RollingPoints | null;
+}
+
+/** The per-point arrays of a {@link RollingResult}. */
+export type RollingPoints = Pick<
+  RollingResult,
+  'q1' | 'q3' | 'iqr' | 'lower' | 'upper' | 'direction' | 'score'
+>;
+
+/**
+ * One series' results from an engine, in {@link detectRolling}'s order; null when it declines the
+ * series. Without `reuse`, each result gets copies of the engine's arrays.
+ */
+function engineResults(
+  engine: RollingEngine,
+  series: AssetSeries,
+  metrics: readonly string[],
+  options: RollingOptions,
+  reuse: boolean,
+): Iterable<RollingResult> | null {
+  // The first result decides whether the engine takes the series.
+  const first = engine.judge(series, 0, options.timeframes[0]! * DAY_MS, options);
+  if (first === null) return null;
+  const result = (points: RollingPoints, timeframe: number, metricIndex: number): RollingResult => ({
+    asset: series.asset,
+    metric: metrics[metricIndex]!,
+    timeframe,
+    closed: options.closed,
+    series,
+    metricIndex,
+    ...(reuse ? points : copyPoints(points)),
+  });
+  return (function* () {
+    yield result(first, options.timeframes[0]!, 0);
+    for (let k = 0; k < options.timeframes.length; k++) {
+      const timeframe = options.timeframes[k]!;
+      for (let m = k === 0 ? 1 : 0; m < metrics.length; m++) {
+        yield result(engine.judge(series, m, timeframe * DAY_MS, options)!, timeframe, m);
+      }
+    }
+  })();
+}
+
+function copyPoints(points: RollingPoints): RollingPoints {
+  return {
+    q1: points.q1.slice(),
+    q3: points.q3.slice(),
+    iqr: points.iqr.slice(),
+    lower: points.lower.slice(),
+    upper: points.upper.slice(),
+    direction: points.direction.slice(),
+    score: points.score.slice(),
+  };
 }
 
 /**
@@ -172,11 +254,8 @@ class RankedWindow implements SlidingWindow {
   }
 }
 
-/** The per-point arrays of a {@link RollingResult}. */
-type PointArrays = Pick<RollingResult, 'q1' | 'q3' | 'iqr' | 'lower' | 'upper' | 'direction' | 'score'>;
-
 /** Point arrays for `n` points, as a result starts: NaN numbers, no direction. */
-function pointArrays(n: number): PointArrays {
+function pointArrays(n: number): RollingPoints {
   // One block for the six number arrays: a single allocation and fill.
   const block = new Float64Array(6 * n).fill(Number.NaN);
   return {
@@ -191,7 +270,7 @@ function pointArrays(n: number): PointArrays {
 }
 
 /** Sets arrays from {@link pointArrays} back as they started. */
-function clearPointArrays(arrays: PointArrays): void {
+function clearPointArrays(arrays: RollingPoints): void {
   // The six number arrays are views of one block.
   const { buffer, byteOffset } = arrays.q1;
   new Float64Array(buffer, byteOffset, 6 * arrays.q1.length).fill(Number.NaN);
@@ -206,7 +285,7 @@ function rollingSeries(
   span: number,
   metric: string,
   options: RollingOptions,
-  out: PointArrays,
+  out: RollingPoints,
 ): RollingResult {
   const { times } = series;
   const values = series.values[metricIndex]!;

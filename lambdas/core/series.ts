@@ -145,7 +145,18 @@ export class SeriesBuilder {
 
   /** {@link add} to an asset's {@link slot} of this builder. */
   addTo(slot: SeriesSlot, time: number, values: ArrayLike<number>, ref: number): void {
-    const acc = slot as unknown as Accumulator;
+    this.#append(slot as unknown as Accumulator, time, values, 0, ref);
+  }
+
+  /**
+   * {@link addTo} from a record of doubles: its time at `records[at + 1]`, its values from
+   * `records[at + 2]` on (the layout of the WebAssembly field scanner's records).
+   */
+  addRecord(slot: SeriesSlot, records: Float64Array, at: number, ref: number): void {
+    this.#append(slot as unknown as Accumulator, records[at + 1]!, records, at + 2, ref);
+  }
+
+  #append(acc: Accumulator, time: number, values: ArrayLike<number>, from: number, ref: number): void {
     const m = this.#metrics.length;
     const stride = this.#stride;
     let chunk = acc.chunks[acc.chunks.length - 1]!;
@@ -158,7 +169,7 @@ export class SeriesBuilder {
     chunk[at] = time;
     chunk[at + 1] = ref;
     for (let i = 0; i < m; i++) {
-      const v = values[i] as number;
+      const v = values[from + i] as number;
       if (Number.isFinite(v)) chunk[at + 2 + i] = v;
       else {
         this.#bad[i]!++;

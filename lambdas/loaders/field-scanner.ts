@@ -97,6 +97,12 @@ export class FieldScanner {
   asset = 0;
   /** Lines accepted by the shape of an earlier line (the rest were read key by key). */
   shapedLines = 0;
+  /**
+   * Told every shape learnt: its literal runs, the slot of each value (-2 time text, -1 skipped,
+   * 0 asset, 1 number time, 2 + m metric m) and whether every configured field is in it. For a
+   * reader of shaped lines of its own (the WebAssembly kernel of `scanNdjson`).
+   */
+  onShape: ((shape: LineShape | null, slots: Int32Array, complete: boolean) => void) | null = null;
 
   readonly #fields: readonly Uint8Array[];
   readonly #names: string[] = [];
@@ -278,6 +284,7 @@ export class FieldScanner {
     this.#shape = LineShape.learn(this.#view, b, start, this.#valueStarts, this.#valueEnds, ordinal, p);
     this.#shapeSlots = this.#valueSlots.slice(0, Math.min(ordinal, MAX_SHAPE_VALUES));
     this.#shapeComplete = seen === (1 << fields.length) - 1;
+    this.onShape?.(this.#shape, this.#shapeSlots, this.#shapeComplete);
     return LineVerdict.Observation;
   }
 

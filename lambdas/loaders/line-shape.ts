@@ -36,6 +36,9 @@ export class LineShape {
   readonly #chunks: Float64Array;
   /** Per run of fewer than 8 bytes: its first and last 4 bytes, or for fewer than 4 its bytes, low first. */
   readonly #shortWords: Int32Array;
+  /** The runs' bytes, one after another, for readers that compare them otherwise (see {@link run}). */
+  readonly #runBytes: Uint8Array;
+  readonly #runStarts: Int32Array;
 
   private constructor(
     values: number,
@@ -43,12 +46,16 @@ export class LineShape {
     chunkAt: Int32Array,
     chunks: Float64Array,
     shortWords: Int32Array,
+    runBytes: Uint8Array,
+    runStarts: Int32Array,
   ) {
     this.values = values;
     this.#lengths = lengths;
     this.#chunkAt = chunkAt;
     this.#chunks = chunks;
     this.#shortWords = shortWords;
+    this.#runBytes = runBytes;
+    this.#runStarts = runStarts;
   }
 
   /**
@@ -98,7 +105,12 @@ export class LineShape {
       }
     }
     if (chunks.some(Number.isNaN)) return null;
-    return new LineShape(values, lengths, chunkAt, chunks, shortWords);
+    const runStarts = new Int32Array(runs + 1);
+    for (let k = 0; k < runs; k++) runStarts[k + 1] = runStarts[k]! + lengths[k]!;
+    const runBytes = new Uint8Array(runStarts[runs]!);
+    for (let k = 0; k < runs; k++)
+      runBytes.set(b.subarray(starts[k]!, starts[k]! + lengths[k]!), runStarts[k]!);
+    return new LineShape(values, lengths, chunkAt, chunks, shortWords, runBytes, runStarts);
   }
 
   /**
@@ -112,6 +124,17 @@ export class LineShape {
    */
   static text(view: DataView, b: Uint8Array, start: number, end: number): LineShape | null {
     return LineShape.learn(view, b, start, NO_VALUES, NO_VALUES, 0, end);
+  }
+
+  /**
+   * The bytes of literal run `k` (a view: not to be modified).
+   *
+   * @example
+   * // line: {"a": 1, "b": "x"}
+   * shape.run(1); // the bytes of `, "b": `
+   */
+  run(k: number): Uint8Array {
+    return this.#runBytes.subarray(this.#runStarts[k]!, this.#runStarts[k + 1]!);
   }
 
   /**

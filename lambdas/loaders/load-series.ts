@@ -33,6 +33,11 @@ export interface LoadSeriesOptions extends RecordStreamOptions {
    * its end moving when another thread takes its rest. Instead of `range`.
    */
   readonly claimed?: ClaimedRange;
+  /**
+   * `false`: NDJSON files are read by the JavaScript field scanner alone, without its WebAssembly
+   * kernel (the results are the same; the tests compare the two). @default the kernel when built
+   */
+  readonly fieldScanKernel?: boolean;
 }
 
 /** The series of an input, and what was skipped. */

@@ -3,6 +3,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { FieldMapping } from '../core/document-reader.ts';
 import type { SeriesBuilder, SeriesSlot } from '../core/series.ts';
+import { FieldScanKernel } from '../wasm/field-scan-kernel.ts';
 import { canScanFields, FieldScanner, LineVerdict } from './field-scanner.ts';
 import { formatFromPath, InputFormat } from './input-format.ts';
 import type { InputProblem } from './input-problem.ts';
@@ -118,8 +119,13 @@ async function scanFile(file: FileHandle, size: number, ctx: ScanContext): Promi
   const rangeStart = range.start;
   // Room for a carried unfinished line, a chunk, the newline sentinel after the last line, and
   // three bytes more, so that the scanner's four-byte reads near the last line stay in the buffer.
-  const buffer = Buffer.allocUnsafe(MAX_SCANNED_LINE + CHUNK_BYTES + 4);
-  const lineLoop = new LineLoop(new FieldScanner(ctx.mapping), builder);
+  const bufferBytes = MAX_SCANNED_LINE + CHUNK_BYTES + 4;
+  const kernel =
+    options.fieldScanKernel === false
+      ? null
+      : FieldScanKernel.create(ctx.mapping.metrics.length, bufferBytes);
+  const buffer = kernel?.buffer ?? Buffer.allocUnsafe(bufferBytes);
+  const lineLoop = new LineLoop(new FieldScanner(ctx.mapping), builder, kernel);
   const problems: InputProblem[] = [];
   let handovers = 0;
   let carry = 0;
@@ -225,35 +231,85 @@ class LineLoop {
   readonly #scanner: FieldScanner;
   readonly #builder: SeriesBuilder;
   readonly #slots: SeriesSlot[] = [];
+  readonly #kernel: FieldScanKernel | null;
+  readonly #kernelSlots: SeriesSlot[] = [];
+  /** Lines left to the JavaScript scanner before the kernel is tried again, and the kernel's misses in a row. */
+  #pause = 0;
+  #misses = 0;
 
-  constructor(scanner: FieldScanner, builder: SeriesBuilder) {
+  constructor(scanner: FieldScanner, builder: SeriesBuilder, kernel: FieldScanKernel | null) {
     this.#scanner = scanner;
     this.#builder = builder;
+    this.#kernel = kernel;
+    if (kernel !== null)
+      scanner.onShape = (shape, slots, complete) => kernel.setShape(shape, slots, complete);
   }
 
   /**
    * Adds the observations of the lines of `buffer` from `s` on, up to `stop` or the first unusual
-   * line (counted, not read): its start, or `stop`.
+   * line (counted, not read): its start, or `stop`. The kernel reads what it can; each line it
+   * stops at is read by the JavaScript scanner, and after misses in a row (a file whose lines it
+   * cannot read) it waits 1, 3, 7, … up to 1023 lines before it tries again.
    */
   run(buffer: Uint8Array, s: number, stop: number, limit: number): number {
-    const scanner = this.#scanner;
-    const builder = this.#builder;
-    const slots = this.#slots;
-    // The counts are fields updated as lines pass, not locals stored on the way out: code after the
-    // loop has not run when the JIT first optimises it (mid-loop), and it would deoptimise there.
-    for (; s < stop; s = scanner.next) {
-      this.lines++;
-      const verdict = scanner.scan(buffer, s, limit);
-      if (verdict === LineVerdict.Observation) {
-        const asset = scanner.asset;
-        let slot = slots[asset];
-        if (slot === undefined) {
-          slot = builder.slot(scanner.assetName(asset));
-          slots[asset] = slot;
+    const kernel = this.#kernel;
+    while (s < stop) {
+      if (kernel?.active && this.#pause === 0) {
+        const next = kernel.scan(s, stop, limit);
+        const count = kernel.count;
+        if (count > 0) {
+          this.#addRecords(kernel, count);
+          this.#misses = 0;
+          s = next;
+          continue;
         }
-        builder.addTo(slot, scanner.time, scanner.values, this.documents++);
-      } else if (verdict !== LineVerdict.Blank) return s;
+        this.#misses = Math.min(this.#misses + 1, MAX_MISSES);
+        this.#pause = 2 ** this.#misses - 1;
+      }
+      const next = this.#scanLine(buffer, s, limit);
+      if (next < 0) return s;
+      if (this.#pause > 0) this.#pause--;
+      s = next;
     }
     return s;
   }
+
+  /** One line by the JavaScript scanner: the next line's start, or -1 for an unusual line (counted). */
+  #scanLine(buffer: Uint8Array, s: number, limit: number): number {
+    const scanner = this.#scanner;
+    this.lines++;
+    const verdict = scanner.scan(buffer, s, limit);
+    if (verdict === LineVerdict.Observation) {
+      const asset = scanner.asset;
+      let slot = this.#slots[asset];
+      if (slot === undefined) {
+        slot = this.#builder.slot(scanner.assetName(asset));
+        this.#slots[asset] = slot;
+      }
+      this.#builder.addTo(slot, scanner.time, scanner.values, this.documents++);
+    } else if (verdict !== LineVerdict.Blank) return -1;
+    return scanner.next;
+  }
+
+  /** The kernel's records, in line order. */
+  #addRecords(kernel: FieldScanKernel, count: number): void {
+    const records = kernel.records;
+    const stride = kernel.stride;
+    const builder = this.#builder;
+    const slots = this.#kernelSlots;
+    for (let i = 0, at = 0; i < count; i++, at += stride) {
+      const asset = records[at]!;
+      let slot = slots[asset];
+      if (slot === undefined) {
+        slot = builder.slot(kernel.assetName(asset));
+        slots[asset] = slot;
+      }
+      builder.addRecord(slot, records, at, this.documents++);
+    }
+    this.lines += count;
+    this.#scanner.shapedLines += count;
+  }
 }
+
+/** Misses in a row after which the kernel waits longest (2^10 - 1 lines) before it tries again. */
+const MAX_MISSES = 10;

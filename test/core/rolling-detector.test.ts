@@ -9,7 +9,7 @@ import {
 } from '../../lambdas/core/rolling-detector.ts';
 import type { SeriesSet } from '../../lambdas/core/series.ts';
 import { oracleRolling } from '../support/oracle.ts';
-import { buildSet, hour, snapshot } from './set-fixture.ts';
+import { buildSet, DUPLICATE_INSTANTS, hour, snapshot } from './set-fixture.ts';
 
 function rolling(set: SeriesSet, closed: Closed, extra: object = {}): RollingResult[] {
   return [
@@ -23,27 +23,15 @@ function rolling(set: SeriesSet, closed: Closed, extra: object = {}): RollingRes
 const nulls = (xs: Float64Array) => Array.from(xs, (x) => (Number.isNaN(x) ? null : x));
 const zero = (x: number | null) => (x === null ? null : x + 0);
 
-/** Two points at hour 0 and three at hour 1, values 1, 2, 3, 10, 5 (pandas 2.3.3 outputs below). */
-const DUPLICATES = buildSet(
-  ['v'],
-  [
-    ['a', hour(0), [1]],
-    ['a', hour(0), [2]],
-    ['a', hour(1), [3]],
-    ['a', hour(1), [10]],
-    ['a', hour(1), [5]],
-  ],
-);
-
 describe('detectRolling', () => {
   it('closed left excludes every point at the same instant, as pandas rolling("1D", closed="left")', () => {
-    const [r] = rolling(DUPLICATES, 'left');
+    const [r] = rolling(DUPLICATE_INSTANTS, 'left');
     expect(nulls(r!.q1)).toEqual([null, null, 1.25, 1.25, 1.25]);
     expect(nulls(r!.q3)).toEqual([null, null, 1.75, 1.75, 1.75]);
   });
 
   it('closed right includes earlier same-instant points only, as pandas rolling("1D", closed="right")', () => {
-    const [r] = rolling(DUPLICATES, 'right');
+    const [r] = rolling(DUPLICATE_INSTANTS, 'right');
     expect(nulls(r!.q1)).toEqual([1, 1.25, 1.5, 1.75, 2]);
     expect(nulls(r!.q3)).toEqual([1, 1.75, 2.5, 4.75, 5]);
   });
@@ -244,7 +232,7 @@ describe('detectRolling', () => {
 
 describe('rollingFlags', () => {
   it('lists the flagged points of a result with their own fences, decoded from the per-point arrays', () => {
-    const [r] = rolling(DUPLICATES, 'left');
+    const [r] = rolling(DUPLICATE_INSTANTS, 'left');
     // Hour-1 points are judged against hour 0 alone: Q1 1.25, Q3 1.75, fences [0.5, 2.5].
     expect([...rollingFlags(r!)]).toEqual([
       { index: 2, time: hour(1), value: 3, direction: 'high', score: 1, lower: 0.5, upper: 2.5 },
@@ -254,7 +242,7 @@ describe('rollingFlags', () => {
   });
 
   it('keeps to positions [start, end) when given', () => {
-    const [r] = rolling(DUPLICATES, 'left');
+    const [r] = rolling(DUPLICATE_INSTANTS, 'left');
     expect([...rollingFlags(r!, 3, 4)].map((f) => f.index)).toEqual([3]);
   });
 });

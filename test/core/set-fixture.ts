@@ -43,3 +43,15 @@ export function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** Two points at hour 0 and three at hour 1, values 1, 2, 3, 10, 5 (pandas 2.3.3's rolling windows in test/core/rolling-detector.test.ts). */
+export const DUPLICATE_INSTANTS = buildSet(
+  ['v'],
+  [
+    ['a', hour(0), [1]],
+    ['a', hour(0), [2]],
+    ['a', hour(1), [3]],
+    ['a', hour(1), [10]],
+    ['a', hour(1), [5]],
+  ],
+);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDocumentReader, InvalidDocumentError } from '../../lambdas/core/document-reader.ts';
 import { canScanFields, FieldScanner, LineVerdict } from '../../lambdas/loaders/field-scanner.ts';
+import { shapedLineRuns } from '../support/shaped-lines.ts';
 
 const MAPPING = Object.freeze({
   assetField: 'coin_id',
@@ -263,19 +264,8 @@ describe('FieldScanner', () => {
       volume: metric,
       price: metric,
     });
-    const run = fc.tuple(
-      fc.array(doc, { minLength: 2, maxLength: 12 }),
-      fc.constantFrom(undefined, ' ', '\t'),
-      fc.array(fc.nat(400), { maxLength: 3 }),
-    );
     fc.assert(
-      fc.property(run, ([docs, space, cuts]) => {
-        const lines = docs.map((d) => JSON.stringify(d, null, space).replaceAll('\n', ' '));
-        // Now and then a line is broken somewhere, after a line of the same shape.
-        for (const cut of cuts) {
-          const i = cut % lines.length;
-          lines[i] = lines[i]!.slice(0, cut % (lines[i]!.length + 1));
-        }
+      fc.property(shapedLineRuns(doc, 12), (lines) => {
         const scanner = new FieldScanner(MAPPING);
         return lines.every((l) => {
           const alone = scan(l);

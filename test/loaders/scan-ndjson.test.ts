@@ -47,7 +47,12 @@ const doc = (asset: string, hour: number, volume: unknown, price: unknown = 1) =
 
 const PLAIN = Array.from({ length: 30 }, (_, h) => doc(h % 2 ? 'btc' : 'eth', h, h * 1.5, h % 5 ? 2 : null));
 
-describe('scanNdjson', () => {
+describe.each(
+  Object.freeze([
+    ['with its WebAssembly kernel', true],
+    ['with the JavaScript scanner alone', false],
+  ] as const),
+)('scanNdjson %s', (_name, fieldScanKernel) => {
   it.each(
     Object.freeze([
       ['plain mongoexport lines', `${PLAIN.join('\n')}\n`],
@@ -84,17 +89,26 @@ describe('scanNdjson', () => {
         `${PLAIN[0]}\n${doc('btc', 40, 1, 'x'.repeat(1_500_000))}\n${PLAIN[1]}\n`,
       ],
       ['an empty file', ''],
+      [
+        'lines of one shape whose numbers all have exponents, then plain ones',
+        [
+          ...Array.from({ length: 3000 }, (_, h) =>
+            doc('btc', h, 1).replace('"volume":1,', `"volume":${h}.5e-3,`),
+          ),
+          ...PLAIN,
+        ].join('\n'),
+      ],
     ] as const),
   )('gives exactly what the exact path gives for %s', async (_name, content) => {
     const path = file(content);
     expect(canScanNdjson(path, MAPPING, {})).toBe(true);
-    expect(await loadSeriesPart(path, MAPPING)).toEqual(await exactly(path));
+    expect(await loadSeriesPart(path, MAPPING, { fieldScanKernel })).toEqual(await exactly(path));
   });
 
   it('counts the lines of an all-blank input as the exact path does, and nothing else', async () => {
     const path = file('\n \n\t\n');
-    expect(await loadSeriesPart(path, MAPPING)).toEqual(await exactly(path));
-    expect((await loadSeriesPart(path, MAPPING)).lines).toBe(3);
+    expect(await loadSeriesPart(path, MAPPING, { fieldScanKernel })).toEqual(await exactly(path));
+    expect((await loadSeriesPart(path, MAPPING, { fieldScanKernel })).lines).toBe(3);
   });
 
   it('gives exactly what the exact path gives over a byte range, line numbers counted from its start', async () => {
@@ -102,7 +116,7 @@ describe('scanNdjson', () => {
     const path = file(content);
     const start = content.indexOf(PLAIN[5]!);
     const end = content.indexOf(PLAIN[20]!);
-    const fast = await loadSeriesPart(path, MAPPING, { range: { start, end } });
+    const fast = await loadSeriesPart(path, MAPPING, { range: { start, end }, fieldScanKernel });
     expect(fast).toEqual(await exactly(path, MAPPING, { start, end }));
     expect(fast.problems.map((p) => p.line)).toEqual([6]);
   });
@@ -118,7 +132,9 @@ describe('scanNdjson', () => {
 
   it('reports a missing file in the exact path words', async () => {
     const missing = join(dir, 'missing.ndjson');
-    await expect(loadSeriesPart(missing, MAPPING)).rejects.toThrow(`cannot read ${missing}: no such file`);
+    await expect(loadSeriesPart(missing, MAPPING, { fieldScanKernel })).rejects.toThrow(
+      `cannot read ${missing}: no such file`,
+    );
   });
 
   it('joins parallel parts into what one exact pass over the whole file gives', async () => {
@@ -126,7 +142,7 @@ describe('scanNdjson', () => {
       i % 997 === 5 ? 'bad line' : doc(`a${i % 7}`, i, (i * 7919) % 101, i % 13 ? i / 3 : 'x'),
     );
     const path = file(lines.join('\n'));
-    const parallel = await loadSeries(path, MAPPING, { workers: 3 });
+    const parallel = await loadSeries(path, MAPPING, { workers: 3, fieldScanKernel });
     const whole = await exactly(path);
     expect(parallel.set).toEqual(whole.set);
     expect(parallel.problems).toEqual(whole.problems);
@@ -139,7 +155,9 @@ describe('scanNdjson', () => {
       fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.boolean(), async (seed, duplicates) => {
         const { docs } = randomDocuments({ seed, duplicates });
         const path = file(`${docs.map((d) => JSON.stringify(d)).join('\n')}\n`);
-        expect(await loadSeriesPart(path, mapping)).toEqual(await exactly(path, mapping));
+        expect(await loadSeriesPart(path, mapping, { fieldScanKernel })).toEqual(
+          await exactly(path, mapping),
+        );
       }),
       { numRuns: 25 },
     );

@@ -16,6 +16,7 @@ import {
 import { detectWindow } from '../../core/window-detector.ts';
 import type { TaskResult } from '../../threads/pool-tasks.ts';
 import { seriesBuffers } from '../../threads/thread-pool.ts';
+import { RollingKernel } from '../../wasm/rolling-kernel.ts';
 import { DetectTally, type TallySnapshot } from './detect-tally.ts';
 import { FlagLineWriter } from './flag-line-writer.ts';
 import type { FlagRow } from './flag-row.ts';
@@ -121,7 +122,8 @@ export function detectBlock(
     let group: RollingResult[] = [];
     const json = job.format === OutputFormat.Json ? threadWriters().rollingJson : undefined;
     // Each result is used up before the next one (only --out keeps them), so their arrays are reused.
-    for (const r of detectRolling(set, detector.options, { reuse: !writeBack })) {
+    const engine = threadWriters().rollingKernel ?? undefined;
+    for (const r of detectRolling(set, detector.options, { reuse: !writeBack, engine })) {
       // Results come asset by asset; --out lines are made per asset to bound memory.
       if (group.length > 0 && group[0]!.series !== r.series) {
         addOut?.(rollingDocumentFlags(group));
@@ -164,11 +166,22 @@ function flagRow(
 // One writer of each kind per thread, for every block it prints: their buffers and lists keep
 // their size, so neither the allocations nor the JIT's first use of their growing paths (which
 // deoptimised the code that prints) come back with each block. The rolling writer remembers the
-// heads of the series it printed last, by object: no two blocks share a series object.
-let writers: { readonly flagLines: FlagLineWriter; readonly rollingJson: RollingJsonWriter } | undefined;
+// heads of the series it printed last, by object: no two blocks share a series object (nor does
+// the rolling kernel, which keeps the series it judges last in its memory).
+let writers:
+  | {
+      readonly flagLines: FlagLineWriter;
+      readonly rollingJson: RollingJsonWriter;
+      readonly rollingKernel: RollingKernel | null;
+    }
+  | undefined;
 
 function threadWriters(): NonNullable<typeof writers> {
-  writers ??= { flagLines: new FlagLineWriter(), rollingJson: new RollingJsonWriter() };
+  writers ??= {
+    flagLines: new FlagLineWriter(),
+    rollingJson: new RollingJsonWriter(),
+    rollingKernel: RollingKernel.create(),
+  };
   return writers;
 }
 

@@ -1,0 +1,305 @@
+// Rolling mode's per-point fences in WebAssembly (AssemblyScript, built into
+// dist/wasm/rolling.wasm by tools/build-wasm.mjs): the loop of lambdas/core/rolling-detector.ts
+// over one series, metric and timeframe, with the window kept as a bitset over the values' ranks
+// and fingers on its quartiles (lambdas/core/rank-window.ts's BitsetWindow). Every number is
+// computed with the same double operations in the same order, so the fences are those of the
+// JavaScript detector bit for bit (test/core/rolling-kernel.test.ts). The caller
+// (lambdas/wasm/rolling-kernel.ts) lays out the arrays in the memory and passes their addresses.
+
+/**
+ * Ranks the finite values of `values[0, n)` by a stable radix sort of their bits, as `rankValues`
+ * does: `rankOf[i]` is point i's rank (-1 for a non-finite value) and `sorted[r]` the value of
+ * rank r.
+ *
+ * @param keys - room for n u64; `positions`, `order` and `spare` for n i32 each; `counts` for 8 × 256 i32
+ * @returns the number of finite values
+ */
+export function rank(
+  values: usize,
+  n: i32,
+  rankOf: usize,
+  sorted: usize,
+  keys: usize,
+  positions: usize,
+  order: usize,
+  spare: usize,
+  counts: usize,
+): i32 {
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const v = load<f64>(values + ((<usize>i) << 3));
+    store<i32>(rankOf + ((<usize>i) << 2), -1);
+    if (!isFinite(v)) continue;
+    // -0 as 0; negative: all bits inverted, positive: sign bit set, so unsigned order is numeric order.
+    const bits = reinterpret<u64>(v + 0);
+    store<u64>(keys + ((<usize>m) << 3), bits >> 63 ? ~bits : bits | 0x8000_0000_0000_0000);
+    store<i32>(order + ((<usize>m) << 2), m);
+    store<i32>(positions + ((<usize>m) << 2), i);
+    m++;
+  }
+  memory.fill(counts, 0, 8 * 256 * 4);
+  for (let k = 0; k < m; k++) {
+    const key = load<u64>(keys + ((<usize>k) << 3));
+    for (let byte = 0; byte < 8; byte++) {
+      const at = counts + ((<usize>(byte << 8) + <usize>((key >> ((<u64>byte) << 3)) & 255)) << 2);
+      store<i32>(at, load<i32>(at) + 1);
+    }
+  }
+  let from = order;
+  let to = spare;
+  for (let byte = 0; byte < 8 && m > 0; byte++) {
+    const base = counts + ((<usize>(byte << 8)) << 2);
+    const shift = (<u64>byte) << 3;
+    // A byte the same in every key needs no pass.
+    if (load<i32>(base + ((<usize>((load<u64>(keys) >> shift) & 255)) << 2)) === m) continue;
+    let start = 0;
+    for (let d = 0; d < 256; d++) {
+      const c = load<i32>(base + ((<usize>d) << 2));
+      store<i32>(base + ((<usize>d) << 2), start);
+      start += c;
+    }
+    for (let k = 0; k < m; k++) {
+      const e = load<i32>(from + ((<usize>k) << 2));
+      const at = base + ((<usize>((load<u64>(keys + ((<usize>e) << 3)) >> shift) & 255)) << 2);
+      const slot = load<i32>(at);
+      store<i32>(at, slot + 1);
+      store<i32>(to + ((<usize>slot) << 2), e);
+    }
+    const swap = from;
+    from = to;
+    to = swap;
+  }
+  for (let r = 0; r < m; r++) {
+    const i = load<i32>(positions + ((<usize>load<i32>(from + ((<usize>r) << 2))) << 2));
+    store<i32>(rankOf + ((<usize>i) << 2), r);
+    store<f64>(sorted + ((<usize>r) << 3), load<f64>(values + ((<usize>i) << 3)));
+  }
+  return m;
+}
+
+// The window: a bitset over ranks, and three fingers — one per quartile, one for the median of the
+// IQR floor — each a rank and its index among the window's ranks, packed as (rank << 32) | index
+// so that one function moves any of them and they stay in globals (and registers).
+/** Where the caller's arrays may start: past the module's own data. */
+export const LAYOUT_AT: usize = (__heap_base + 63) & ~63;
+let low: i64 = 0;
+let high: i64 = 0;
+let any: i64 = 0;
+let bits: usize = 0;
+let size: i32 = 0;
+let sortedAt: usize = 0;
+
+function finger(rank: i32, index: i32): i64 {
+  return ((<i64>rank) << 32) | <i64>(<u32>index);
+}
+
+function fingerRank(f: i64): i32 {
+  return <i32>(f >> 32);
+}
+
+function fingerIndex(f: i64): i32 {
+  return <i32>f;
+}
+
+function nextRank(r: i32): i32 {
+  const from = r + 1;
+  let w = from >> 5;
+  let word = load<i32>(bits + ((<usize>w) << 2)) & (-1 << (from & 31));
+  while (word === 0) word = load<i32>(bits + ((<usize>++w) << 2));
+  return (w << 5) | ctz(word);
+}
+
+function previousRank(r: i32): i32 {
+  const from = r - 1;
+  let w = from >> 5;
+  let word = load<i32>(bits + ((<usize>w) << 2)) & <i32>(<u32>-1 >> (31 - (from & 31)));
+  while (word === 0) word = load<i32>(bits + ((<usize>--w) << 2));
+  return (w << 5) | (31 - clz(word));
+}
+
+/** Finger `f` moved to the window's k-th smallest rank. */
+function moveTo(f: i64, k: i32): i64 {
+  let rank = fingerRank(f);
+  let index = fingerIndex(f);
+  for (; index < k; index++) rank = nextRank(rank);
+  for (; index > k; index--) rank = previousRank(rank);
+  return finger(rank, index);
+}
+
+/** Finger `f` after rank r entered the window. */
+function added(f: i64, r: i32): i64 {
+  return r < fingerRank(f) ? f + 1 : f;
+}
+
+/** Finger `f` after rank r left a window now of `size` ranks: on r, it keeps its index on the next rank, or steps back from the end. */
+function removed(f: i64, r: i32): i64 {
+  const rank = fingerRank(f);
+  const index = fingerIndex(f);
+  if (r < rank) return f - 1;
+  if (r > rank) return f;
+  return index < size ? finger(nextRank(r), index) : finger(previousRank(r), index - 1);
+}
+
+function add(r: i32): void {
+  const at = bits + ((<usize>(r >> 5)) << 2);
+  store<i32>(at, load<i32>(at) | (1 << (r & 31)));
+  if (size++ === 0) low = high = any = finger(r, 0);
+  else {
+    low = added(low, r);
+    high = added(high, r);
+    any = added(any, r);
+  }
+}
+
+function remove(r: i32): void {
+  const at = bits + ((<usize>(r >> 5)) << 2);
+  store<i32>(at, load<i32>(at) & ~(1 << (r & 31)));
+  if (--size === 0) return;
+  low = removed(low, r);
+  high = removed(high, r);
+  any = removed(any, r);
+}
+
+function sortedValue(r: i32): f64 {
+  return load<f64>(sortedAt + ((<usize>r) << 3));
+}
+
+function enter(rankOf: usize, i: i32): void {
+  const r = load<i32>(rankOf + ((<usize>i) << 2));
+  if (r >= 0) add(r);
+}
+
+function leave(rankOf: usize, i: i32): void {
+  const r = load<i32>(rankOf + ((<usize>i) << 2));
+  if (r >= 0) remove(r);
+}
+
+/** R-7 at p of a window of `n` values whose ranks below and above (n - 1) p are worth `below` and `above`. */
+function quantileOfNeighbours(n: i32, p: f64, below: f64, above: f64): f64 {
+  const t = <f64>(n - 1) * p - Math.floor(<f64>(n - 1) * p);
+  return t === 0 ? below : below + (above - below) * t;
+}
+
+/**
+ * Rolling fences of one series and metric for one timeframe, as `rollingSeries` computes them:
+ * per point, the window of the points before it within `span` (closed left: `[t - span, t)`;
+ * right: `(t - span, t]` up to its own position), R-7 quartiles (pandas' interpolation
+ * `a + (b - a) t`), the IQR (floored at `minRelativeIqr` × |median| when positive) and the fences
+ * at `deviationLimit` IQRs; `direction` 1 above, -1 below, and the score in IQRs beyond the fence
+ * (NaN when the IQR is not positive). Points with fewer than `minPeriods` values in their window
+ * or before `judgeFrom` get NaN and direction 0.
+ *
+ * @param out - six arrays of n f64 one after another: q1, q3, iqr, lower, upper, score
+ * @param directionOut - n i8
+ */
+export function judge(
+  times: usize,
+  values: usize,
+  n: i32,
+  rankOf: usize,
+  sorted: usize,
+  bitset: usize,
+  span: f64,
+  closedLeft: bool,
+  minPeriods: i32,
+  judgeFrom: f64,
+  deviationLimit: f64,
+  minRelativeIqr: f64,
+  out: usize,
+  directionOut: usize,
+): void {
+  const rows = (<usize>n) << 3;
+  const q1Out = out;
+  const q3Out = out + rows;
+  const iqrOut = out + 2 * rows;
+  const lowerOut = out + 3 * rows;
+  const upperOut = out + 4 * rows;
+  const scoreOut = out + 5 * rows;
+  // Ranks go up to the number of finite values, below n.
+  memory.fill(bitset, 0, ((<usize>n >> 5) + 1) << 2);
+  bits = bitset;
+  sortedAt = sorted;
+  size = 0;
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < n; i++) {
+    const t = load<f64>(times + ((<usize>i) << 3));
+    let enterEnd = hi;
+    let leaveEnd = lo;
+    if (closedLeft) {
+      while (enterEnd < n && load<f64>(times + ((<usize>enterEnd) << 3)) < t) enterEnd++;
+      while (leaveEnd < enterEnd && load<f64>(times + ((<usize>leaveEnd) << 3)) < t - span) leaveEnd++;
+    } else {
+      enterEnd = i + 1;
+      while (leaveEnd < enterEnd && load<f64>(times + ((<usize>leaveEnd) << 3)) <= t - span) leaveEnd++;
+    }
+    // Points that enter as others leave are swapped in pairs; one that would enter and leave in the
+    // same step (a gap in the series) never enters.
+    let e = max(hi, leaveEnd);
+    let l = lo;
+    const leaveUntil = min(leaveEnd, hi);
+    for (; e < enterEnd && l < leaveUntil; e++, l++) {
+      enter(rankOf, e);
+      leave(rankOf, l);
+    }
+    for (; l < leaveUntil; l++) leave(rankOf, l);
+    for (; e < enterEnd; e++) enter(rankOf, e);
+    lo = leaveEnd;
+    hi = enterEnd;
+    const at = (<usize>i) << 3;
+    store<i8>(directionOut + <usize>i, 0);
+    if (size < minPeriods || t < judgeFrom) {
+      store<f64>(q1Out + at, NaN);
+      store<f64>(q3Out + at, NaN);
+      store<f64>(iqrOut + at, NaN);
+      store<f64>(lowerOut + at, NaN);
+      store<f64>(upperOut + at, NaN);
+      store<f64>(scoreOut + at, NaN);
+      continue;
+    }
+    const last = size - 1;
+    const r1 = <i32>Math.floor(<f64>last * 0.25);
+    const r3 = <i32>Math.floor(<f64>last * 0.75);
+    low = moveTo(low, r1);
+    const below1 = sortedValue(fingerRank(low));
+    const above1 = r1 < last ? sortedValue(nextRank(fingerRank(low))) : below1;
+    high = moveTo(high, r3);
+    const below3 = sortedValue(fingerRank(high));
+    const above3 = r3 < last ? sortedValue(nextRank(fingerRank(high))) : below3;
+    const q1 = quantileOfNeighbours(size, 0.25, below1, above1);
+    const q3 = quantileOfNeighbours(size, 0.75, below3, above3);
+    let iqr = q3 - q1;
+    if (minRelativeIqr > 0) {
+      const m = <i32>Math.floor(<f64>last * 0.5);
+      const tm = <f64>last * 0.5 - <f64>m;
+      any = moveTo(any, m);
+      const a = sortedValue(fingerRank(any));
+      let median = a;
+      if (tm !== 0) {
+        any = moveTo(any, m + 1);
+        median = a + (sortedValue(fingerRank(any)) - a) * tm;
+      }
+      const floor = minRelativeIqr * Math.abs(median);
+      if (iqr < floor) iqr = floor;
+    }
+    const lower = q1 - deviationLimit * iqr;
+    const upper = q3 + deviationLimit * iqr;
+    store<f64>(q1Out + at, q1);
+    store<f64>(q3Out + at, q3);
+    store<f64>(iqrOut + at, iqr);
+    store<f64>(lowerOut + at, lower);
+    store<f64>(upperOut + at, upper);
+    const x = load<f64>(values + at);
+    let score: f64 = NaN;
+    if (isFinite(x) && isFinite(lower)) {
+      if (x > upper) {
+        store<i8>(directionOut + <usize>i, 1);
+        if (iqr > 0) score = (x - upper) / iqr;
+      } else if (x < lower) {
+        store<i8>(directionOut + <usize>i, -1);
+        if (iqr > 0) score = (lower - x) / iqr;
+      }
+    }
+    store<f64>(scoreOut + at, score);
+  }
+}

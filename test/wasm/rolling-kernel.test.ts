@@ -1,0 +1,182 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { rollingReport } from '../../lambdas/core/detect-json.ts';
+import {
+  DEFAULT_METRICS,
+  DEFAULT_TIMEFRAMES,
+  type RollingOptions,
+} from '../../lambdas/core/detector-options.ts';
+import {
+  detectRolling,
+  type RollingEngine,
+  type RollingResult,
+} from '../../lambdas/core/rolling-detector.ts';
+import type { SeriesSet } from '../../lambdas/core/series.ts';
+import { seriesFromDocuments } from '../../lambdas/core/series-from-documents.ts';
+import { RollingKernel } from '../../lambdas/wasm/rolling-kernel.ts';
+import { buildSet, DUPLICATE_INSTANTS, hour, type Row, snapshot } from '../core/set-fixture.ts';
+import { disagreements } from '../support/agreement.ts';
+import { goldenNames, readGolden } from '../support/golden.ts';
+
+const POINT_ARRAYS = ['q1', 'q3', 'iqr', 'lower', 'upper', 'score', 'direction'] as const;
+
+function kernel(): RollingKernel {
+  const k = RollingKernel.create();
+  if (k === null) throw new Error('dist/wasm/rolling.wasm is not built (npm run build:cli)');
+  return k;
+}
+
+/**
+ * The first difference between two runs' results, or null: equal numbers (NaN equal to NaN), but
+ * 0 and -0 alike — which zero a window rank holds is no order statistic, and the JavaScript
+ * detector's own windows (sorted arrays, bitsets and trees over ranks) differ there too; both
+ * print as 0.
+ */
+function firstDifference(a: readonly RollingResult[], b: readonly RollingResult[]): string | null {
+  if (a.length !== b.length) return `${a.length} results against ${b.length}`;
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k]!;
+    const y = b[k]!;
+    const head = (r: RollingResult) => [r.asset, r.metric, r.timeframe, r.closed, r.metricIndex].join(' ');
+    if (head(x) !== head(y) || x.series !== y.series) return `result ${k}: ${head(x)} against ${head(y)}`;
+    for (const field of POINT_ARRAYS) {
+      const u = x[field];
+      const v = y[field];
+      if (u.length !== v.length) return `result ${k} ${field}: ${u.length} points against ${v.length}`;
+      for (let i = 0; i < u.length; i++) {
+        if (!(u[i] === v[i] || Object.is(u[i], v[i])))
+          return `result ${k} ${field}[${i}]: ${u[i]} against ${v[i]}`;
+      }
+    }
+  }
+  return null;
+}
+
+const withKernel = (set: SeriesSet, options: RollingOptions, engine: RollingEngine = kernel()) => [
+  ...detectRolling(set, options, { engine }),
+];
+const inJavaScript = (set: SeriesSet, options: RollingOptions) => [...detectRolling(set, options)];
+
+describe('RollingKernel', () => {
+  it('gives the JavaScript detector’s fences bit for bit: pandas’ duplicate instants, closed left and right', () => {
+    const a = DUPLICATE_INSTANTS.series[0]!;
+    const later = [hour(30), hour(31), hour(32)];
+    const set = buildSet(
+      ['v'],
+      [
+        ...Array.from(a.times, (t, i) => ['a', t, [a.values[0]![i]!]] as const),
+        ...[-0, Number.NaN, 4].map((v, i) => ['a', later[i]!, [v]] as const),
+      ],
+    );
+    for (const closed of ['left', 'right'] as const) {
+      const options = { closed, timeframes: [1], deviationLimit: 1.5, minSamples: 1 };
+      expect(firstDifference(withKernel(set, options), inJavaScript(set, options))).toBeNull();
+    }
+    // pandas 2.3.3, s.rolling("1D", closed="left").quantile(0.25) at the three points of hour 1.
+    const r = withKernel(set, { closed: 'left', timeframes: [1], deviationLimit: 1.5, minSamples: 1 })[0]!;
+    expect(Array.from(r.q1.subarray(2, 5))).toEqual([1.25, 1.25, 1.25]);
+  });
+
+  it('agrees with the JavaScript detector on random series, options and gaps (property)', () => {
+    const value = fc.oneof(
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(0, -0, 1, Number.NaN, Number.POSITIVE_INFINITY, -1e300, 5e-324),
+      },
+      { weight: 4, arbitrary: fc.integer({ min: -50, max: 50 }) },
+      { weight: 4, arbitrary: fc.double({ min: -1e6, max: 1e6, noNaN: true }) },
+    );
+    // Up to 300 points an hour or a few apart (duplicates and gaps longer than a window included).
+    const series = fc.array(fc.tuple(fc.constantFrom(0, 0, 1, 1, 1, 2, 5, 30, 200), value, value), {
+      minLength: 0,
+      maxLength: 300,
+      size: 'max',
+    });
+    const options = fc.record({
+      closed: fc.constantFrom('left' as const, 'right' as const),
+      timeframes: fc.array(fc.constantFrom(1 / 24, 1 / 6, 1, 3, 7, 30), { minLength: 1, maxLength: 3 }),
+      deviationLimit: fc.constantFrom(0, 1.5, 3),
+      minSamples: fc.integer({ min: 0, max: 6 }),
+      minRelativeIqr: fc.constantFrom(0, 0, 0.1),
+      judgeFrom: fc.option(fc.integer({ min: 0, max: 400 }).map(hour), { nil: undefined }),
+    });
+    const engine = kernel();
+    fc.assert(
+      fc.property(fc.array(series, { minLength: 1, maxLength: 3 }), options, (assets, o) => {
+        const rows: Row[] = [];
+        assets.forEach((steps, a) => {
+          let time = hour(0);
+          for (const [gap, v, w] of steps) {
+            time += gap * 3_600_000;
+            rows.push([`asset-${a}`, time, [v, w]]);
+          }
+        });
+        const set = buildSet(['v', 'w'], rows);
+        const difference = firstDifference(withKernel(set, o, engine), inJavaScript(set, o));
+        if (difference !== null) throw new Error(difference);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('without { reuse: true }, gives each result arrays of its own; with it, views valid until the next result', () => {
+    const set = buildSet(
+      ['v', 'w'],
+      [5, 1, 9, 2, Number.NaN, 100, 3].map((v, i) => ['a', hour(i * 5), [v, -v]] as const),
+    );
+    const options = { closed: 'left' as const, timeframes: [1, 2], deviationLimit: 1.5, minSamples: 1 };
+    const engine = kernel();
+    const kept = [...detectRolling(set, options, { engine })];
+    expect(firstDifference(kept, inJavaScript(set, options))).toBeNull();
+    const streamed = inJavaScript(set, options);
+    let k = 0;
+    for (const r of detectRolling(set, options, { engine, reuse: true })) {
+      expect(firstDifference([r], [streamed[k++]!])).toBeNull();
+    }
+    expect(k).toBe(streamed.length);
+  });
+
+  it('judges a series declined by the engine in JavaScript, and never modifies the set', () => {
+    const set = buildSet(
+      ['v'],
+      [
+        ...[5, Number.NaN, 1, 9, 2, 2, 100].map((v, i) => ['a', hour(i * 5), [v]] as const),
+        ...[3, 1, 4, 1, 5, 9, 2, 6].map((v, i) => ['b', hour(i * 7), [v]] as const),
+      ],
+    );
+    const before = snapshot(set);
+    const real = kernel();
+    const declinesA: RollingEngine = {
+      judge: (series, metricIndex, span, options) =>
+        series.asset === 'a' ? null : real.judge(series, metricIndex, span, options),
+    };
+    const options = { closed: 'right' as const, timeframes: [1, 3], deviationLimit: 1.5, minSamples: 2 };
+    expect(firstDifference(withKernel(set, options, declinesA), inJavaScript(set, options))).toBeNull();
+    expect(snapshot(set)).toEqual(before);
+  });
+
+  it('agrees with pandas on every rolling golden case', () => {
+    const names = goldenNames().filter((name) => readGolden(name).mode === 'rolling');
+    expect(names.length).toBeGreaterThan(5);
+    for (const name of names) {
+      const c = readGolden(name);
+      const metrics = c.options.metrics ?? [...DEFAULT_METRICS];
+      const options = {
+        closed: c.options.closed ?? 'left',
+        timeframes: c.options.timeframes ?? [...DEFAULT_TIMEFRAMES],
+        deviationLimit: c.options.deviationLimit ?? 1.5,
+        minSamples: c.options.minSamples ?? 1,
+      };
+      const { set } = seriesFromDocuments(c.input, {
+        assetField: 'coin_id',
+        timeField: 'timestamp',
+        metrics,
+      });
+      const report = rollingReport(detectRolling(set, options, { engine: kernel() }), {
+        ...options,
+        metrics,
+      });
+      expect(disagreements(report, c.expected), name).toEqual([]);
+    }
+  });
+});
