@@ -2,7 +2,7 @@
 // dist/wasm/field-scan.wasm by tools/build-wasm.mjs). It reads only the lines that have the shape
 // the JavaScript scanner learnt (lambdas/loaders/field-scanner.ts) and whose values it can read
 // exactly; it stops at the first other line, which the JavaScript scanner then reads. Whatever
-// it accepts gives exactly what the JavaScript scanner gives (test/loaders/field-scan-kernel.test.ts).
+// it accepts gives exactly what the JavaScript scanner gives (test/wasm/field-scan-kernel.test.ts).
 //
 // Memory (imported, never grown; offsets exported for lambdas/loaders/field-scan-kernel.ts):
 // the shape, the asset table and names, the records written for the caller, then the chunk

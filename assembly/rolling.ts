@@ -3,8 +3,12 @@
 // over one series, metric and timeframe, with the window kept as a bitset over the values' ranks
 // and fingers on its quartiles (lambdas/core/rank-window.ts's BitsetWindow). Every number is
 // computed with the same double operations in the same order, so the fences are those of the
-// JavaScript detector bit for bit (test/core/rolling-kernel.test.ts). The caller
+// JavaScript detector bit for bit (test/wasm/rolling-kernel.test.ts). The caller
 // (lambdas/wasm/rolling-kernel.ts) lays out the arrays in the memory and passes their addresses.
+// It also prints a result's flags as the NDJSON lines of `riskfence detect --format ndjson`.
+import { writeJsonNumber } from './json-number';
+
+export { writeJsonNumber };
 
 /**
  * Ranks the finite values of `values[0, n)` by a stable radix sort of their bits, as `rankValues`
@@ -301,5 +305,120 @@ export function judge(
       }
     }
     store<f64>(scoreOut + at, score);
+  }
+}
+
+const VALUE = memory.data<u8>([0x22, 0x2c, 0x22, 0x76, 0x61, 0x6c, 0x75, 0x65, 0x22, 0x3a]);
+const HIGH = memory.data<u8>([
+  0x2c, 0x22, 0x64, 0x69, 0x72, 0x65, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x22, 0x3a, 0x22, 0x68, 0x69, 0x67, 0x68,
+  0x22, 0x2c, 0x22, 0x73, 0x63, 0x6f, 0x72, 0x65, 0x22, 0x3a,
+]);
+const LOW = memory.data<u8>([
+  0x2c, 0x22, 0x64, 0x69, 0x72, 0x65, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x22, 0x3a, 0x22, 0x6c, 0x6f, 0x77, 0x22,
+  0x2c, 0x22, 0x73, 0x63, 0x6f, 0x72, 0x65, 0x22, 0x3a,
+]);
+const LOWER = memory.data<u8>([0x2c, 0x22, 0x6c, 0x6f, 0x77, 0x65, 0x72, 0x22, 0x3a]);
+const UPPER = memory.data<u8>([0x2c, 0x22, 0x75, 0x70, 0x70, 0x65, 0x72, 0x22, 0x3a]);
+/** Bytes a flag line takes besides its head, at most: the time, four numbers and the keys. */
+export const LINE_TAIL_BYTES: i32 = 24 + 10 + 28 + 9 + 9 + 2 + 4 * 25;
+const DAY_MS: i64 = 86_400_000;
+
+/**
+ * The NDJSON lines of the flagged points of the last {@link judge} (`riskfence detect --format
+ * ndjson`), written at `dst`: per flag `head` (`{"asset":…,"metric":…,"timeframe":…,"timestamp":"`),
+ * the time as `Date#toISOString` writes it, then `","value":`, the value, the direction, the
+ * score (null when NaN), the fences and `}` and a newline — `JSON.stringify` of the flag's object,
+ * byte for byte.
+ *
+ * @param dst - room for (flags) × (headLength + LINE_TAIL_BYTES) bytes
+ * @returns the bytes written, or -1 when a flagged point's time is not a whole millisecond of the
+ *   years 0 to 9999 (the caller then prints the result itself)
+ */
+export function flagLines(
+  times: usize,
+  values: usize,
+  n: i32,
+  out: usize,
+  directionOut: usize,
+  head: usize,
+  headLength: i32,
+  dst: usize,
+): i32 {
+  const rows = (<usize>n) << 3;
+  const lowerOut = out + 3 * rows;
+  const upperOut = out + 4 * rows;
+  const scoreOut = out + 5 * rows;
+  let p = dst;
+  for (let i = 0; i < n; i++) {
+    const d = load<i8>(directionOut + <usize>i);
+    if (d === 0) continue;
+    const at = (<usize>i) << 3;
+    memory.copy(p, head, <usize>headLength);
+    p = writeIsoTime(load<f64>(times + at), p + <usize>headLength);
+    if (p === 0) return -1;
+    memory.copy(p, VALUE, 10);
+    p = writeJsonNumber(load<f64>(values + at), p + 10);
+    if (d > 0) {
+      memory.copy(p, HIGH, 28);
+      p += 28;
+    } else {
+      memory.copy(p, LOW, 27);
+      p += 27;
+    }
+    p = writeJsonNumber(load<f64>(scoreOut + at), p);
+    memory.copy(p, LOWER, 9);
+    p = writeJsonNumber(load<f64>(lowerOut + at), p + 9);
+    memory.copy(p, UPPER, 9);
+    p = writeJsonNumber(load<f64>(upperOut + at), p + 9);
+    store<u16>(p, 0x0a7d); // }\n
+    p += 2;
+  }
+  return <i32>(p - dst);
+}
+
+/** `new Date(t).toISOString()` at `p` (`YYYY-MM-DDTHH:MM:SS.sssZ`); the end, or 0 outside its four-digit years. */
+function writeIsoTime(t: f64, p: usize): usize {
+  // 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z.
+  if (!(t >= -62_167_219_200_000 && t < 253_402_300_800_000) || t !== Math.floor(t)) return 0;
+  const ms = <i64>t;
+  let days = ms / DAY_MS;
+  let rest = ms - days * DAY_MS;
+  if (rest < 0) {
+    days--;
+    rest += DAY_MS;
+  }
+  // Howard Hinnant's civil_from_days.
+  const z = days + 719468;
+  const era = (z >= 0 ? z : z - 146096) / 146097;
+  const doe = z - era * 146097;
+  const yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const mp = (5 * doy + 2) / 153;
+  const day = <i32>(doy - (153 * mp + 2) / 5 + 1);
+  const month = <i32>(mp < 10 ? mp + 3 : mp - 9);
+  const year = <i32>(yoe + era * 400) + (month <= 2 ? 1 : 0);
+  const r = <i32>rest;
+  putDigits(p, year, 4);
+  store<u8>(p + 4, 0x2d);
+  putDigits(p + 5, month, 2);
+  store<u8>(p + 7, 0x2d);
+  putDigits(p + 8, day, 2);
+  store<u8>(p + 10, 0x54);
+  putDigits(p + 11, r / 3_600_000, 2);
+  store<u8>(p + 13, 0x3a);
+  putDigits(p + 14, (r / 60_000) % 60, 2);
+  store<u8>(p + 16, 0x3a);
+  putDigits(p + 17, (r / 1000) % 60, 2);
+  store<u8>(p + 19, 0x2e);
+  putDigits(p + 20, r % 1000, 3);
+  store<u8>(p + 23, 0x5a);
+  return p + 24;
+}
+
+/** `count` decimal digits of v at `p`, zero-padded. */
+function putDigits(p: usize, v: i32, count: i32): void {
+  for (let i = count - 1; i >= 0; i--) {
+    store<u8>(p + <usize>i, <u8>(0x30 + (v % 10)));
+    v /= 10;
   }
 }

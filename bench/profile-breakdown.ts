@@ -31,15 +31,19 @@ export interface ThreadBreakdown {
   readonly totalMs: number;
 }
 
-// Source files by phase (paths as the source maps give them); the first match wins.
+// Source files by phase (paths as the source maps give them); the first match wins. WebAssembly
+// frames have no source: they take the phase of the JavaScript that called them.
 const SOURCE_PHASES: readonly (readonly [RegExp, Phase])[] = [
   [
     /lambdas\/loaders\/(parallel-load|load-series)\.ts$|lambdas\/core\/series\.ts$|lambdas\/threads\//,
     'series',
   ],
-  [/lambdas\/loaders\/|lambdas\/core\/(document-reader|timestamp|numeric-value|field-path)\.ts$/, 'parse'],
+  [
+    /lambdas\/loaders\/|lambdas\/wasm\/field-scan-kernel\.ts$|lambdas\/core\/(document-reader|timestamp|numeric-value|field-path)\.ts$/,
+    'parse',
+  ],
   [/lambdas\/cli\/detect\/text-sink\.ts$/, 'output'],
-  [/lambdas\/core\/|lambdas\/cli\/detect\//, 'detect'],
+  [/lambdas\/core\/|lambdas\/cli\/detect\/|lambdas\/wasm\/rolling-kernel\.ts$/, 'detect'],
   [/lambdas\/cli\/commands\/detect-command\.ts$/, 'series'],
 ];
 

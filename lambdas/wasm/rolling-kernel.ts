@@ -1,5 +1,5 @@
 import { Closed, type RollingOptions } from '../core/detector-options.ts';
-import type { RollingEngine, RollingPoints } from '../core/rolling-detector.ts';
+import type { RollingEngine, RollingPoints, RollingResult } from '../core/rolling-detector.ts';
 import type { AssetSeries } from '../core/series.ts';
 import { globalValue, wasmModule } from './wasm-module.ts';
 
@@ -7,10 +7,13 @@ const PAGE_BYTES = 65_536;
 /** Past this much memory for one series the kernel declines, and the JavaScript detector judges it. */
 const MAX_MEMORY_BYTES = 512 * 1024 * 1024;
 const RADIX_COUNTS_BYTES = 8 * 256 * 4;
+/** Flag lines whose head (asset, metric, timeframe) is longer are printed in JavaScript. */
+const MAX_HEAD_BYTES = 256;
 
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
   readonly LAYOUT_AT: WebAssembly.Global;
+  readonly LINE_TAIL_BYTES: WebAssembly.Global;
   rank(
     values: number,
     n: number,
@@ -38,6 +41,16 @@ interface KernelExports {
     out: number,
     direction: number,
   ): void;
+  flagLines(
+    times: number,
+    values: number,
+    n: number,
+    out: number,
+    direction: number,
+    head: number,
+    headLength: number,
+    dst: number,
+  ): number;
 }
 
 /** Where a series' arrays lie in the kernel's memory (bytes), for a series of n points and m metrics. */
@@ -54,12 +67,15 @@ class Layout {
   readonly bitset: number;
   readonly out: number;
   readonly direction: number;
+  /** Room for a result's flag lines, heads of up to MAX_HEAD_BYTES. */
+  readonly lines: number;
   readonly end: number;
 
   constructor(
     readonly n: number,
     m: number,
     base: number,
+    lineTail: number,
   ) {
     const doubles = 8 * n;
     const ints = 4 * n;
@@ -76,7 +92,8 @@ class Layout {
     this.counts = this.spare + ints;
     this.bitset = this.counts + RADIX_COUNTS_BYTES;
     this.direction = this.bitset + 4 * ((n >> 5) + 1);
-    this.end = this.direction + n;
+    this.lines = this.direction + n;
+    this.end = this.lines + MAX_HEAD_BYTES + n * (MAX_HEAD_BYTES + lineTail);
   }
 }
 
@@ -108,6 +125,8 @@ export class RollingKernel implements RollingEngine {
   #series: AssetSeries | null = null;
   /** Per metric of the current series: its number of finite values once ranked, else -1. */
   #ranked: number[] = [];
+  /** The metric of the last {@link judge}, whose arrays the kernel's memory holds. */
+  #judged = -1;
 
   private constructor(exports: KernelExports) {
     this.#exports = exports;
@@ -148,6 +167,7 @@ export class RollingKernel implements RollingEngine {
         layout.counts,
       );
     }
+    this.#judged = metricIndex;
     e.judge(
       layout.times,
       values,
@@ -178,13 +198,58 @@ export class RollingKernel implements RollingEngine {
     };
   }
 
+  /**
+   * The `--format ndjson` lines of the flags of `r`, the result of the last {@link judge} (its arrays
+   * this kernel's views), each starting with `head`: the bytes `FlagLineWriter` prints, written by
+   * the kernel (numbers by Ryu's shortest decimal, as `JSON.stringify` writes them). Null for any
+   * other result, a head longer than 256 bytes or a time `Date#toISOString` would not write with a
+   * four-digit year, for the caller to print it in JavaScript.
+   *
+   * @returns a view of the kernel's memory, valid until the next call
+   */
+  flagLines(r: RollingResult, head: Uint8Array): Uint8Array | null {
+    const layout = this.#layout;
+    const e = this.#exports;
+    if (
+      layout === null ||
+      r.series !== this.#series ||
+      r.metricIndex !== this.#judged ||
+      r.direction.buffer !== e.memory.buffer ||
+      r.direction.byteOffset !== layout.direction ||
+      head.length > MAX_HEAD_BYTES
+    ) {
+      return null;
+    }
+    const n = layout.n;
+    const bytes = new Uint8Array(e.memory.buffer);
+    bytes.set(head, layout.lines);
+    const dst = layout.lines + MAX_HEAD_BYTES;
+    const length = e.flagLines(
+      layout.times,
+      layout.values + 8 * n * r.metricIndex,
+      n,
+      layout.out,
+      layout.direction,
+      layout.lines,
+      head.length,
+      dst,
+    );
+    return length < 0 ? null : bytes.subarray(dst, dst + length);
+  }
+
   /** The layout of `series`, copied in (times now, each metric's values when first judged). */
   #load(series: AssetSeries): Layout | null {
     if (series === this.#series) return this.#layout;
     const n = series.times.length;
-    const layout = new Layout(n, series.values.length, globalValue(this.#exports.LAYOUT_AT));
+    const e = this.#exports;
+    const layout = new Layout(
+      n,
+      series.values.length,
+      globalValue(e.LAYOUT_AT),
+      globalValue(e.LINE_TAIL_BYTES),
+    );
     if (layout.end > MAX_MEMORY_BYTES) return null;
-    const memory = this.#exports.memory;
+    const memory = e.memory;
     const pages = Math.ceil(layout.end / PAGE_BYTES) - memory.buffer.byteLength / PAGE_BYTES;
     if (pages > 0) memory.grow(pages);
     new Float64Array(memory.buffer, layout.times, n).set(series.times);

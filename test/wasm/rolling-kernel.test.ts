@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rollingReport } from '../../lambdas/core/detect-json.ts';
+import { FlagLineWriter, flagLineHead } from '../../lambdas/cli/detect/flag-line-writer.ts';
+import { rollingReport, seriesIsoTimes } from '../../lambdas/core/detect-json.ts';
 import {
   DEFAULT_METRICS,
   DEFAULT_TIMEFRAMES,
@@ -178,5 +179,58 @@ describe('RollingKernel', () => {
       });
       expect(disagreements(report, c.expected), name).toEqual([]);
     }
+  });
+
+  it('prints a result’s flag lines byte for byte as FlagLineWriter does (property)', () => {
+    const value = fc.oneof(
+      fc.integer({ min: -50, max: 50 }),
+      fc.double({ min: -1e9, max: 1e9, noNaN: true }),
+      fc.constantFrom(Number.NaN, 1e-9, 5e-324, 1e300),
+    );
+    const rows = fc.array(fc.tuple(fc.constantFrom(0, 1, 1, 2, 30), value), { minLength: 1, maxLength: 200 });
+    const asset = fc.oneof(
+      fc.constantFrom('btc', 'asset-0001'),
+      fc.string({ maxLength: 20, unit: 'binary' }),
+    );
+    const engine = kernel();
+    const writer = new FlagLineWriter();
+    let printed = 0;
+    fc.assert(
+      fc.property(asset, rows, fc.integer({ min: -30_000, max: 70_000 }), (name, steps, startDay) => {
+        let time = Date.UTC(1970, 0, 1) + startDay * 86_400_000;
+        const set = buildSet(
+          ['v'],
+          steps.map(([gap, v]) => {
+            time += gap * 3_600_000;
+            return [name, time, [v]] as const;
+          }),
+        );
+        const options = { closed: 'left' as const, timeframes: [1, 3], deviationLimit: 0.5, minSamples: 1 };
+        for (const r of detectRolling(set, options, { engine, reuse: true })) {
+          const expected = Buffer.from(writer.rolling(r, seriesIsoTimes(r.series)));
+          const lines = engine.flagLines(r, flagLineHead(r));
+          if (lines === null) throw new Error(`declined ${JSON.stringify(r.asset)}`);
+          if (!Buffer.from(lines).equals(expected))
+            throw new Error(`${expected} against ${Buffer.from(lines)}`);
+          printed += expected.length;
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(printed).toBeGreaterThan(0);
+  });
+
+  it('leaves to FlagLineWriter what it does not print: copied arrays, a result not its last', () => {
+    const set = buildSet(
+      ['v', 'w'],
+      [5, 1, 9, 2, 100, 3].map((v, i) => ['a', hour(i * 5), [v, -v]] as const),
+    );
+    const options = { closed: 'left' as const, timeframes: [2], deviationLimit: 0, minSamples: 1 };
+    const engine = kernel();
+    const [v, w] = [...detectRolling(set, options, { engine })];
+    expect(engine.flagLines(v!, flagLineHead(v!))).toBeNull();
+    const streamed = [...detectRolling(set, options, { engine, reuse: true })];
+    expect(engine.flagLines(streamed[0]!, flagLineHead(streamed[0]!))).toBeNull();
+    expect(engine.flagLines(streamed[1]!, flagLineHead(w!))).not.toBeNull();
   });
 });

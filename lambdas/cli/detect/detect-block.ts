@@ -18,7 +18,7 @@ import type { TaskResult } from '../../threads/pool-tasks.ts';
 import { seriesBuffers } from '../../threads/thread-pool.ts';
 import { RollingKernel } from '../../wasm/rolling-kernel.ts';
 import { DetectTally, type TallySnapshot } from './detect-tally.ts';
-import { FlagLineWriter } from './flag-line-writer.ts';
+import { FlagLineWriter, flagLineHead } from './flag-line-writer.ts';
 import type { FlagRow } from './flag-row.ts';
 import { OutputFormat } from './output-format.ts';
 import { writeBackLines } from './write-back.ts';
@@ -134,7 +134,9 @@ export function detectBlock(
       const flags = countPoints(r, tally);
       if (rows) for (const f of rollingFlags(r)) tally.addFlag(flagRow(r, f, f.lower, f.upper));
       else if (flags > 0) tally.countFlag(r.timeframe, flags);
-      if (lines && flags > 0) text.bytes(lines.rolling(r, seriesIsoTimes(r.series)));
+      if (lines && flags > 0) {
+        text.bytes(engine?.flagLines(r, flagLineHead(r)) ?? lines.rolling(r, seriesIsoTimes(r.series)));
+      }
       if (json) text.itemBytes(json.entry(r));
     }
     addOut?.(rollingDocumentFlags(group));

@@ -99,9 +99,7 @@ export class FlagLineWriter {
     numbers.print(this.#list);
     const times = this.#times;
     const high = this.#high;
-    const head = utf8(
-      `{"asset":${JSON.stringify(r.asset)},"metric":${JSON.stringify(r.metric)},"timeframe":${JSON.stringify(r.timeframe)},"timestamp":"`,
-    );
+    const head = flagLineHead(r);
     const bytes = times.length * (head.length + TAIL_BYTES);
     if (this.#buffer.length < bytes) this.#buffer = new Uint8Array(Math.max(bytes, 2 * this.#buffer.length));
     const b = this.#buffer;
@@ -117,4 +115,17 @@ export class FlagLineWriter {
     }
     return b.subarray(0, p);
   }
+}
+
+/**
+ * The bytes every flag line of a result starts with: `{"asset":…,"metric":…,"timeframe":…,"timestamp":"`.
+ *
+ * @example
+ * new TextDecoder().decode(flagLineHead({ asset: 'btc', metric: 'volume', timeframe: 7 }));
+ * // '{"asset":"btc","metric":"volume","timeframe":7,"timestamp":"'
+ */
+export function flagLineHead(r: Pick<WindowResult, 'asset' | 'metric' | 'timeframe'>): Uint8Array {
+  return utf8(
+    `{"asset":${JSON.stringify(r.asset)},"metric":${JSON.stringify(r.metric)},"timeframe":${JSON.stringify(r.timeframe)},"timestamp":"`,
+  );
 }
