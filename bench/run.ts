@@ -192,6 +192,16 @@ function scanLimit(): void {
     ours: rate(r.scannerThreadsMs),
     target: '',
   });
+  rows.push({
+    what: 'reading limit: the field scanner with its WebAssembly kernel, one thread',
+    ours: rate(r.kernelMs),
+    target: '',
+  });
+  rows.push({
+    what: `reading limit: the field scanner with its WebAssembly kernel, ${r.threads} threads at once`,
+    ours: rate(r.kernelThreadsMs),
+    target: '',
+  });
 }
 
 function startupBench(): void {
