@@ -150,7 +150,12 @@ export class SeriesBuilder {
 
   /**
    * {@link addTo} from a record of doubles: its time at `records[at + 1]`, its values from
-   * `records[at + 2]` on (the layout of the WebAssembly field scanner's records).
+   * `records[at + 2]` on (the layout of the WebAssembly field scanner's records; `records[at]` is
+   * the caller's, the scanner's asset id). Non-finite values are stored as NaN and counted bad.
+   *
+   * @example
+   * const records = Float64Array.of(0, Date.UTC(2022, 4, 12), 5);
+   * b.addRecord(b.slot('bitcoin'), records, 0, 0); // as b.add('bitcoin', Date.UTC(2022, 4, 12), [5], 0)
    */
   addRecord(slot: SeriesSlot, records: Float64Array, at: number, ref: number): void {
     this.#append(slot as unknown as Accumulator, records[at + 1]!, records, at + 2, ref);

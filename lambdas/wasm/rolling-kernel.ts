@@ -132,7 +132,12 @@ export class RollingKernel implements RollingEngine {
     this.#exports = exports;
   }
 
-  /** A kernel, or null when the module was not built. */
+  /**
+   * A kernel (its own instance and memory, for one thread), or null when the module was not built.
+   *
+   * @example
+   * const engine = RollingKernel.create() ?? undefined; // detectRolling's own loop without it
+   */
   static create(): RollingKernel | null {
     const module = wasmModule('rolling');
     if (module === null) return null;
@@ -206,6 +211,9 @@ export class RollingKernel implements RollingEngine {
    * four-digit year, for the caller to print it in JavaScript.
    *
    * @returns a view of the kernel's memory, valid until the next call
+   *
+   * @example
+   * text.bytes(kernel.flagLines(r, flagLineHead(r)) ?? writer.rolling(r, seriesIsoTimes(r.series)));
    */
   flagLines(r: RollingResult, head: Uint8Array): Uint8Array | null {
     const layout = this.#layout;

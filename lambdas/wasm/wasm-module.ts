@@ -25,7 +25,12 @@ export function wasmModule(name: string): WebAssembly.Module | null {
   return module;
 }
 
-/** The value of an exported global (the kernels export their memory layout as constants). */
+/**
+ * The value of an exported global (the kernels export their memory layout as constants).
+ *
+ * @example
+ * const bufferAt = globalValue(instance.exports.BUFFER_AT as WebAssembly.Global);
+ */
 export function globalValue(global: WebAssembly.Global): number {
   return global.value as number;
 }
