@@ -8,7 +8,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const at = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
-export const WASM_MODULES = ['field-scan', 'rolling'];
+export const WASM_MODULES = ['field-scan', 'rolling', 'window'];
 const source = (name) => at(`assembly/${name}.ts`);
 const output = (name) => at(`dist/wasm/${name}.wasm`);
 

@@ -17,6 +17,7 @@ import { detectWindow } from '../../core/window-detector.ts';
 import type { TaskResult } from '../../threads/pool-tasks.ts';
 import { seriesBuffers } from '../../threads/thread-pool.ts';
 import { RollingKernel } from '../../wasm/rolling-kernel.ts';
+import { WindowKernel } from '../../wasm/window-kernel.ts';
 import { DetectTally, type TallySnapshot } from './detect-tally.ts';
 import { FlagLineWriter, flagLineHead } from './flag-line-writer.ts';
 import type { FlagRow } from './flag-row.ts';
@@ -104,20 +105,44 @@ export function detectBlock(
   const lines = job.format === OutputFormat.Ndjson ? threadWriters().flagLines : undefined;
   const { detector } = job;
   if (detector.mode === Mode.Window) {
-    const results = detectWindow(set, detector.options);
-    for (const r of results) {
-      tally.judged++;
-      tally.addWindow(r.timeframe, r.n);
-      if (!r.fences) tally.insufficient++;
-      else if (r.flags.length > 0) {
-        const { lower, upper } = r.fences;
-        if (rows) for (const f of r.flags) tally.addFlag(flagRow(r, f, lower, upper));
-        else tally.countFlag(r.timeframe, r.flags.length);
-        if (lines) text.bytes(lines.window(r));
+    const { options } = detector;
+    // The JSON report without --out: each series judged and printed by the kernel where it can.
+    const kernel = job.format === OutputFormat.Json && !writeBack ? threadWriters().windowKernel : null;
+    const judge = (subset: Pick<SeriesSet, 'metrics' | 'series'>) => {
+      const results = detectWindow(subset, options);
+      for (const r of results) {
+        tally.judged++;
+        tally.addWindow(r.timeframe, r.n);
+        if (!r.fences) tally.insufficient++;
+        else if (r.flags.length > 0) {
+          const { lower, upper } = r.fences;
+          if (rows) for (const f of r.flags) tally.addFlag(flagRow(r, f, lower, upper));
+          else tally.countFlag(r.timeframe, r.flags.length);
+          if (lines) text.bytes(lines.window(r));
+        }
+        if (job.format === OutputFormat.Json) text.item(JSON.stringify(windowResultJson(r)));
       }
-      if (job.format === OutputFormat.Json) text.item(JSON.stringify(windowResultJson(r)));
-    }
-    addOut?.(windowDocumentFlags(set, results, detector.options.asOf));
+      addOut?.(windowDocumentFlags(subset, results, options.asOf));
+    };
+    if (kernel === null) judge(set);
+    else
+      for (const series of set.series) {
+        const printed = kernel.entries(series, set.metrics, options);
+        if (printed === null) judge({ metrics: set.metrics, series: [series] });
+        else {
+          const { stats } = printed;
+          for (let k = 0, at = 0; k < options.timeframes.length; k++) {
+            const timeframe = options.timeframes[k]!;
+            for (let m = 0; m < set.metrics.length; m++, at += 3) {
+              tally.judged++;
+              tally.addWindow(timeframe, stats[at]!);
+              if (stats[at + 1] === 0) tally.insufficient++;
+              else if (stats[at + 2]! > 0) tally.countFlag(timeframe, stats[at + 2]);
+            }
+          }
+          text.itemBytes(printed.bytes);
+        }
+      }
   } else {
     let group: RollingResult[] = [];
     const json = job.format === OutputFormat.Json ? threadWriters().rollingJson : undefined;
@@ -175,6 +200,7 @@ let writers:
       readonly flagLines: FlagLineWriter;
       readonly rollingJson: RollingJsonWriter;
       readonly rollingKernel: RollingKernel | null;
+      readonly windowKernel: WindowKernel | null;
     }
   | undefined;
 
@@ -183,6 +209,7 @@ function threadWriters(): NonNullable<typeof writers> {
     flagLines: new FlagLineWriter(),
     rollingJson: new RollingJsonWriter(),
     rollingKernel: RollingKernel.create(),
+    windowKernel: WindowKernel.create(),
   };
   return writers;
 }
