@@ -2,10 +2,13 @@
 
 const DAY_MS: i64 = 86_400_000;
 
-/** `new Date(t).toISOString()` at `p` (`YYYY-MM-DDTHH:MM:SS.sssZ`); the end, or 0 outside its four-digit years. */
+/**
+ * `new Date(t).toISOString()` at `p` (`YYYY-MM-DDTHH:MM:SS.sssZ`; a fraction of a millisecond cut
+ * toward zero, as `Date` does); the end, or 0 outside its four-digit years.
+ */
 export function writeIsoTime(t: f64, p: usize): usize {
-  // 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z.
-  if (!(t >= -62_167_219_200_000 && t < 253_402_300_800_000) || t !== Math.floor(t)) return 0;
+  // 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z, after the cut (NaN is out too).
+  if (!(t > -62_167_219_200_001 && t < 253_402_300_800_000)) return 0;
   const ms = <i64>t;
   let days = ms / DAY_MS;
   let rest = ms - days * DAY_MS;

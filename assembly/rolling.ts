@@ -169,12 +169,12 @@ function sortedValue(r: i32): f64 {
   return load<f64>(sortedAt + ((<usize>r) << 3));
 }
 
-function enter(rankOf: usize, i: i32): void {
+function enter(i: i32): void {
   const r = load<i32>(rankOf + ((<usize>i) << 2));
   if (r >= 0) add(r);
 }
 
-function leave(rankOf: usize, i: i32): void {
+function leave(i: i32): void {
   const r = load<i32>(rankOf + ((<usize>i) << 2));
   if (r >= 0) remove(r);
 }
@@ -185,129 +185,168 @@ function quantileOfNeighbours(n: i32, p: f64, below: f64, above: f64): f64 {
   return t === 0 ? below : below + (above - below) * t;
 }
 
+// The sweep over one series, metric and timeframe (set by begin()), and the last point's verdict
+// (set by step()).
+let times: usize = 0;
+let values: usize = 0;
+let n: i32 = 0;
+let rankOf: usize = 0;
+let span: f64 = 0;
+let closedLeft = false;
+let minPeriods: i32 = 1;
+let judgeFrom: f64 = -Infinity;
+let deviationLimit: f64 = 0;
+let minRelativeIqr: f64 = 0;
+let lo: i32 = 0;
+let hi: i32 = 0;
+let q1: f64 = NaN;
+let q3: f64 = NaN;
+let iqr: f64 = NaN;
+let lower: f64 = NaN;
+let upper: f64 = NaN;
+let score: f64 = NaN;
+let direction: i32 = 0;
+
 /**
- * Rolling fences of one series and metric for one timeframe, as `rollingSeries` computes them:
- * per point, the window of the points before it within `span` (closed left: `[t - span, t)`;
- * right: `(t - span, t]` up to its own position), R-7 quartiles (pandas' interpolation
- * `a + (b - a) t`), the IQR (floored at `minRelativeIqr` × |median| when positive) and the fences
- * at `deviationLimit` IQRs; `direction` 1 above, -1 below, and the score in IQRs beyond the fence
- * (NaN when the IQR is not positive). Points with fewer than `minPeriods` values in their window
- * or before `judgeFrom` get NaN and direction 0.
+ * Starts a sweep over one series' metric for one timeframe: its times and values, the values' ranks
+ * and sorted values (from {@link rank}), room for the bitset (n / 32 + 1 i32), and the options.
+ */
+export function begin(
+  timesAt: usize,
+  valuesAt: usize,
+  count: i32,
+  ranks: usize,
+  sorted: usize,
+  bitset: usize,
+  windowSpan: f64,
+  left: bool,
+  periods: i32,
+  from: f64,
+  limit: f64,
+  floorRatio: f64,
+): void {
+  times = timesAt;
+  values = valuesAt;
+  n = count;
+  rankOf = ranks;
+  span = windowSpan;
+  closedLeft = left;
+  minPeriods = periods;
+  judgeFrom = from;
+  deviationLimit = limit;
+  minRelativeIqr = floorRatio;
+  // Ranks go up to the number of finite values, below n.
+  memory.fill(bitset, 0, ((<usize>count >> 5) + 1) << 2);
+  bits = bitset;
+  sortedAt = sorted;
+  size = 0;
+  lo = 0;
+  hi = 0;
+}
+
+/**
+ * Slides the window to point i (points in order) and judges it, as `rollingSeries` does: the
+ * window of the points before it within the span (closed left: `[t - span, t)`; right: `(t - span,
+ * t]` up to its own position), R-7 quartiles with pandas' interpolation, the IQR (floored at
+ * minRelativeIqr × |median| when positive), the fences at deviationLimit IQRs, the direction (1
+ * above, -1 below) and the score in IQRs beyond the fence (NaN when the IQR is not positive).
+ *
+ * @returns whether the point was judged: false with fewer than minPeriods values in its window or
+ *   before judgeFrom
+ */
+function step(i: i32): bool {
+  const t = load<f64>(times + ((<usize>i) << 3));
+  let enterEnd = hi;
+  let leaveEnd = lo;
+  if (closedLeft) {
+    while (enterEnd < n && load<f64>(times + ((<usize>enterEnd) << 3)) < t) enterEnd++;
+    while (leaveEnd < enterEnd && load<f64>(times + ((<usize>leaveEnd) << 3)) < t - span) leaveEnd++;
+  } else {
+    enterEnd = i + 1;
+    while (leaveEnd < enterEnd && load<f64>(times + ((<usize>leaveEnd) << 3)) <= t - span) leaveEnd++;
+  }
+  // Points that enter as others leave are swapped in pairs; one that would enter and leave in the
+  // same step (a gap in the series) never enters.
+  let e = max(hi, leaveEnd);
+  let l = lo;
+  const leaveUntil = min(leaveEnd, hi);
+  for (; e < enterEnd && l < leaveUntil; e++, l++) {
+    enter(e);
+    leave(l);
+  }
+  for (; l < leaveUntil; l++) leave(l);
+  for (; e < enterEnd; e++) enter(e);
+  lo = leaveEnd;
+  hi = enterEnd;
+  direction = 0;
+  if (size < minPeriods || t < judgeFrom) return false;
+  const last = size - 1;
+  const r1 = <i32>Math.floor(<f64>last * 0.25);
+  const r3 = <i32>Math.floor(<f64>last * 0.75);
+  low = moveTo(low, r1);
+  const below1 = sortedValue(fingerRank(low));
+  const above1 = r1 < last ? sortedValue(nextRank(fingerRank(low))) : below1;
+  high = moveTo(high, r3);
+  const below3 = sortedValue(fingerRank(high));
+  const above3 = r3 < last ? sortedValue(nextRank(fingerRank(high))) : below3;
+  q1 = quantileOfNeighbours(size, 0.25, below1, above1);
+  q3 = quantileOfNeighbours(size, 0.75, below3, above3);
+  iqr = q3 - q1;
+  if (minRelativeIqr > 0) {
+    const m = <i32>Math.floor(<f64>last * 0.5);
+    const tm = <f64>last * 0.5 - <f64>m;
+    any = moveTo(any, m);
+    const a = sortedValue(fingerRank(any));
+    let median = a;
+    if (tm !== 0) {
+      any = moveTo(any, m + 1);
+      median = a + (sortedValue(fingerRank(any)) - a) * tm;
+    }
+    const floor = minRelativeIqr * Math.abs(median);
+    if (iqr < floor) iqr = floor;
+  }
+  lower = q1 - deviationLimit * iqr;
+  upper = q3 + deviationLimit * iqr;
+  const x = load<f64>(values + ((<usize>i) << 3));
+  score = NaN;
+  if (isFinite(x) && isFinite(lower)) {
+    if (x > upper) {
+      direction = 1;
+      if (iqr > 0) score = (x - upper) / iqr;
+    } else if (x < lower) {
+      direction = -1;
+      if (iqr > 0) score = (lower - x) / iqr;
+    }
+  }
+  return true;
+}
+
+/**
+ * Rolling fences of the sweep {@link begin} started, as `rollingSeries` computes them (see step()),
+ * into per-point arrays; NaN and direction 0 for the points not judged.
  *
  * @param out - six arrays of n f64 one after another: q1, q3, iqr, lower, upper, score
  * @param directionOut - n i8
  */
-export function judge(
-  times: usize,
-  values: usize,
-  n: i32,
-  rankOf: usize,
-  sorted: usize,
-  bitset: usize,
-  span: f64,
-  closedLeft: bool,
-  minPeriods: i32,
-  judgeFrom: f64,
-  deviationLimit: f64,
-  minRelativeIqr: f64,
-  out: usize,
-  directionOut: usize,
-): void {
+export function judge(out: usize, directionOut: usize): void {
   const rows = (<usize>n) << 3;
-  const q1Out = out;
-  const q3Out = out + rows;
-  const iqrOut = out + 2 * rows;
-  const lowerOut = out + 3 * rows;
-  const upperOut = out + 4 * rows;
-  const scoreOut = out + 5 * rows;
-  // Ranks go up to the number of finite values, below n.
-  memory.fill(bitset, 0, ((<usize>n >> 5) + 1) << 2);
-  bits = bitset;
-  sortedAt = sorted;
-  size = 0;
-  let lo = 0;
-  let hi = 0;
   for (let i = 0; i < n; i++) {
-    const t = load<f64>(times + ((<usize>i) << 3));
-    let enterEnd = hi;
-    let leaveEnd = lo;
-    if (closedLeft) {
-      while (enterEnd < n && load<f64>(times + ((<usize>enterEnd) << 3)) < t) enterEnd++;
-      while (leaveEnd < enterEnd && load<f64>(times + ((<usize>leaveEnd) << 3)) < t - span) leaveEnd++;
-    } else {
-      enterEnd = i + 1;
-      while (leaveEnd < enterEnd && load<f64>(times + ((<usize>leaveEnd) << 3)) <= t - span) leaveEnd++;
-    }
-    // Points that enter as others leave are swapped in pairs; one that would enter and leave in the
-    // same step (a gap in the series) never enters.
-    let e = max(hi, leaveEnd);
-    let l = lo;
-    const leaveUntil = min(leaveEnd, hi);
-    for (; e < enterEnd && l < leaveUntil; e++, l++) {
-      enter(rankOf, e);
-      leave(rankOf, l);
-    }
-    for (; l < leaveUntil; l++) leave(rankOf, l);
-    for (; e < enterEnd; e++) enter(rankOf, e);
-    lo = leaveEnd;
-    hi = enterEnd;
-    const at = (<usize>i) << 3;
-    store<i8>(directionOut + <usize>i, 0);
-    if (size < minPeriods || t < judgeFrom) {
-      store<f64>(q1Out + at, NaN);
-      store<f64>(q3Out + at, NaN);
-      store<f64>(iqrOut + at, NaN);
-      store<f64>(lowerOut + at, NaN);
-      store<f64>(upperOut + at, NaN);
-      store<f64>(scoreOut + at, NaN);
-      continue;
-    }
-    const last = size - 1;
-    const r1 = <i32>Math.floor(<f64>last * 0.25);
-    const r3 = <i32>Math.floor(<f64>last * 0.75);
-    low = moveTo(low, r1);
-    const below1 = sortedValue(fingerRank(low));
-    const above1 = r1 < last ? sortedValue(nextRank(fingerRank(low))) : below1;
-    high = moveTo(high, r3);
-    const below3 = sortedValue(fingerRank(high));
-    const above3 = r3 < last ? sortedValue(nextRank(fingerRank(high))) : below3;
-    const q1 = quantileOfNeighbours(size, 0.25, below1, above1);
-    const q3 = quantileOfNeighbours(size, 0.75, below3, above3);
-    let iqr = q3 - q1;
-    if (minRelativeIqr > 0) {
-      const m = <i32>Math.floor(<f64>last * 0.5);
-      const tm = <f64>last * 0.5 - <f64>m;
-      any = moveTo(any, m);
-      const a = sortedValue(fingerRank(any));
-      let median = a;
-      if (tm !== 0) {
-        any = moveTo(any, m + 1);
-        median = a + (sortedValue(fingerRank(any)) - a) * tm;
-      }
-      const floor = minRelativeIqr * Math.abs(median);
-      if (iqr < floor) iqr = floor;
-    }
-    const lower = q1 - deviationLimit * iqr;
-    const upper = q3 + deviationLimit * iqr;
-    store<f64>(q1Out + at, q1);
-    store<f64>(q3Out + at, q3);
-    store<f64>(iqrOut + at, iqr);
-    store<f64>(lowerOut + at, lower);
-    store<f64>(upperOut + at, upper);
-    const x = load<f64>(values + at);
-    let score: f64 = NaN;
-    if (isFinite(x) && isFinite(lower)) {
-      if (x > upper) {
-        store<i8>(directionOut + <usize>i, 1);
-        if (iqr > 0) score = (x - upper) / iqr;
-      } else if (x < lower) {
-        store<i8>(directionOut + <usize>i, -1);
-        if (iqr > 0) score = (lower - x) / iqr;
-      }
-    }
-    store<f64>(scoreOut + at, score);
+    const judged = step(i);
+    const at = out + ((<usize>i) << 3);
+    store<f64>(at, judged ? q1 : NaN);
+    store<f64>(at + rows, judged ? q3 : NaN);
+    store<f64>(at + 2 * rows, judged ? iqr : NaN);
+    store<f64>(at + 3 * rows, judged ? lower : NaN);
+    store<f64>(at + 4 * rows, judged ? upper : NaN);
+    store<f64>(at + 5 * rows, judged ? score : NaN);
+    store<i8>(directionOut + <usize>i, <i8>direction);
   }
 }
+
+/** Points {@link judgeLines} left unjudged (too few values in their window, or before judgeFrom). */
+export let unjudged: i32 = 0;
+/** Points {@link judgeLines} flagged. */
+export let flagged: i32 = 0;
 
 const VALUE = memory.data<u8>([0x22, 0x2c, 0x22, 0x76, 0x61, 0x6c, 0x75, 0x65, 0x22, 0x3a]);
 const HIGH = memory.data<u8>([
@@ -324,52 +363,45 @@ const UPPER = memory.data<u8>([0x2c, 0x22, 0x75, 0x70, 0x70, 0x65, 0x72, 0x22, 0
 export const LINE_TAIL_BYTES: i32 = 24 + 10 + 28 + 9 + 9 + 2 + 4 * 25;
 
 /**
- * The NDJSON lines of the flagged points of the last {@link judge} (`riskfence detect --format
- * ndjson`), written at `dst`: per flag `head` (`{"asset":…,"metric":…,"timeframe":…,"timestamp":"`),
- * the time as `Date#toISOString` writes it, then `","value":`, the value, the direction, the
- * score (null when NaN), the fences and `}` and a newline — `JSON.stringify` of the flag's object,
- * byte for byte.
+ * Judges the sweep {@link begin} started as {@link judge} does and prints the NDJSON lines of its
+ * flagged points (`riskfence detect --format ndjson`) at `dst` as it goes, without per-point
+ * arrays: per flag `head` (`{"asset":…,"metric":…,"timeframe":…,"timestamp":"`), the time as
+ * `Date#toISOString` writes it, then `","value":`, the value, the direction, the score (null when
+ * NaN), the fences, `}` and a newline — `JSON.stringify` of the flag's object, byte for byte. Counts
+ * the points left unjudged and flagged in {@link unjudged} and {@link flagged}.
  *
  * @param dst - room for (flags) × (headLength + LINE_TAIL_BYTES) bytes
- * @returns the bytes written, or -1 when a flagged point's time is not a whole millisecond of the
- *   years 0 to 9999 (the caller then prints the result itself)
+ * @returns the bytes written, or -1 when a flagged point's time is outside the years 0 to 9999
  */
-export function flagLines(
-  times: usize,
-  values: usize,
-  n: i32,
-  out: usize,
-  directionOut: usize,
-  head: usize,
-  headLength: i32,
-  dst: usize,
-): i32 {
-  const rows = (<usize>n) << 3;
-  const lowerOut = out + 3 * rows;
-  const upperOut = out + 4 * rows;
-  const scoreOut = out + 5 * rows;
+export function judgeLines(head: usize, headLength: i32, dst: usize): i32 {
+  unjudged = 0;
+  flagged = 0;
   let p = dst;
   for (let i = 0; i < n; i++) {
-    const d = load<i8>(directionOut + <usize>i);
-    if (d === 0) continue;
+    if (!step(i)) {
+      unjudged++;
+      continue;
+    }
+    if (direction === 0) continue;
+    flagged++;
     const at = (<usize>i) << 3;
     memory.copy(p, head, <usize>headLength);
     p = writeIsoTime(load<f64>(times + at), p + <usize>headLength);
     if (p === 0) return -1;
     memory.copy(p, VALUE, 10);
     p = writeJsonNumber(load<f64>(values + at), p + 10);
-    if (d > 0) {
+    if (direction > 0) {
       memory.copy(p, HIGH, 28);
       p += 28;
     } else {
       memory.copy(p, LOW, 27);
       p += 27;
     }
-    p = writeJsonNumber(load<f64>(scoreOut + at), p);
+    p = writeJsonNumber(score, p);
     memory.copy(p, LOWER, 9);
-    p = writeJsonNumber(load<f64>(lowerOut + at), p + 9);
+    p = writeJsonNumber(lower, p + 9);
     memory.copy(p, UPPER, 9);
-    p = writeJsonNumber(load<f64>(upperOut + at), p + 9);
+    p = writeJsonNumber(upper, p + 9);
     store<u16>(p, 0x0a7d); // }\n
     p += 2;
   }

@@ -1,5 +1,5 @@
 import { Closed, type RollingOptions } from '../core/detector-options.ts';
-import type { RollingEngine, RollingPoints, RollingResult } from '../core/rolling-detector.ts';
+import type { RollingEngine, RollingPoints } from '../core/rolling-detector.ts';
 import type { AssetSeries } from '../core/series.ts';
 import { globalValue, wasmModule } from './wasm-module.ts';
 
@@ -25,7 +25,7 @@ interface KernelExports {
     spare: number,
     counts: number,
   ): number;
-  judge(
+  begin(
     times: number,
     values: number,
     n: number,
@@ -38,19 +38,11 @@ interface KernelExports {
     judgeFrom: number,
     deviationLimit: number,
     minRelativeIqr: number,
-    out: number,
-    direction: number,
   ): void;
-  flagLines(
-    times: number,
-    values: number,
-    n: number,
-    out: number,
-    direction: number,
-    head: number,
-    headLength: number,
-    dst: number,
-  ): number;
+  judge(out: number, direction: number): void;
+  judgeLines(head: number, headLength: number, dst: number): number;
+  readonly unjudged: WebAssembly.Global;
+  readonly flagged: WebAssembly.Global;
 }
 
 /** Where a series' arrays lie in the kernel's memory (bytes), for a series of n points and m metrics. */
@@ -123,10 +115,8 @@ export class RollingKernel implements RollingEngine {
   readonly #exports: KernelExports;
   #layout: Layout | null = null;
   #series: AssetSeries | null = null;
-  /** Per metric of the current series: its number of finite values once ranked, else -1. */
-  #ranked: number[] = [];
-  /** The metric of the last {@link judge}, whose arrays the kernel's memory holds. */
-  #judged = -1;
+  /** Per metric of the current series: whether it was copied in and ranked. */
+  #ranked: boolean[] = [];
 
   private constructor(exports: KernelExports) {
     this.#exports = exports;
@@ -146,6 +136,14 @@ export class RollingKernel implements RollingEngine {
     return new RollingKernel(instance.exports as unknown as KernelExports);
   }
 
+  /**
+   * The fences of one series' metric over windows of `span` ms (see {@link RollingEngine.judge}):
+   * views of the kernel's memory, valid until the next call. Null for a series needing more than
+   * 512 MB.
+   *
+   * @example
+   * const points = kernel.judge(set.series[0]!, 0, 7 * DAY_MS, options);
+   */
   judge(
     series: AssetSeries,
     metricIndex: number,
@@ -155,40 +153,8 @@ export class RollingKernel implements RollingEngine {
     const layout = this.#load(series);
     if (layout === null) return null;
     const e = this.#exports;
-    const values = layout.values + 8 * layout.n * metricIndex;
-    const rankOf = layout.rankOf + 4 * layout.n * metricIndex;
-    const sorted = layout.sorted + 8 * layout.n * metricIndex;
-    if (this.#ranked[metricIndex] === undefined || this.#ranked[metricIndex] < 0) {
-      new Float64Array(e.memory.buffer, values, layout.n).set(series.values[metricIndex]!);
-      this.#ranked[metricIndex] = e.rank(
-        values,
-        layout.n,
-        rankOf,
-        sorted,
-        layout.keys,
-        layout.positions,
-        layout.order,
-        layout.spare,
-        layout.counts,
-      );
-    }
-    this.#judged = metricIndex;
-    e.judge(
-      layout.times,
-      values,
-      layout.n,
-      rankOf,
-      sorted,
-      layout.bitset,
-      span,
-      options.closed === Closed.Left ? 1 : 0,
-      Math.max(options.minSamples, 1),
-      options.judgeFrom ?? Number.NEGATIVE_INFINITY,
-      options.deviationLimit,
-      options.minRelativeIqr ?? 0,
-      layout.out,
-      layout.direction,
-    );
+    this.#begin(layout, series, metricIndex, span, options);
+    e.judge(layout.out, layout.direction);
     const buffer = e.memory.buffer;
     const n = layout.n;
     const at = (k: number) => new Float64Array(buffer, layout.out + 8 * n * k, n);
@@ -204,45 +170,85 @@ export class RollingKernel implements RollingEngine {
   }
 
   /**
-   * The `--format ndjson` lines of the flags of `r`, the result of the last {@link judge} (its arrays
-   * this kernel's views), each starting with `head`: the bytes `FlagLineWriter` prints, written by
-   * the kernel (numbers by Ryu's shortest decimal, as `JSON.stringify` writes them). Null for any
-   * other result, a head longer than 256 bytes or a time `Date#toISOString` would not write with a
-   * four-digit year, for the caller to print it in JavaScript.
+   * Judges one series' metric over windows of `span` ms as {@link judge} does and prints its flags'
+   * `--format ndjson` lines, each starting with `head` (`flagLineHead` of the result): the bytes
+   * `FlagLineWriter` prints, written by the kernel as it judges (numbers by Ryu's shortest decimal,
+   * as `JSON.stringify` writes them), with no per-point arrays. Null for a series the kernel
+   * declines, a head longer than 256 bytes or a flagged time outside the years 0 to 9999 (which no
+   * time riskfence reads is), for the caller to judge and print the result in JavaScript.
    *
-   * @returns a view of the kernel's memory, valid until the next call
+   * @returns the lines (a view of the kernel's memory, valid until the next call), and how many
+   *   points were flagged and left unjudged (too few values in their window, or before `judgeFrom`)
    *
    * @example
-   * text.bytes(kernel.flagLines(r, flagLineHead(r)) ?? writer.rolling(r, seriesIsoTimes(r.series)));
+   * const head = flagLineHead({ asset: series.asset, metric: 'volume', timeframe: 7 });
+   * const printed = kernel.flagLines(series, m, 7 * DAY_MS, options, head);
    */
-  flagLines(r: RollingResult, head: Uint8Array): Uint8Array | null {
-    const layout = this.#layout;
+  flagLines(
+    series: AssetSeries,
+    metricIndex: number,
+    span: number,
+    options: RollingOptions,
+    head: Uint8Array,
+  ): { readonly bytes: Uint8Array; readonly flagged: number; readonly unjudged: number } | null {
+    const layout = this.#load(series);
+    if (layout === null || head.length > MAX_HEAD_BYTES) return null;
     const e = this.#exports;
-    if (
-      layout === null ||
-      r.series !== this.#series ||
-      r.metricIndex !== this.#judged ||
-      r.direction.buffer !== e.memory.buffer ||
-      r.direction.byteOffset !== layout.direction ||
-      head.length > MAX_HEAD_BYTES
-    ) {
-      return null;
-    }
-    const n = layout.n;
     const bytes = new Uint8Array(e.memory.buffer);
     bytes.set(head, layout.lines);
     const dst = layout.lines + MAX_HEAD_BYTES;
-    const length = e.flagLines(
+    this.#begin(layout, series, metricIndex, span, options);
+    const length = e.judgeLines(layout.lines, head.length, dst);
+    if (length < 0) return null;
+    return {
+      bytes: bytes.subarray(dst, dst + length),
+      flagged: e.flagged.value as number,
+      unjudged: e.unjudged.value as number,
+    };
+  }
+
+  /** Starts the kernel's sweep; the metric copied in and ranked on its first sweep. */
+  #begin(
+    layout: Layout,
+    series: AssetSeries,
+    metricIndex: number,
+    span: number,
+    options: RollingOptions,
+  ): void {
+    const e = this.#exports;
+    const n = layout.n;
+    const values = layout.values + 8 * n * metricIndex;
+    const rankOf = layout.rankOf + 4 * n * metricIndex;
+    const sorted = layout.sorted + 8 * n * metricIndex;
+    if (!this.#ranked[metricIndex]) {
+      new Float64Array(e.memory.buffer, values, n).set(series.values[metricIndex]!);
+      e.rank(
+        values,
+        n,
+        rankOf,
+        sorted,
+        layout.keys,
+        layout.positions,
+        layout.order,
+        layout.spare,
+        layout.counts,
+      );
+      this.#ranked[metricIndex] = true;
+    }
+    e.begin(
       layout.times,
-      layout.values + 8 * n * r.metricIndex,
+      values,
       n,
-      layout.out,
-      layout.direction,
-      layout.lines,
-      head.length,
-      dst,
+      rankOf,
+      sorted,
+      layout.bitset,
+      span,
+      options.closed === Closed.Left ? 1 : 0,
+      Math.max(options.minSamples, 1),
+      options.judgeFrom ?? Number.NEGATIVE_INFINITY,
+      options.deviationLimit,
+      options.minRelativeIqr ?? 0,
     );
-    return length < 0 ? null : bytes.subarray(dst, dst + length);
   }
 
   /** The layout of `series`, copied in (times now, each metric's values when first judged). */

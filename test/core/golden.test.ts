@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { rollingReport, windowReport } from '../../lambdas/core/detect-json.ts';
-import { DEFAULT_METRICS, DEFAULT_TIMEFRAMES } from '../../lambdas/core/detector-options.ts';
 import { detectRolling } from '../../lambdas/core/rolling-detector.ts';
-import { seriesFromDocuments } from '../../lambdas/core/series-from-documents.ts';
 import { parseIsoTimestamp } from '../../lambdas/core/timestamp.ts';
 import { detectWindow } from '../../lambdas/core/window-detector.ts';
 import { disagreements } from '../support/agreement.ts';
-import { type GoldenCase, goldenNames, readGolden } from '../support/golden.ts';
+import { type GoldenCase, goldenNames, goldenSeries, readGolden } from '../support/golden.ts';
 
 function runCore(c: GoldenCase): unknown {
-  const metrics = c.options.metrics ?? [...DEFAULT_METRICS];
-  const common = {
-    timeframes: c.options.timeframes ?? [...DEFAULT_TIMEFRAMES],
-    deviationLimit: c.options.deviationLimit ?? 1.5,
-    minSamples: c.options.minSamples ?? 1,
-    metrics,
-  };
-  const { set } = seriesFromDocuments(c.input, { assetField: 'coin_id', timeField: 'timestamp', metrics });
+  const { set, common } = goldenSeries(c);
   if (c.mode === 'window') {
     const asOf = parseIsoTimestamp(c.options.asOf!);
     return windowReport(detectWindow(set, { ...common, asOf }), { ...common, asOf });

@@ -1,5 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_METRICS, DEFAULT_TIMEFRAMES } from '../../lambdas/core/detector-options.ts';
+import type { SeriesSet } from '../../lambdas/core/series.ts';
+import { seriesFromDocuments } from '../../lambdas/core/series-from-documents.ts';
 
 /** Where the golden cases copied from the pandas reference live inside the project. */
 export const GOLDEN_DIR = join(import.meta.dirname, '..', 'fixtures', 'golden');
@@ -32,4 +35,25 @@ export function goldenNames(): string[] {
 /** Reads one golden case. */
 export function readGolden(name: string): GoldenCase {
   return JSON.parse(readFileSync(join(GOLDEN_DIR, `${name}.json`), 'utf8')) as GoldenCase;
+}
+
+/** A golden case's series and the options it shares between modes, its defaults filled in. */
+export function goldenSeries(c: GoldenCase): {
+  readonly set: SeriesSet;
+  readonly common: {
+    readonly timeframes: number[];
+    readonly deviationLimit: number;
+    readonly minSamples: number;
+    readonly metrics: string[];
+  };
+} {
+  const metrics = c.options.metrics ?? [...DEFAULT_METRICS];
+  const common = {
+    timeframes: c.options.timeframes ?? [...DEFAULT_TIMEFRAMES],
+    deviationLimit: c.options.deviationLimit ?? 1.5,
+    minSamples: c.options.minSamples ?? 1,
+    metrics,
+  };
+  const { set } = seriesFromDocuments(c.input, { assetField: 'coin_id', timeField: 'timestamp', metrics });
+  return { set, common };
 }

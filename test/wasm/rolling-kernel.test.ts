@@ -2,22 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FlagLineWriter, flagLineHead } from '../../lambdas/cli/detect/flag-line-writer.ts';
 import { rollingReport, seriesIsoTimes } from '../../lambdas/core/detect-json.ts';
-import {
-  DEFAULT_METRICS,
-  DEFAULT_TIMEFRAMES,
-  type RollingOptions,
-} from '../../lambdas/core/detector-options.ts';
+import { DAY_MS, type RollingOptions } from '../../lambdas/core/detector-options.ts';
 import {
   detectRolling,
   type RollingEngine,
   type RollingResult,
 } from '../../lambdas/core/rolling-detector.ts';
 import type { SeriesSet } from '../../lambdas/core/series.ts';
-import { seriesFromDocuments } from '../../lambdas/core/series-from-documents.ts';
 import { RollingKernel } from '../../lambdas/wasm/rolling-kernel.ts';
-import { buildSet, DUPLICATE_INSTANTS, hour, type Row, snapshot } from '../core/set-fixture.ts';
+import { buildSet, DUPLICATE_INSTANTS, hour, snapshot } from '../core/set-fixture.ts';
 import { disagreements } from '../support/agreement.ts';
-import { goldenNames, readGolden } from '../support/golden.ts';
+import { goldenNames, goldenSeries, readGolden } from '../support/golden.ts';
+import { randomSets } from '../support/random-sets.ts';
 
 const POINT_ARRAYS = ['q1', 'q3', 'iqr', 'lower', 'upper', 'score', 'direction'] as const;
 
@@ -79,20 +75,6 @@ describe('RollingKernel', () => {
   });
 
   it('agrees with the JavaScript detector on random series, options and gaps (property)', () => {
-    const value = fc.oneof(
-      {
-        weight: 1,
-        arbitrary: fc.constantFrom(0, -0, 1, Number.NaN, Number.POSITIVE_INFINITY, -1e300, 5e-324),
-      },
-      { weight: 4, arbitrary: fc.integer({ min: -50, max: 50 }) },
-      { weight: 4, arbitrary: fc.double({ min: -1e6, max: 1e6, noNaN: true }) },
-    );
-    // Up to 300 points an hour or a few apart (duplicates and gaps longer than a window included).
-    const series = fc.array(fc.tuple(fc.constantFrom(0, 0, 1, 1, 1, 2, 5, 30, 200), value, value), {
-      minLength: 0,
-      maxLength: 300,
-      size: 'max',
-    });
     const options = fc.record({
       closed: fc.constantFrom('left' as const, 'right' as const),
       timeframes: fc.array(fc.constantFrom(1 / 24, 1 / 6, 1, 3, 7, 30), { minLength: 1, maxLength: 3 }),
@@ -103,16 +85,7 @@ describe('RollingKernel', () => {
     });
     const engine = kernel();
     fc.assert(
-      fc.property(fc.array(series, { minLength: 1, maxLength: 3 }), options, (assets, o) => {
-        const rows: Row[] = [];
-        assets.forEach((steps, a) => {
-          let time = hour(0);
-          for (const [gap, v, w] of steps) {
-            time += gap * 3_600_000;
-            rows.push([`asset-${a}`, time, [v, w]]);
-          }
-        });
-        const set = buildSet(['v', 'w'], rows);
+      fc.property(randomSets(), options, (set, o) => {
         const difference = firstDifference(withKernel(set, o, engine), inJavaScript(set, o));
         if (difference !== null) throw new Error(difference);
       }),
@@ -161,76 +134,87 @@ describe('RollingKernel', () => {
     expect(names.length).toBeGreaterThan(5);
     for (const name of names) {
       const c = readGolden(name);
-      const metrics = c.options.metrics ?? [...DEFAULT_METRICS];
-      const options = {
-        closed: c.options.closed ?? 'left',
-        timeframes: c.options.timeframes ?? [...DEFAULT_TIMEFRAMES],
-        deviationLimit: c.options.deviationLimit ?? 1.5,
-        minSamples: c.options.minSamples ?? 1,
-      };
-      const { set } = seriesFromDocuments(c.input, {
-        assetField: 'coin_id',
-        timeField: 'timestamp',
-        metrics,
-      });
-      const report = rollingReport(detectRolling(set, options, { engine: kernel() }), {
-        ...options,
-        metrics,
-      });
+      const { set, common } = goldenSeries(c);
+      const options = { ...common, closed: c.options.closed ?? 'left' };
+      const report = rollingReport(detectRolling(set, options, { engine: kernel() }), options);
       expect(disagreements(report, c.expected), name).toEqual([]);
     }
   });
 
-  it('prints a result’s flag lines byte for byte as FlagLineWriter does (property)', () => {
+  it('prints each result’s flag lines byte for byte as FlagLineWriter does, and counts as it does (property)', () => {
     const value = fc.oneof(
       fc.integer({ min: -50, max: 50 }),
       fc.double({ min: -1e9, max: 1e9, noNaN: true }),
       fc.constantFrom(Number.NaN, 1e-9, 5e-324, 1e300),
     );
-    const rows = fc.array(fc.tuple(fc.constantFrom(0, 1, 1, 2, 30), value), { minLength: 1, maxLength: 200 });
+    const rows = fc.array(fc.tuple(fc.constantFrom(0, 1, 1, 2, 30), fc.constantFrom(0, 0, 0, 0.5), value), {
+      minLength: 1,
+      maxLength: 200,
+    });
     const asset = fc.oneof(
       fc.constantFrom('btc', 'asset-0001'),
       fc.string({ maxLength: 20, unit: 'binary' }),
     );
+    const options = fc.record({
+      closed: fc.constantFrom('left' as const, 'right' as const),
+      timeframes: fc.constant([1, 3]),
+      deviationLimit: fc.constantFrom(0, 0.5, 1.5),
+      minSamples: fc.integer({ min: 0, max: 8 }),
+      minRelativeIqr: fc.constantFrom(0, 0.1),
+      judgeFrom: fc.option(
+        fc.integer({ min: -30_000, max: 70_000 }).map((d) => d * 86_400_000),
+        { nil: undefined },
+      ),
+    });
     const engine = kernel();
     const writer = new FlagLineWriter();
     let printed = 0;
     fc.assert(
-      fc.property(asset, rows, fc.integer({ min: -30_000, max: 70_000 }), (name, steps, startDay) => {
-        let time = Date.UTC(1970, 0, 1) + startDay * 86_400_000;
-        const set = buildSet(
-          ['v'],
-          steps.map(([gap, v]) => {
-            time += gap * 3_600_000;
-            return [name, time, [v]] as const;
-          }),
-        );
-        const options = { closed: 'left' as const, timeframes: [1, 3], deviationLimit: 0.5, minSamples: 1 };
-        for (const r of detectRolling(set, options, { engine, reuse: true })) {
-          const expected = Buffer.from(writer.rolling(r, seriesIsoTimes(r.series)));
-          const lines = engine.flagLines(r, flagLineHead(r));
-          if (lines === null) throw new Error(`declined ${JSON.stringify(r.asset)}`);
-          if (!Buffer.from(lines).equals(expected))
-            throw new Error(`${expected} against ${Buffer.from(lines)}`);
-          printed += expected.length;
-        }
-      }),
+      fc.property(
+        asset,
+        rows,
+        fc.integer({ min: -30_000, max: 70_000 }),
+        options,
+        (name, steps, startDay, o) => {
+          // Whole hours, now and then half a millisecond past one (printed as Date cuts it).
+          let time = Date.UTC(1970, 0, 1) + startDay * 86_400_000;
+          const set = buildSet(
+            ['v'],
+            steps.map(([gap, fraction, v]) => {
+              time += gap * 3_600_000;
+              return [name, time + fraction, [v]] as const;
+            }),
+          );
+          const series = set.series[0]!;
+          const results = inJavaScript(set, o);
+          for (const r of results) {
+            const expected = Buffer.from(writer.rolling(r, seriesIsoTimes(r.series)));
+            const head = flagLineHead(r);
+            const lines = engine.flagLines(series, r.metricIndex, r.timeframe * DAY_MS, o, head);
+            if (lines === null) throw new Error(`declined ${JSON.stringify(r.asset)}`);
+            if (!Buffer.from(lines.bytes).equals(expected))
+              throw new Error(`${expected} against ${Buffer.from(lines.bytes)}`);
+            const flagged = Array.from(r.direction).filter((d) => d !== 0).length;
+            const unjudged = Array.from(r.q1).filter(Number.isNaN).length;
+            if (lines.flagged !== flagged || lines.unjudged !== unjudged) {
+              throw new Error(`counts ${lines.flagged}/${lines.unjudged} against ${flagged}/${unjudged}`);
+            }
+            printed += expected.length;
+          }
+        },
+      ),
       { numRuns: 300 },
     );
     expect(printed).toBeGreaterThan(0);
   });
 
-  it('leaves to FlagLineWriter what it does not print: copied arrays, a result not its last', () => {
+  it('declines to print a head longer than 256 bytes, for FlagLineWriter to print it', () => {
     const set = buildSet(
-      ['v', 'w'],
-      [5, 1, 9, 2, 100, 3].map((v, i) => ['a', hour(i * 5), [v, -v]] as const),
+      ['v'],
+      [5, 1, 9, 2, 100, 3].map((v, i) => ['a'.repeat(300), hour(i * 5), [v]] as const),
     );
     const options = { closed: 'left' as const, timeframes: [2], deviationLimit: 0, minSamples: 1 };
-    const engine = kernel();
-    const [v, w] = [...detectRolling(set, options, { engine })];
-    expect(engine.flagLines(v!, flagLineHead(v!))).toBeNull();
-    const streamed = [...detectRolling(set, options, { engine, reuse: true })];
-    expect(engine.flagLines(streamed[0]!, flagLineHead(streamed[0]!))).toBeNull();
-    expect(engine.flagLines(streamed[1]!, flagLineHead(w!))).not.toBeNull();
+    const r = inJavaScript(set, options)[0]!;
+    expect(kernel().flagLines(set.series[0]!, 0, 2 * DAY_MS, options, flagLineHead(r))).toBeNull();
   });
 });

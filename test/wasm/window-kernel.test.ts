@@ -1,19 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { windowReport, windowResultJson } from '../../lambdas/core/detect-json.ts';
-import {
-  DEFAULT_METRICS,
-  DEFAULT_TIMEFRAMES,
-  type WindowOptions,
-} from '../../lambdas/core/detector-options.ts';
+import type { WindowOptions } from '../../lambdas/core/detector-options.ts';
 import type { SeriesSet } from '../../lambdas/core/series.ts';
-import { seriesFromDocuments } from '../../lambdas/core/series-from-documents.ts';
 import { parseIsoTimestamp } from '../../lambdas/core/timestamp.ts';
 import { detectWindow } from '../../lambdas/core/window-detector.ts';
 import { WindowKernel } from '../../lambdas/wasm/window-kernel.ts';
-import { buildSet, hour, type Row, snapshot } from '../core/set-fixture.ts';
+import { buildSet, hour, snapshot } from '../core/set-fixture.ts';
 import { disagreements } from '../support/agreement.ts';
-import { goldenNames, readGolden } from '../support/golden.ts';
+import { goldenNames, goldenSeries, readGolden } from '../support/golden.ts';
+import { randomSets } from '../support/random-sets.ts';
 
 function kernel(): WindowKernel {
   const k = WindowKernel.create();
@@ -57,19 +53,6 @@ describe('WindowKernel', () => {
   });
 
   it('agrees with detectWindow on random series and options (property)', () => {
-    const value = fc.oneof(
-      {
-        weight: 1,
-        arbitrary: fc.constantFrom(0, -0, 1, Number.NaN, Number.NEGATIVE_INFINITY, -1e308, 1e308),
-      },
-      { weight: 4, arbitrary: fc.integer({ min: -50, max: 50 }) },
-      { weight: 4, arbitrary: fc.double({ min: -1e6, max: 1e6, noNaN: true }) },
-    );
-    const series = fc.array(fc.tuple(fc.constantFrom(0, 1, 1, 1, 2, 5, 30), value, value), {
-      minLength: 0,
-      maxLength: 300,
-      size: 'max',
-    });
     const options = fc.record({
       asOf: fc.integer({ min: 0, max: 600 }).map(hour),
       timeframes: fc.array(fc.constantFrom(1 / 24, 1 / 6, 1, 3, 7, 30), { minLength: 1, maxLength: 3 }),
@@ -79,16 +62,8 @@ describe('WindowKernel', () => {
     });
     const engine = kernel();
     fc.assert(
-      fc.property(fc.array(series, { minLength: 1, maxLength: 3 }), options, (assets, o) => {
-        const rows: Row[] = [];
-        assets.forEach((steps, a) => {
-          let time = hour(0);
-          for (const [gap, v, w] of steps) {
-            time += gap * 3_600_000;
-            rows.push([`asset-${a}`, time, [v, w]]);
-          }
-        });
-        for (const { kernel: k, javascript } of both(buildSet(['v', 'w'], rows), o, engine)) {
+      fc.property(randomSets(), options, (set, o) => {
+        for (const { kernel: k, javascript } of both(set, o, engine)) {
           if (k === null) throw new Error('declined a series of whole hours');
           if (k.text !== javascript.text) throw new Error(`${k.text}\nagainst\n${javascript.text}`);
           if (k.stats.join() !== javascript.stats.join())
@@ -99,13 +74,22 @@ describe('WindowKernel', () => {
     );
   });
 
-  it('declines a series whose flagged point has a time that is not a whole millisecond', () => {
-    const set = buildSet(
-      ['v'],
-      [1, 1, 1, 1, 50].map((v, i) => ['a', hour(i) + (i === 4 ? 0.5 : 0), [v]] as const),
-    );
-    const options = { asOf: hour(10), timeframes: [1], deviationLimit: 1.5, minSamples: 1 };
-    expect(kernel().entries(set.series[0]!, set.metrics, options)).toBeNull();
+  it('prints a time with a fraction of a millisecond as Date cuts it, and declines a time past the year 9999', () => {
+    const options = {
+      asOf: Date.UTC(10_001, 0, 1),
+      timeframes: [36_600_000],
+      deviationLimit: 1.5,
+      minSamples: 1,
+    };
+    const at = (times: readonly number[]) =>
+      buildSet(
+        ['v'],
+        [1, 1, 1, 1, 50].map((v, i) => ['a', times[i]!, [v]] as const),
+      );
+    const fraction = at([0, 1, 2, 3, 4].map((i) => hour(i) + (i === 4 ? -1e6 + 0.5 : 0)));
+    for (const { kernel: k, javascript } of both(fraction, options)) expect(k).toEqual(javascript);
+    const late = at([0, 1, 2, 3, 4].map((i) => Date.UTC(9999, 11, 31, 20 + i)));
+    expect(kernel().entries(late.series[0]!, late.metrics, options)).toBeNull();
   });
 
   it('agrees with pandas on every window golden case', () => {
@@ -114,23 +98,13 @@ describe('WindowKernel', () => {
     const engine = kernel();
     for (const name of names) {
       const c = readGolden(name);
-      const metrics = c.options.metrics ?? [...DEFAULT_METRICS];
-      const options = {
-        asOf: parseIsoTimestamp(c.options.asOf!),
-        timeframes: c.options.timeframes ?? [...DEFAULT_TIMEFRAMES],
-        deviationLimit: c.options.deviationLimit ?? 1.5,
-        minSamples: c.options.minSamples ?? 1,
-      };
-      const { set } = seriesFromDocuments(c.input, {
-        assetField: 'coin_id',
-        timeField: 'timestamp',
-        metrics,
-      });
+      const { set, common } = goldenSeries(c);
+      const options = { ...common, asOf: parseIsoTimestamp(c.options.asOf!) };
       const entries = set.series.map((s) =>
         Buffer.from(engine.entries(s, set.metrics, options)!.bytes).toString(),
       );
       const report = {
-        ...(windowReport([], { ...options, metrics }) as object),
+        ...(windowReport([], options) as object),
         results: JSON.parse(`[${entries.join(',')}]`),
       };
       expect(disagreements(report, c.expected), name).toEqual([]);

@@ -1,6 +1,6 @@
 import { seriesIsoTimes, windowResultJson } from '../../core/detect-json.ts';
 import type { RollingOptions, WindowOptions } from '../../core/detector-options.ts';
-import { Mode } from '../../core/detector-options.ts';
+import { DAY_MS, Mode } from '../../core/detector-options.ts';
 import { rollingDocumentFlags, windowDocumentFlags } from '../../core/document-flags.ts';
 import { DirectionCode } from '../../core/fences.ts';
 import { detectRolling, type RollingResult, rollingFlags } from '../../core/rolling-detector.ts';
@@ -144,29 +144,75 @@ export function detectBlock(
         }
       }
   } else {
-    let group: RollingResult[] = [];
-    const json = job.format === OutputFormat.Json ? threadWriters().rollingJson : undefined;
-    // Each result is used up before the next one (only --out keeps them), so their arrays are reused.
+    const { options } = detector;
     const engine = threadWriters().rollingKernel ?? undefined;
-    for (const r of detectRolling(set, detector.options, { reuse: !writeBack, engine })) {
-      // Results come asset by asset; --out lines are made per asset to bound memory.
-      if (group.length > 0 && group[0]!.series !== r.series) {
-        addOut?.(rollingDocumentFlags(group));
-        group = [];
-      }
-      if (writeBack) group.push(r);
+    /** A result's flags counted, listed and printed; its points without fences tallied. */
+    const absorb = (r: RollingResult) => {
       tally.judged += r.q1.length;
       const flags = countPoints(r, tally);
       if (rows) for (const f of rollingFlags(r)) tally.addFlag(flagRow(r, f, f.lower, f.upper));
       else if (flags > 0) tally.countFlag(r.timeframe, flags);
-      if (lines && flags > 0) {
-        text.bytes(engine?.flagLines(r, flagLineHead(r)) ?? lines.rolling(r, seriesIsoTimes(r.series)));
+      if (lines && flags > 0) text.bytes(lines.rolling(r, seriesIsoTimes(r.series)));
+    };
+    if (lines && engine && !writeBack) {
+      // NDJSON lines without --out: each result judged and printed by the kernel, with no per-point arrays.
+      for (const series of set.series) {
+        for (const timeframe of options.timeframes) {
+          for (let m = 0; m < set.metrics.length; m++) {
+            const metric = set.metrics[m]!;
+            const head = flagLineHead({ asset: series.asset, metric, timeframe });
+            const printed = engine.flagLines(series, m, timeframe * DAY_MS, options, head);
+            if (printed === null) {
+              absorb(
+                rollingResult({ metrics: set.metrics, series: [series] }, options, engine, timeframe, m),
+              );
+              continue;
+            }
+            tally.judged += series.times.length;
+            tally.insufficient += printed.unjudged;
+            if (printed.flagged > 0) {
+              tally.countFlag(timeframe, printed.flagged);
+              text.bytes(printed.bytes);
+            }
+          }
+        }
       }
-      if (json) text.itemBytes(json.entry(r));
+    } else {
+      let group: RollingResult[] = [];
+      const json = job.format === OutputFormat.Json ? threadWriters().rollingJson : undefined;
+      // Each result is used up before the next one (only --out keeps them), so their arrays are reused.
+      for (const r of detectRolling(set, options, { reuse: !writeBack, engine })) {
+        // Results come asset by asset; --out lines are made per asset to bound memory.
+        if (group.length > 0 && group[0]!.series !== r.series) {
+          addOut?.(rollingDocumentFlags(group));
+          group = [];
+        }
+        if (writeBack) group.push(r);
+        absorb(r);
+        if (json) text.itemBytes(json.entry(r));
+      }
+      addOut?.(rollingDocumentFlags(group));
     }
-    addOut?.(rollingDocumentFlags(group));
   }
   return { text: text.done(), tally: tally.snapshot(), outLines, missingIds };
+}
+
+/**
+ * One result of a single series' rolling detection, for a result the kernel could not print: the
+ * series' results are computed (by the kernel where it takes the series) and the one of this
+ * timeframe and metric kept.
+ */
+function rollingResult(
+  set: Pick<SeriesSet, 'metrics' | 'series'>,
+  options: RollingOptions,
+  engine: RollingKernel,
+  timeframe: number,
+  metricIndex: number,
+): RollingResult {
+  for (const r of detectRolling(set, options, { engine })) {
+    if (r.timeframe === timeframe && r.metricIndex === metricIndex) return r;
+  }
+  throw new Error(`no rolling result for timeframe ${timeframe} and metric ${metricIndex}`);
 }
 
 /** A flag as the table keeps it: where it belongs, the flag, and the fences it was judged against. */
