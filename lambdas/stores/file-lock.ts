@@ -105,14 +105,23 @@ async function takeOver(path: string): Promise<void> {
 
 /**
  * Replaces the lock file `file` (if it is still there) with this process's unless a live process holds it;
- * refusals name the store's lock `path`.
+ * refusals name the store's lock `path`. A file another run created and removed again between this
+ * run's failed create and its read of the holder is tried again (a few times), so that a refusal
+ * names the holder whenever there is one.
  */
 async function replaceIfGone(file: string, path: string): Promise<void> {
-  const pid = await holder(file);
-  if (pid !== undefined && processAlive(pid)) throw lockedBy(path, pid);
-  await rm(file, { force: true });
-  if (!(await create(file))) throw lockedBy(path, await holder(file));
+  for (let attempt = 1; ; attempt++) {
+    const pid = await holder(file);
+    if (pid !== undefined && processAlive(pid)) throw lockedBy(path, pid);
+    await rm(file, { force: true });
+    if (await create(file)) return;
+    const winner = await holder(file);
+    if (winner !== undefined || attempt === REPLACE_ATTEMPTS) throw lockedBy(path, winner);
+  }
 }
+
+/** Tries of {@link replaceIfGone} when the file it lost to is gone again before it is read. */
+const REPLACE_ATTEMPTS = 8;
 
 /**
  * Creates the lock file with this process's id; `false` when it exists already. The file appears
