@@ -4,12 +4,12 @@
 // exactly; it stops at the first other line, which the JavaScript scanner then reads. Whatever
 // it accepts gives exactly what the JavaScript scanner gives (test/wasm/field-scan-kernel.test.ts).
 //
-// Memory (imported, never grown; offsets exported for lambdas/loaders/field-scan-kernel.ts):
+// Memory (imported, sized once by the caller; offsets exported for lambdas/wasm/field-scan-kernel.ts):
 // the shape, the asset table and names, the records written for the caller, then the chunk
 // buffer the caller reads the file into.
 
-/** The shape: i32 values, i32 complete, then per literal run i32 offset and i32 length, then per value i32 slot. */
-export const SHAPE_AT: u32 = 0x1_0000;
+/** The shape: per literal run i32 offset and i32 length (at RUNS_AT), per value i32 slot (at SHAPE_SLOTS_AT). */
+export const RUNS_AT: u32 = 0x1_0000;
 export const SHAPE_SLOTS_AT: u32 = 0x1_0400;
 /** The literal runs' bytes. */
 export const LITERALS_AT: u32 = 0x1_0800;
@@ -27,7 +27,7 @@ const TIME_TEXT_AT: u32 = 0x1e_0000;
 /** Records: per line f64 asset id, f64 time, then the metrics' values. */
 export const RECORDS_AT: u32 = 0x1e_1000;
 const RECORDS_BYTES: u32 = 0x10_0000;
-/** The chunk buffer; the memory holds BUFFER_CAPACITY bytes from here and 64 bytes more. */
+/** The chunk buffer: the caller sizes the memory for its buffer from here, and 64 bytes more. */
 export const BUFFER_AT: u32 = 0x2f_0000;
 
 const SLOT_TIME_TEXT: i32 = -2;
@@ -70,7 +70,7 @@ export function reset(count: i32): void {
 }
 
 /**
- * Takes the shape the caller wrote at SHAPE_AT, SHAPE_SLOTS_AT and LITERALS_AT (`count` values);
+ * Takes the shape the caller wrote at RUNS_AT, SHAPE_SLOTS_AT and LITERALS_AT (`count` values);
  * `full`: every configured field is in it. Lines are read only while a shape is set.
  */
 export function setShape(count: i32, full: bool): void {
@@ -126,7 +126,7 @@ function readLine(p: u32, lim: u32, record: u32): u32 {
 
 /** Literal run `k` at `p`: the position after it, or 0 when the bytes differ or reach past `lim`. */
 function literal(k: i32, p: u32, lim: u32): u32 {
-  const at = SHAPE_AT + 8 + ((<u32>k) << 3);
+  const at = RUNS_AT + ((<u32>k) << 3);
   const length = load<u32>(at, 4);
   const end = p + length;
   if (end > lim) return 0;

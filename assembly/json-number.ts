@@ -126,25 +126,19 @@ function shortest(ieeeMantissa: u64, ieeeExponent: i32): void {
   let lastRemovedDigit: u64 = 0;
   let output: u64;
   if (vmIsTrailingZeros || vrIsTrailingZeros) {
-    // The general case (~0.7% of doubles).
-    while (vp / 10 > vm / 10) {
-      vmIsTrailingZeros = vmIsTrailingZeros && vm % 10 === 0;
+    // The general case (~0.7% of doubles): digits are removed while the interval allows a shorter
+    // decimal, then — once it does not, which stays so — while the lower bound, exact, ends in zeros
+    // (Ryu's two loops as one).
+    for (;;) {
+      const shorter = vp / 10 > vm / 10;
+      if (!shorter && !(vmIsTrailingZeros && vm % 10 === 0)) break;
+      if (shorter) vmIsTrailingZeros = vmIsTrailingZeros && vm % 10 === 0;
       vrIsTrailingZeros = vrIsTrailingZeros && lastRemovedDigit === 0;
       lastRemovedDigit = vr % 10;
       vr /= 10;
       vp /= 10;
       vm /= 10;
       removed++;
-    }
-    if (vmIsTrailingZeros) {
-      while (vm % 10 === 0) {
-        vrIsTrailingZeros = vrIsTrailingZeros && lastRemovedDigit === 0;
-        lastRemovedDigit = vr % 10;
-        vr /= 10;
-        vp /= 10;
-        vm /= 10;
-        removed++;
-      }
     }
     // Round to even when the exact number is …50…0.
     if (vrIsTrailingZeros && lastRemovedDigit === 5 && vr % 2 === 0) lastRemovedDigit = 4;

@@ -6,8 +6,8 @@
 // JavaScript detector bit for bit (test/wasm/rolling-kernel.test.ts). The caller
 // (lambdas/wasm/rolling-kernel.ts) lays out the arrays in the memory and passes their addresses.
 // It also prints a result's flags as the NDJSON lines of `riskfence detect --format ndjson`.
-import { writeIsoTime } from './iso-time';
 import { writeJsonNumber } from './json-number';
+import { LOWER, put, putVerdict, scoreOf, sideOf, UPPER, VERDICT_BYTES } from './verdict';
 
 export { writeJsonNumber };
 
@@ -308,16 +308,8 @@ function step(i: i32): bool {
   lower = q1 - deviationLimit * iqr;
   upper = q3 + deviationLimit * iqr;
   const x = load<f64>(values + ((<usize>i) << 3));
-  score = NaN;
-  if (isFinite(x) && isFinite(lower)) {
-    if (x > upper) {
-      direction = 1;
-      if (iqr > 0) score = (x - upper) / iqr;
-    } else if (x < lower) {
-      direction = -1;
-      if (iqr > 0) score = (lower - x) / iqr;
-    }
-  }
+  direction = sideOf(x, lower, upper);
+  score = direction === 0 ? NaN : scoreOf(x, direction, lower, upper, iqr);
   return true;
 }
 
@@ -348,19 +340,8 @@ export let unjudged: i32 = 0;
 /** Points {@link judgeLines} flagged. */
 export let flagged: i32 = 0;
 
-const VALUE = memory.data<u8>([0x22, 0x2c, 0x22, 0x76, 0x61, 0x6c, 0x75, 0x65, 0x22, 0x3a]);
-const HIGH = memory.data<u8>([
-  0x2c, 0x22, 0x64, 0x69, 0x72, 0x65, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x22, 0x3a, 0x22, 0x68, 0x69, 0x67, 0x68,
-  0x22, 0x2c, 0x22, 0x73, 0x63, 0x6f, 0x72, 0x65, 0x22, 0x3a,
-]);
-const LOW = memory.data<u8>([
-  0x2c, 0x22, 0x64, 0x69, 0x72, 0x65, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x22, 0x3a, 0x22, 0x6c, 0x6f, 0x77, 0x22,
-  0x2c, 0x22, 0x73, 0x63, 0x6f, 0x72, 0x65, 0x22, 0x3a,
-]);
-const LOWER = memory.data<u8>([0x2c, 0x22, 0x6c, 0x6f, 0x77, 0x65, 0x72, 0x22, 0x3a]);
-const UPPER = memory.data<u8>([0x2c, 0x22, 0x75, 0x70, 0x70, 0x65, 0x72, 0x22, 0x3a]);
-/** Bytes a flag line takes besides its head, at most: the time, four numbers and the keys. */
-export const LINE_TAIL_BYTES: i32 = 24 + 10 + 28 + 9 + 9 + 2 + 4 * 25;
+/** Bytes a flag line takes besides its head, at most: the verdict, the fences and the line's end. */
+export const LINE_TAIL_BYTES: i32 = VERDICT_BYTES + 2 * (9 + 25) + 2;
 
 /**
  * Judges the sweep {@link begin} started as {@link judge} does and prints the NDJSON lines of its
@@ -385,23 +366,16 @@ export function judgeLines(head: usize, headLength: i32, dst: usize): i32 {
     if (direction === 0) continue;
     flagged++;
     const at = (<usize>i) << 3;
-    memory.copy(p, head, <usize>headLength);
-    p = writeIsoTime(load<f64>(times + at), p + <usize>headLength);
+    p = putVerdict(
+      put(p, head, <usize>headLength),
+      load<f64>(times + at),
+      load<f64>(values + at),
+      direction,
+      score,
+    );
     if (p === 0) return -1;
-    memory.copy(p, VALUE, 10);
-    p = writeJsonNumber(load<f64>(values + at), p + 10);
-    if (direction > 0) {
-      memory.copy(p, HIGH, 28);
-      p += 28;
-    } else {
-      memory.copy(p, LOW, 27);
-      p += 27;
-    }
-    p = writeJsonNumber(score, p);
-    memory.copy(p, LOWER, 9);
-    p = writeJsonNumber(lower, p + 9);
-    memory.copy(p, UPPER, 9);
-    p = writeJsonNumber(upper, p + 9);
+    p = writeJsonNumber(lower, put(p, LOWER, 9));
+    p = writeJsonNumber(upper, put(p, UPPER, 9));
     store<u16>(p, 0x0a7d); // }\n
     p += 2;
   }

@@ -5,14 +5,14 @@
 // operations in the same order, and each result written as `JSON.stringify(windowResultJson(r))`
 // writes it (test/wasm/window-kernel.test.ts). The caller (lambdas/wasm/window-kernel.ts) lays out
 // the series and the texts in the memory and passes their addresses.
-import { writeIsoTime } from './iso-time';
 import { writeJsonNumber } from './json-number';
+import { LOWER, put, putVerdict, scoreOf, sideOf, UPPER, VERDICT_BYTES } from './verdict';
 
 /** Where the caller's arrays may start: past the module's own data. */
 export const LAYOUT_AT: usize = (__heap_base + 63) & ~63;
 /** Bytes an entry takes at most besides the asset's and metric's texts, and per flag. */
 export const ENTRY_BYTES: i32 = 64 + 25 + 12 + 128 + 5 * 25;
-export const FLAG_BYTES: i32 = 64 + 24 + 2 * 25;
+export const FLAG_BYTES: i32 = VERDICT_BYTES + 16;
 const DAY_MS: f64 = 86_400_000;
 
 const ASSET = memory.data<u8>([0x7b, 0x22, 0x61, 0x73, 0x73, 0x65, 0x74, 0x22, 0x3a]); // {"asset":
@@ -25,26 +25,10 @@ const FENCES = memory.data<u8>([0x2c, 0x22, 0x66, 0x65, 0x6e, 0x63, 0x65, 0x73, 
 const Q1 = memory.data<u8>([0x7b, 0x22, 0x71, 0x31, 0x22, 0x3a]); // {"q1":
 const Q3 = memory.data<u8>([0x2c, 0x22, 0x71, 0x33, 0x22, 0x3a]); // ,"q3":
 const IQR = memory.data<u8>([0x2c, 0x22, 0x69, 0x71, 0x72, 0x22, 0x3a]); // ,"iqr":
-const LOWER = memory.data<u8>([0x2c, 0x22, 0x6c, 0x6f, 0x77, 0x65, 0x72, 0x22, 0x3a]); // ,"lower":
-const UPPER = memory.data<u8>([0x2c, 0x22, 0x75, 0x70, 0x70, 0x65, 0x72, 0x22, 0x3a]); // ,"upper":
 const FLAGS = memory.data<u8>([0x2c, 0x22, 0x66, 0x6c, 0x61, 0x67, 0x73, 0x22, 0x3a, 0x5b]); // ,"flags":[
 const TIMESTAMP = memory.data<u8>([
   0x7b, 0x22, 0x74, 0x69, 0x6d, 0x65, 0x73, 0x74, 0x61, 0x6d, 0x70, 0x22, 0x3a, 0x22,
 ]); // {"timestamp":"
-const VALUE = memory.data<u8>([0x22, 0x2c, 0x22, 0x76, 0x61, 0x6c, 0x75, 0x65, 0x22, 0x3a]); // ","value":
-const HIGH = memory.data<u8>([
-  0x2c, 0x22, 0x64, 0x69, 0x72, 0x65, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x22, 0x3a, 0x22, 0x68, 0x69, 0x67, 0x68,
-  0x22, 0x2c, 0x22, 0x73, 0x63, 0x6f, 0x72, 0x65, 0x22, 0x3a,
-]); // ,"direction":"high","score":
-const LOW = memory.data<u8>([
-  0x2c, 0x22, 0x64, 0x69, 0x72, 0x65, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x22, 0x3a, 0x22, 0x6c, 0x6f, 0x77, 0x22,
-  0x2c, 0x22, 0x73, 0x63, 0x6f, 0x72, 0x65, 0x22, 0x3a,
-]); // ,"direction":"low","score":
-
-function put(p: usize, bytes: usize, length: usize): usize {
-  memory.copy(p, bytes, length);
-  return p + length;
-}
 
 // The ranks placed so far in the current window's scratch values (RankSelector's list), ascending.
 const PLACED = memory.data(8 * 4);
@@ -163,8 +147,8 @@ function lowerBound(times: usize, n: i32, t: f64): i32 {
  * @param names - per metric i32 offset and i32 length of its JSON text (quoted) at `texts`
  * @param asset - the asset's JSON text (quoted), `assetLength` bytes
  * @param scratch - room for n f64
- * @returns the bytes written, or -1 when a flagged point's time is not a whole millisecond of the
- *   years 0 to 9999 (the caller then reports the series itself)
+ * @returns the bytes written, or -1 when a flagged point's time is outside the years 0 to 9999 (the
+ *   caller then reports the series itself)
  */
 export function windowEntries(
   times: usize,
@@ -236,15 +220,14 @@ export function windowEntries(
         p = put(p, FLAGS, 10);
         for (let i = start; i < end; i++) {
           const x = load<f64>(column + ((<usize>i) << 3));
-          if (!(x > upper || x < lower) || !isFinite(x) || !isFinite(lower)) continue;
-          const high = x > upper;
+          // Most values lie inside the fences (NaN too): two comparisons rule them out.
+          if (!(x > upper || x < lower)) continue;
+          const side = sideOf(x, lower, upper);
+          if (side === 0) continue;
           if (flags++ > 0) store<u8>(p++, 0x2c);
-          p = writeIsoTime(load<f64>(times + ((<usize>i) << 3)), put(p, TIMESTAMP, 14));
+          const time = load<f64>(times + ((<usize>i) << 3));
+          p = putVerdict(put(p, TIMESTAMP, 14), time, x, side, scoreOf(x, side, lower, upper, iqr));
           if (p === 0) return -1;
-          p = writeJsonNumber(x, put(p, VALUE, 10));
-          p = high ? put(p, HIGH, 28) : put(p, LOW, 27);
-          const score = iqr > 0 ? (high ? (x - upper) / iqr : (lower - x) / iqr) : NaN;
-          p = writeJsonNumber(score, p);
           store<u8>(p++, 0x7d);
         }
       } else {

@@ -36,9 +36,6 @@ export class LineShape {
   readonly #chunks: Float64Array;
   /** Per run of fewer than 8 bytes: its first and last 4 bytes, or for fewer than 4 its bytes, low first. */
   readonly #shortWords: Int32Array;
-  /** The runs' bytes, one after another, for readers that compare them otherwise (see {@link run}). */
-  readonly #runBytes: Uint8Array;
-  readonly #runStarts: Int32Array;
 
   private constructor(
     values: number,
@@ -46,16 +43,12 @@ export class LineShape {
     chunkAt: Int32Array,
     chunks: Float64Array,
     shortWords: Int32Array,
-    runBytes: Uint8Array,
-    runStarts: Int32Array,
   ) {
     this.values = values;
     this.#lengths = lengths;
     this.#chunkAt = chunkAt;
     this.#chunks = chunks;
     this.#shortWords = shortWords;
-    this.#runBytes = runBytes;
-    this.#runStarts = runStarts;
   }
 
   /**
@@ -105,12 +98,7 @@ export class LineShape {
       }
     }
     if (chunks.some(Number.isNaN)) return null;
-    const runStarts = new Int32Array(runs + 1);
-    for (let k = 0; k < runs; k++) runStarts[k + 1] = runStarts[k]! + lengths[k]!;
-    const runBytes = new Uint8Array(runStarts[runs]!);
-    for (let k = 0; k < runs; k++)
-      runBytes.set(b.subarray(starts[k]!, starts[k]! + lengths[k]!), runStarts[k]!);
-    return new LineShape(values, lengths, chunkAt, chunks, shortWords, runBytes, runStarts);
+    return new LineShape(values, lengths, chunkAt, chunks, shortWords);
   }
 
   /**
@@ -127,14 +115,30 @@ export class LineShape {
   }
 
   /**
-   * The bytes of literal run `k` (a view: not to be modified).
+   * The bytes of literal run `k`, for readers that compare them otherwise (the WebAssembly field
+   * scanner): put back together from the chunks and words {@link literal} compares, so that a
+   * shape keeps no copy of them (the scanner learns one per new time text).
+   *
+   * Complexity: O(run length); allocates the result.
    *
    * @example
    * // line: {"a": 1, "b": "x"}
    * shape.run(1); // the bytes of `, "b": `
    */
   run(k: number): Uint8Array {
-    return this.#runBytes.subarray(this.#runStarts[k]!, this.#runStarts[k + 1]!);
+    const length = this.#lengths[k]!;
+    const bytes = new Uint8Array(Math.max(length, 8));
+    const view = new DataView(bytes.buffer);
+    if (length >= 8) {
+      let c = this.#chunkAt[k]!;
+      let i = 0;
+      for (; i + 8 <= length; i += 8) view.setFloat64(i, this.#chunks[c++]!, true);
+      if (i < length) view.setFloat64(length - 8, this.#chunks[c]!, true);
+    } else if (length >= 4) {
+      view.setInt32(length - 4, this.#shortWords[2 * k + 1]!, true);
+      view.setInt32(0, this.#shortWords[2 * k]!, true);
+    } else view.setInt32(0, this.#shortWords[2 * k]!, true);
+    return bytes.subarray(0, length);
   }
 
   /**

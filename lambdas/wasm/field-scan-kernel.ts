@@ -1,15 +1,13 @@
 import type { LineShape } from '../loaders/line-shape.ts';
-import { globalValue as addressOf, wasmModule } from './wasm-module.ts';
+import { globalValue as addressOf, instantiate, type KernelMemory, reserve } from './wasm-module.ts';
 
-const PAGE_BYTES = 65_536;
 /** Bytes the kernel may read past the buffer's last byte (a word beyond a short literal run). */
 const SLACK_BYTES = 64;
 /** A shape slot the kernel does not read: a time given as a number (see `FieldScanner`). */
 const SLOT_TIME = 1;
 
-interface KernelExports {
-  readonly memory: WebAssembly.Memory;
-  readonly SHAPE_AT: WebAssembly.Global;
+interface KernelExports extends KernelMemory {
+  readonly RUNS_AT: WebAssembly.Global;
   readonly SHAPE_SLOTS_AT: WebAssembly.Global;
   readonly LITERALS_AT: WebAssembly.Global;
   readonly LITERALS_CAPACITY: WebAssembly.Global;
@@ -81,14 +79,10 @@ export class FieldScanKernel {
    * the module was not built.
    */
   static create(metrics: number, bufferBytes: number): FieldScanKernel | null {
-    const module = wasmModule('field-scan');
-    if (module === null) return null;
+    const exports = instantiate<KernelExports>('field-scan');
+    if (exports === null) return null;
     // The buffer's offset is fixed by the module: the memory is sized for the buffer after it.
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    const exports = instance.exports as unknown as KernelExports;
-    const needed = Math.ceil((addressOf(exports.BUFFER_AT) + bufferBytes + SLACK_BYTES) / PAGE_BYTES);
-    memory.grow(needed - memory.buffer.byteLength / PAGE_BYTES);
+    reserve(exports.memory, addressOf(exports.BUFFER_AT) + bufferBytes + SLACK_BYTES);
     return new FieldScanKernel(exports, metrics, bufferBytes);
   }
 
@@ -103,7 +97,7 @@ export class FieldScanKernel {
     this.#active = false;
     e.setShape(0, 0);
     if (shape === null || slots.includes(SLOT_TIME)) return;
-    const runsAt = addressOf(e.SHAPE_AT) / 4 + 2;
+    const runsAt = addressOf(e.RUNS_AT) / 4;
     const slotsAt = addressOf(e.SHAPE_SLOTS_AT) / 4;
     const literalsAt = addressOf(e.LITERALS_AT);
     let used = 0;

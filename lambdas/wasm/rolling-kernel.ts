@@ -1,17 +1,15 @@
 import { Closed, type RollingOptions } from '../core/detector-options.ts';
 import type { RollingEngine, RollingPoints } from '../core/rolling-detector.ts';
 import type { AssetSeries } from '../core/series.ts';
-import { globalValue, wasmModule } from './wasm-module.ts';
+import { globalValue, instantiate, type KernelMemory, reserve } from './wasm-module.ts';
 
-const PAGE_BYTES = 65_536;
 /** Past this much memory for one series the kernel declines, and the JavaScript detector judges it. */
 const MAX_MEMORY_BYTES = 512 * 1024 * 1024;
 const RADIX_COUNTS_BYTES = 8 * 256 * 4;
 /** Flag lines whose head (asset, metric, timeframe) is longer are printed in JavaScript. */
 const MAX_HEAD_BYTES = 256;
 
-interface KernelExports {
-  readonly memory: WebAssembly.Memory;
+interface KernelExports extends KernelMemory {
   readonly LAYOUT_AT: WebAssembly.Global;
   readonly LINE_TAIL_BYTES: WebAssembly.Global;
   rank(
@@ -129,11 +127,8 @@ export class RollingKernel implements RollingEngine {
    * const engine = RollingKernel.create() ?? undefined; // detectRolling's own loop without it
    */
   static create(): RollingKernel | null {
-    const module = wasmModule('rolling');
-    if (module === null) return null;
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    return new RollingKernel(instance.exports as unknown as KernelExports);
+    const exports = instantiate<KernelExports>('rolling');
+    return exports && new RollingKernel(exports);
   }
 
   /**
@@ -263,10 +258,8 @@ export class RollingKernel implements RollingEngine {
       globalValue(e.LINE_TAIL_BYTES),
     );
     if (layout.end > MAX_MEMORY_BYTES) return null;
-    const memory = e.memory;
-    const pages = Math.ceil(layout.end / PAGE_BYTES) - memory.buffer.byteLength / PAGE_BYTES;
-    if (pages > 0) memory.grow(pages);
-    new Float64Array(memory.buffer, layout.times, n).set(series.times);
+    reserve(e.memory, layout.end);
+    new Float64Array(e.memory.buffer, layout.times, n).set(series.times);
     this.#series = series;
     this.#layout = layout;
     this.#ranked = [];

@@ -1,17 +1,23 @@
 import { readFileSync } from 'node:fs';
 
+const PAGE_BYTES = 65_536;
 const compiled = new Map<string, WebAssembly.Module | null>();
 
+/** What every kernel exports besides its functions: the memory it was given. */
+export interface KernelMemory {
+  readonly memory: WebAssembly.Memory;
+}
+
 /**
- * A WebAssembly module built from `assembly/<name>.ts` into `dist/wasm/` (at install, by
- * `tools/build-wasm.mjs`), compiled once per thread; null when it was not built, for the caller to
- * run the JavaScript code the module stands in for.
+ * A new instance of the WebAssembly module built from `assembly/<name>.ts` into `dist/wasm/` (at
+ * install, by `tools/build-wasm.mjs`), with a memory of its own (one page; see {@link reserve}),
+ * the module compiled once per thread; null when it was not built, for the caller to run the
+ * JavaScript code the module stands in for.
  *
  * @example
- * const module = wasmModule('rolling');
- * if (module) new WebAssembly.Instance(module, { env: { memory } });
+ * const kernel = instantiate<{ memory: WebAssembly.Memory; rank(...): number }>('rolling');
  */
-export function wasmModule(name: string): WebAssembly.Module | null {
+export function instantiate<T extends KernelMemory>(name: string): T | null {
   let module = compiled.get(name);
   if (module === undefined) {
     try {
@@ -22,7 +28,22 @@ export function wasmModule(name: string): WebAssembly.Module | null {
     }
     compiled.set(name, module);
   }
-  return module;
+  if (module === null) return null;
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as T;
+}
+
+/**
+ * Grows a kernel's memory to at least `bytes` bytes. Growing detaches every view of the old
+ * buffer: callers make their views afterwards.
+ *
+ * @example
+ * reserve(kernel.memory, layoutEnd);
+ * new Float64Array(kernel.memory.buffer, at, n).set(values);
+ */
+export function reserve(memory: WebAssembly.Memory, bytes: number): void {
+  const pages = Math.ceil(bytes / PAGE_BYTES) - memory.buffer.byteLength / PAGE_BYTES;
+  if (pages > 0) memory.grow(pages);
 }
 
 /**

@@ -1,12 +1,10 @@
 import type { WindowOptions } from '../core/detector-options.ts';
 import type { AssetSeries } from '../core/series.ts';
-import { globalValue, wasmModule } from './wasm-module.ts';
+import { globalValue, instantiate, type KernelMemory, reserve } from './wasm-module.ts';
 
-const PAGE_BYTES = 65_536;
 const UTF8 = new TextEncoder();
 
-interface KernelExports {
-  readonly memory: WebAssembly.Memory;
+interface KernelExports extends KernelMemory {
   readonly LAYOUT_AT: WebAssembly.Global;
   readonly ENTRY_BYTES: WebAssembly.Global;
   readonly FLAG_BYTES: WebAssembly.Global;
@@ -62,8 +60,8 @@ export interface WindowEntries {
  */
 export class WindowKernel {
   readonly #exports: KernelExports;
-  #metrics: readonly string[] | null = null;
-  #texts: Uint8Array[] = [];
+  /** What every series of a run shares, written once: the metrics' texts and the timeframes. */
+  #run: RunLayout | null = null;
 
   private constructor(exports: KernelExports) {
     this.#exports = exports;
@@ -76,62 +74,45 @@ export class WindowKernel {
    * const kernel = WindowKernel.create(); // null: detectWindow and JSON.stringify instead
    */
   static create(): WindowKernel | null {
-    const module = wasmModule('window');
-    if (module === null) return null;
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    return new WindowKernel(instance.exports as unknown as KernelExports);
+    const exports = instantiate<KernelExports>('window');
+    return exports && new WindowKernel(exports);
   }
 
   /**
    * The report entries of `series` for window mode with `options`, in `detectWindow`'s order of
-   * results (timeframe, then metric), or null when a flagged point's time is not a whole
-   * millisecond of the years 0 to 9999 (for the caller to report the series in JavaScript).
+   * results (timeframe, then metric), or null when a flagged point's time is outside the years 0
+   * to 9999 (for the caller to report the series in JavaScript).
    *
    * @param metrics - the set's metrics, in the order of `series.values`
    */
   entries(series: AssetSeries, metrics: readonly string[], options: WindowOptions): WindowEntries | null {
     const e = this.#exports;
-    const texts = this.#metricTexts(metrics);
+    const run = this.#runLayout(metrics, options.timeframes);
     const asset = UTF8.encode(JSON.stringify(series.asset));
     const n = series.times.length;
     const m = metrics.length;
     const results = options.timeframes.length * m;
-    const longestName = texts.reduce((most, t) => Math.max(most, t.length), 0);
-    // Doubles, then 32-bit integers, then bytes: every array aligned to its element.
-    const times = globalValue(e.LAYOUT_AT);
+    // After the run's part: doubles, then 32-bit integers, then bytes, every array aligned to its element.
+    const times = run.end;
     const values = times + 8 * n;
-    const timeframes = values + 8 * n * m;
-    const scratch = timeframes + 8 * options.timeframes.length;
-    const names = scratch + 8 * n;
-    const stats = names + 8 * m;
-    const textsAt = stats + 12 * results;
-    const assetAt = textsAt + texts.reduce((sum, t) => sum + t.length, 0);
+    const scratch = values + 8 * n * m;
+    const stats = scratch + 8 * n;
+    const assetAt = stats + 12 * results;
     const dst = assetAt + asset.length;
-    const perResult = globalValue(e.ENTRY_BYTES) + asset.length + longestName + n * globalValue(e.FLAG_BYTES);
-    const end = dst + results * perResult;
-    const pages = Math.ceil(end / PAGE_BYTES) - e.memory.buffer.byteLength / PAGE_BYTES;
-    if (pages > 0) e.memory.grow(pages);
+    const perResult =
+      globalValue(e.ENTRY_BYTES) + asset.length + run.longestName + n * globalValue(e.FLAG_BYTES);
+    reserve(e.memory, dst + results * perResult);
     const buffer = e.memory.buffer;
     new Float64Array(buffer, times, n).set(series.times);
     for (let k = 0; k < m; k++) new Float64Array(buffer, values + 8 * n * k, n).set(series.values[k]!);
-    new Float64Array(buffer, timeframes, options.timeframes.length).set(options.timeframes);
     const bytes = new Uint8Array(buffer);
-    const table = new Int32Array(buffer, names, 2 * m);
-    let at = textsAt;
-    texts.forEach((t, k) => {
-      bytes.set(t, at);
-      table[2 * k] = at - textsAt;
-      table[2 * k + 1] = t.length;
-      at += t.length;
-    });
     bytes.set(asset, assetAt);
     const length = e.windowEntries(
       times,
       n,
       values,
       m,
-      timeframes,
+      run.timeframes,
       options.timeframes.length,
       options.asOf,
       options.minSamples,
@@ -139,8 +120,8 @@ export class WindowKernel {
       options.minRelativeIqr ?? 0,
       assetAt,
       asset.length,
-      names,
-      textsAt,
+      run.names,
+      run.texts,
       scratch,
       stats,
       dst,
@@ -149,12 +130,53 @@ export class WindowKernel {
     return { bytes: bytes.subarray(dst, dst + length), stats: new Int32Array(buffer, stats, 3 * results) };
   }
 
-  /** The metrics' names as JSON texts, encoded once per list of metrics. */
-  #metricTexts(metrics: readonly string[]): Uint8Array[] {
-    if (metrics !== this.#metrics) {
-      this.#metrics = metrics;
-      this.#texts = metrics.map((name) => UTF8.encode(JSON.stringify(name)));
-    }
-    return this.#texts;
+  /** The run's part of the memory, written when the metrics or the timeframes change. */
+  #runLayout(metrics: readonly string[], timeframes: readonly number[]): RunLayout {
+    const run = this.#run;
+    if (run !== null && run.metrics === metrics && run.timeframeList === timeframes) return run;
+    const e = this.#exports;
+    const texts = metrics.map((name) => UTF8.encode(JSON.stringify(name)));
+    const timeframesAt = globalValue(e.LAYOUT_AT);
+    const names = timeframesAt + 8 * timeframes.length;
+    const textsAt = names + 8 * metrics.length;
+    const textBytes = texts.reduce((sum, t) => sum + t.length, 0);
+    // The series' doubles follow: the end is aligned to 8 bytes.
+    const end = textsAt + textBytes + (-(textsAt + textBytes) & 7);
+    reserve(e.memory, end);
+    const buffer = e.memory.buffer;
+    new Float64Array(buffer, timeframesAt, timeframes.length).set(timeframes);
+    const table = new Int32Array(buffer, names, 2 * metrics.length);
+    const bytes = new Uint8Array(buffer);
+    let at = textsAt;
+    texts.forEach((t, k) => {
+      bytes.set(t, at);
+      table[2 * k] = at - textsAt;
+      table[2 * k + 1] = t.length;
+      at += t.length;
+    });
+    const longestName = texts.reduce((most, t) => Math.max(most, t.length), 0);
+    this.#run = {
+      metrics,
+      timeframeList: timeframes,
+      timeframes: timeframesAt,
+      names,
+      texts: textsAt,
+      longestName,
+      end,
+    };
+    return this.#run;
   }
+}
+
+/** Where the part of the kernel's memory every series of a run shares lies. */
+interface RunLayout {
+  readonly metrics: readonly string[];
+  readonly timeframeList: readonly number[];
+  /** Addresses: the timeframes (f64), the metrics' name table (i32 offset and length) and texts. */
+  readonly timeframes: number;
+  readonly names: number;
+  readonly texts: number;
+  readonly longestName: number;
+  /** The first address after it, aligned to 8 bytes. */
+  readonly end: number;
 }

@@ -9,7 +9,8 @@ import {
   detectionBlocks,
 } from '../../lambdas/cli/detect/detect-block.ts';
 import { DetectTally } from '../../lambdas/cli/detect/detect-tally.ts';
-import { rollingResultJson } from '../../lambdas/core/detect-json.ts';
+import { FlagLineWriter } from '../../lambdas/cli/detect/flag-line-writer.ts';
+import { rollingResultJson, seriesIsoTimes } from '../../lambdas/core/detect-json.ts';
 import { detectRolling } from '../../lambdas/core/rolling-detector.ts';
 import {
   type AssetSeries,
@@ -122,6 +123,30 @@ describe('detectBlock', () => {
       if (expected !== null) expect(decoded).toBe(expected);
       else expect(decoded.split('\n').filter((line) => line.includes('資産-😀')).length).toBeGreaterThan(100);
     }
+  });
+
+  it('prints rolling NDJSON lines as FlagLineWriter does, also for a series the kernel leaves to JavaScript midway', () => {
+    // A name this long makes a flag line's head too long for the kernel: its results, from the first
+    // one on, come from detectRolling; the other asset's are printed by the kernel.
+    const long = `${'a'.repeat(300)}-ü`;
+    const set = setOf(
+      documents(2, 120, 9).map((d) => (d.coin_id === 'asset-001' ? { ...d, coin_id: long } : d)),
+    );
+    const options = DETECTORS.rolling.options;
+    const writer = new FlagLineWriter();
+    const expected = Array.from(detectRolling(set, options), (r) =>
+      Buffer.from(writer.rolling(r, seriesIsoTimes(r.series))).toString('utf8'),
+    ).join('');
+    const job = (format: 'ndjson' | 'json'): DetectJob => ({
+      detector: DETECTORS.rolling,
+      metrics: METRICS,
+      format,
+      limit: 0,
+    });
+    const ndjson = detectBlock(set, job('ndjson'));
+    expect(utf8(ndjson.text)).toBe(expected);
+    expect(expected).toContain(long);
+    expect(ndjson.tally).toEqual(detectBlock(set, job('json')).tally);
   });
 
   it.each(['left', 'right'] as const)(

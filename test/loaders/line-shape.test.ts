@@ -56,4 +56,24 @@ describe('LineShape', () => {
     const many = new Int32Array(MAX_SHAPE_VALUES + 1);
     expect(LineShape.learn(view, b, 0, many, many, MAX_SHAPE_VALUES + 1, limit)).toBeNull();
   });
+
+  it('run(k) gives back the bytes of each literal run, of every length from 0 to 40', () => {
+    for (let length = 0; length <= 40; length++) {
+      // One value between two runs of `length` and `length + 3` bytes.
+      const head = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN'.slice(0, length);
+      const tail = `${head}xyz`;
+      const { b, view } = bytesOf(`${head}1${tail}`);
+      const shape = LineShape.learn(
+        view,
+        b,
+        0,
+        Int32Array.of(length),
+        Int32Array.of(length + 1),
+        1,
+        b.length - 1,
+      )!;
+      expect(Buffer.from(shape.run(0)).toString('latin1')).toBe(head);
+      expect(Buffer.from(shape.run(1)).toString('latin1')).toBe(tail);
+    }
+  });
 });

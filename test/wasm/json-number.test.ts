@@ -1,21 +1,20 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { wasmModule } from '../../lambdas/wasm/wasm-module.ts';
+import { instantiate } from '../../lambdas/wasm/wasm-module.ts';
 // @ts-expect-error: a plain JavaScript build tool, without type declarations
 import { ryuTables } from '../../tools/ryu-tables.mjs';
 
 /** The rolling kernel's `writeJsonNumber`, as a function from a double to its text. */
 function jsonNumberWriter(): (x: number) => string {
-  const module = wasmModule('rolling');
-  if (module === null) throw new Error('dist/wasm/rolling.wasm is not built (npm run build:cli)');
-  const memory = new WebAssembly.Memory({ initial: 2 });
-  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as {
+  const exports = instantiate<{
+    readonly memory: WebAssembly.Memory;
     writeJsonNumber(x: number, p: number): number;
-    LAYOUT_AT: WebAssembly.Global;
-  };
+    readonly LAYOUT_AT: WebAssembly.Global;
+  }>('rolling');
+  if (exports === null) throw new Error('dist/wasm/rolling.wasm is not built (npm run build:cli)');
   const at = exports.LAYOUT_AT.value as number;
-  const bytes = new Uint8Array(memory.buffer);
+  const bytes = new Uint8Array(exports.memory.buffer);
   return (x) => Buffer.from(bytes.subarray(at, exports.writeJsonNumber(x, at))).toString('latin1');
 }
 

@@ -155,26 +155,17 @@ export function detectBlock(
       if (lines && flags > 0) text.bytes(lines.rolling(r, seriesIsoTimes(r.series)));
     };
     if (lines && engine && !writeBack) {
-      // NDJSON lines without --out: each result judged and printed by the kernel, with no per-point arrays.
+      // NDJSON lines without --out: each result judged and printed by the kernel, with no per-point
+      // arrays; from a result it cannot print on, the series' results come from detectRolling.
       for (const series of set.series) {
-        for (const timeframe of options.timeframes) {
-          for (let m = 0; m < set.metrics.length; m++) {
-            const metric = set.metrics[m]!;
-            const head = flagLineHead({ asset: series.asset, metric, timeframe });
-            const printed = engine.flagLines(series, m, timeframe * DAY_MS, options, head);
-            if (printed === null) {
-              absorb(
-                rollingResult({ metrics: set.metrics, series: [series] }, options, engine, timeframe, m),
-              );
-              continue;
-            }
-            tally.judged += series.times.length;
-            tally.insufficient += printed.unjudged;
-            if (printed.flagged > 0) {
-              tally.countFlag(timeframe, printed.flagged);
-              text.bytes(printed.bytes);
-            }
-          }
+        const printed = printRollingSeries(series, set.metrics, options, engine, tally, text);
+        if (printed === options.timeframes.length * set.metrics.length) continue;
+        let k = 0;
+        for (const r of detectRolling({ metrics: set.metrics, series: [series] }, options, {
+          reuse: true,
+          engine,
+        })) {
+          if (k++ >= printed) absorb(r);
         }
       }
     } else {
@@ -198,21 +189,36 @@ export function detectBlock(
 }
 
 /**
- * One result of a single series' rolling detection, for a result the kernel could not print: the
- * series' results are computed (by the kernel where it takes the series) and the one of this
- * timeframe and metric kept.
+ * Prints the NDJSON flag lines of one series' rolling results with the kernel, in
+ * `detectRolling`'s order (timeframe, then metric), and tallies them, up to the first result the
+ * kernel cannot print.
+ *
+ * @returns how many results were printed
  */
-function rollingResult(
-  set: Pick<SeriesSet, 'metrics' | 'series'>,
+function printRollingSeries(
+  series: AssetSeries,
+  metrics: readonly string[],
   options: RollingOptions,
-  engine: RollingKernel,
-  timeframe: number,
-  metricIndex: number,
-): RollingResult {
-  for (const r of detectRolling(set, options, { engine })) {
-    if (r.timeframe === timeframe && r.metricIndex === metricIndex) return r;
+  kernel: RollingKernel,
+  tally: DetectTally,
+  text: Pieces,
+): number {
+  let printed = 0;
+  for (const timeframe of options.timeframes) {
+    for (let m = 0; m < metrics.length; m++) {
+      const head = flagLineHead({ asset: series.asset, metric: metrics[m]!, timeframe });
+      const lines = kernel.flagLines(series, m, timeframe * DAY_MS, options, head);
+      if (lines === null) return printed;
+      tally.judged += series.times.length;
+      tally.insufficient += lines.unjudged;
+      if (lines.flagged > 0) {
+        tally.countFlag(timeframe, lines.flagged);
+        text.bytes(lines.bytes);
+      }
+      printed++;
+    }
   }
-  throw new Error(`no rolling result for timeframe ${timeframe} and metric ${metricIndex}`);
+  return printed;
 }
 
 /** A flag as the table keeps it: where it belongs, the flag, and the fences it was judged against. */
